@@ -102,6 +102,8 @@ export interface Notifier {
 export interface ProviderContext {
   /** Registers a string that must never appear in logs (e.g. a webhook URL). */
   addSecret(value: string): void;
+  /** Clock for timestamps (webhook-timestamp, Retry-After dates); defaults to Date.now. */
+  now?: () => number;
 }
 
 /** A notifier provider declares everything the dispatcher and config loader need. */

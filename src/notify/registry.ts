@@ -1,0 +1,17 @@
+/**
+ * The notifier provider registry: an explicit list, so adding a provider is one import and
+ * one line here, and the config loader can reject an unknown `type` naming the field.
+ */
+import { consoleProvider } from './providers/console.js';
+import { webhookProvider } from './providers/webhook.js';
+import type { ProviderDefinition } from './types.js';
+
+export const providers: Readonly<Record<string, ProviderDefinition>> = Object.freeze({
+  console: consoleProvider,
+  webhook: webhookProvider,
+});
+
+/** The provider for a config `type`, or undefined when there is none. Pure. */
+export function getProvider(type: string): ProviderDefinition | undefined {
+  return Object.hasOwn(providers, type) ? providers[type] : undefined;
+}
