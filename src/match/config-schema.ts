@@ -1,6 +1,8 @@
 /**
  * Config schemas for the rule sections (watch, brands, allow, detection). Owned by the
  * match stage; src/config/schema.ts composes them into the whole config.
+ * Every option has a default, so `{ name: PayPal, domains: [paypal.com], keywords: [paypal] }`
+ * is a complete brand; objects are strict so unknown keys fail.
  */
 import { z } from 'zod';
 
@@ -8,7 +10,11 @@ export const keywordSchema = z.union([
   z.string().min(1),
   z.strictObject({
     word: z.string().min(1),
-    /** How the keyword may appear in a label. */
+    /**
+     * How the keyword may appear in a label: anywhere (`substring`), as a whole label or a
+     * whole hyphen-separated token of one (`label`), at the start (`prefix`) or end (`suffix`)
+     * of a label or token. Use label/prefix/suffix for short or common words.
+     */
     match: z.enum(['substring', 'label', 'prefix', 'suffix']).default('substring'),
   }),
 ]);
@@ -17,6 +23,10 @@ export const brandSchema = z.strictObject({
   name: z.string().min(1),
   domains: z.array(z.string().min(1)).default([]),
   keywords: z.array(keywordSchema).default([]),
+  /** Use the labels of `domains` as keywords too (default: detection.label_keywords.enabled). */
+  label_keywords: z.boolean().optional(),
+  /** Look for typosquats, homographs and TLD swaps of `domains` (default true). */
+  typosquats: z.boolean().default(true),
 });
 
 export const watchItemSchema = z.strictObject({
@@ -26,7 +36,49 @@ export const watchItemSchema = z.strictObject({
   issuers: z.array(z.string().min(1)).default([]),
 });
 
-export const detectionSchema = z.strictObject({}).default({});
+const labelKeywordsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Domain labels at least this long match as substrings ("paypal" in "mypaypalhelp"). */
+    substring_min_length: z.number().int().min(1).default(6),
+    /** Shorter labels match only as whole labels or hyphen tokens ("chase-login", not "purchase"). */
+    token_min_length: z.number().int().min(1).default(3),
+  })
+  .default({ enabled: true, substring_min_length: 6, token_min_length: 3 });
+
+const editDistanceSchema = z
+  .strictObject({
+    /** Registrable labels at least this long are checked at edit distance 1. */
+    distance1_min_length: z.number().int().min(1).default(5),
+    /** Registrable labels at least this long are checked at edit distance 2. */
+    distance2_min_length: z.number().int().min(1).default(9),
+  })
+  .default({ distance1_min_length: 5, distance2_min_length: 9 });
+
+export const detectionSchema = z
+  .strictObject({
+    label_keywords: labelKeywordsSchema,
+    edit_distance: editDistanceSchema,
+    /** Replaces the shipped phishing-term list used by `combosquat` (null = shipped list). */
+    phishing_terms: z.array(z.string().min(1)).nullable().default(null),
+    /** Added to the phishing-term list in use. */
+    extra_phishing_terms: z.array(z.string().min(1)).default([]),
+    /** Replaces the shipped suspicious-TLD list (null = shipped list). */
+    suspicious_tlds: z.array(z.string().min(1)).nullable().default(null),
+    /** Replaces the shipped free-hosting-platform suffix list (null = shipped list). */
+    hosting_platforms: z.array(z.string().min(1)).nullable().default(null),
+    /** Matches scoring below this are dropped (0 = keep every match). */
+    min_score: z.number().int().min(0).max(100).default(0),
+  })
+  .default({
+    label_keywords: { enabled: true, substring_min_length: 6, token_min_length: 3 },
+    edit_distance: { distance1_min_length: 5, distance2_min_length: 9 },
+    phishing_terms: null,
+    extra_phishing_terms: [],
+    suspicious_tlds: null,
+    hosting_platforms: null,
+    min_score: 0,
+  });
 
 export type BrandConfig = z.infer<typeof brandSchema>;
 export type WatchItemConfig = z.infer<typeof watchItemSchema>;

@@ -1,0 +1,140 @@
+/**
+ * Compiled brand rules: which names belong to the brand (never hits), and the
+ * per-technique look-up structures. Matching walks the name once and reads hash maps and
+ * automata; it never loops over brands.
+ */
+import type { BrandConfig, DetectionConfig } from './config-schema.js';
+import { RulesInvalidError } from './errors.js';
+import { normalizeConfiguredDomain } from './normalize.js';
+import { splitDomain } from './psl.js';
+import { skeleton } from './skeleton.js';
+import { AhoCorasick, inAlphabet } from './aho-corasick.js';
+import { domainToUnicode } from 'node:url';
+
+export type KeywordMode = 'substring' | 'label' | 'prefix' | 'suffix';
+
+/** One keyword of one brand. */
+export interface KeywordEntry {
+  brand: number;
+  word: string; // as configured, lower case
+  skel: string; // skeleton of word
+  mode: KeywordMode;
+  /** True when derived from a brand domain's label rather than configured. */
+  implicit: boolean;
+}
+
+/** One protected domain of one brand. */
+export interface BrandDomain {
+  brand: number;
+  domain: string; // A-label form, as configured
+  registrable: string; // its registrable domain (or the domain itself when it is a suffix)
+  label: string; // registrable label, A-label form
+  uLabel: string; // registrable label, Unicode form
+  labelSkel: string; // skeleton of uLabel
+  suffix: string; // public suffix of the registrable domain
+}
+
+export interface CompiledBrand {
+  name: string;
+  domains: BrandDomain[];
+}
+
+/** Compile-time view of the brand section, shared by the technique modules. */
+export class BrandTable {
+  readonly brands: CompiledBrand[] = [];
+  /** Registrable domains (and allow entries) whose names are never brand hits. */
+  readonly exempt = new Set<string>();
+  readonly keywords: KeywordEntry[] = [];
+
+  /** Throws RulesInvalidError naming the first bad item. */
+  constructor(brands: readonly BrandConfig[], allow: readonly string[], detection: DetectionConfig) {
+    brands.forEach((b, bi) => {
+      const compiled: CompiledBrand = { name: b.name, domains: [] };
+      b.domains.forEach((raw, di) => {
+        const domain = normalizeConfiguredDomain(raw.startsWith('*.') ? raw.slice(2) : raw.startsWith('.') ? raw.slice(1) : raw);
+        if (domain === null) throw new RulesInvalidError(`brands[${bi}].domains[${di}]`, `${JSON.stringify(raw)} is not a domain`);
+        const parts = splitDomain(domain);
+        const registrable = parts.registrable ?? domain;
+        const label = parts.registrable ? parts.label : domain.split('.')[0];
+        const uLabel = toUnicodeLabel(label);
+        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: skeleton(uLabel), suffix: parts.publicSuffix });
+        this.exempt.add(registrable);
+      });
+      const words = new Set<string>();
+      b.keywords.forEach((k, ki) => {
+        const word = (typeof k === 'string' ? k : k.word).trim().toLowerCase();
+        const mode: KeywordMode = typeof k === 'string' ? 'substring' : k.match;
+        if (word === '' || word.includes('.')) {
+          throw new RulesInvalidError(`brands[${bi}].keywords[${ki}]`, `${JSON.stringify(word)} must be a non-empty word without dots`);
+        }
+        words.add(word);
+        this.keywords.push({ brand: bi, word, skel: skeleton(word), mode, implicit: false });
+      });
+      if (b.label_keywords ?? detection.label_keywords.enabled) {
+        for (const d of compiled.domains) {
+          const word = d.uLabel;
+          if (words.has(word) || word.length < detection.label_keywords.token_min_length) continue;
+          words.add(word);
+          const mode: KeywordMode = word.length >= detection.label_keywords.substring_min_length ? 'substring' : 'label';
+          this.keywords.push({ brand: bi, word, skel: d.labelSkel, mode, implicit: true });
+        }
+      }
+      this.brands.push(compiled);
+    });
+    allow.forEach((raw, ai) => {
+      const domain = normalizeConfiguredDomain(raw.startsWith('*.') ? raw.slice(2) : raw.startsWith('.') ? raw.slice(1) : raw);
+      if (domain === null) throw new RulesInvalidError(`allow[${ai}]`, `${JSON.stringify(raw)} is not a domain`);
+      this.exempt.add(domain);
+    });
+  }
+
+  /** True when `host` (A-label form) is an exempt domain or under one. */
+  isExempt(host: string): boolean {
+    if (this.exempt.size === 0) return false;
+    for (let d = host; ; ) {
+      if (this.exempt.has(d)) return true;
+      const i = d.indexOf('.');
+      if (i < 0) return false;
+      d = d.slice(i + 1);
+    }
+  }
+}
+
+/** Unicode form of one A-label (the label itself when it does not decode). */
+function toUnicodeLabel(label: string): string {
+  if (!label.startsWith('xn--')) return label;
+  try {
+    return domainToUnicode(label) || label;
+  } catch {
+    return label;
+  }
+}
+
+/** Keyword automaton plus the keywords it cannot hold (characters outside its alphabet). */
+export class KeywordIndex {
+  readonly automaton: AhoCorasick;
+  /** Pattern id -> keyword entries (several brands may share one keyword). */
+  readonly byPattern: KeywordEntry[][] = [];
+  /** Keywords whose skeleton is outside the automaton alphabet: checked with includes(). */
+  readonly slow: KeywordEntry[] = [];
+
+  constructor(entries: readonly KeywordEntry[]) {
+    const ids = new Map<string, number>();
+    const patterns: string[] = [];
+    for (const e of entries) {
+      if (!inAlphabet(e.skel)) {
+        this.slow.push(e);
+        continue;
+      }
+      let id = ids.get(e.skel);
+      if (id === undefined) {
+        id = patterns.length;
+        ids.set(e.skel, id);
+        patterns.push(e.skel);
+        this.byPattern.push([]);
+      }
+      this.byPattern[id].push(e);
+    }
+    this.automaton = new AhoCorasick(patterns);
+  }
+}

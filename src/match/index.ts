@@ -1,0 +1,63 @@
+/**
+ * Public entry point of the match stage.
+ *
+ * compileMatcher(rules) builds an immutable Matcher from the parsed rule sections;
+ * matcher.matchName(name) is pure and total and returns at most one Match per brand and
+ * per watch item, merging every technique that fired into one Match.
+ */
+import type { Match, Matcher } from './types.js';
+import { detectionSchema, type RulesConfig } from './config-schema.js';
+import { normalizeName } from './normalize.js';
+import { OwnDomainMatcher } from './own-domain.js';
+import { BrandTable } from './brands.js';
+import { BrandEngine } from './engine.js';
+import { mergeSignals, type Modifier } from './scoring.js';
+
+export { normalizeName, type NormalizedName } from './normalize.js';
+export { registrableDomain } from './psl.js';
+export { RulesInvalidError } from './errors.js';
+export { generatePermutations } from './permutations.js';
+export type { Match, Matcher, Severity } from './types.js';
+
+/**
+ * Compiles the rule sections into a Matcher. Throws RulesInvalidError (code 'RULES_INVALID',
+ * message naming the item, e.g. `brands[2].domains[0]: "x y" is not a domain`) when an item
+ * cannot be used. Deterministic: the same rules give a matcher with the same answers.
+ */
+export function compileMatcher(rules: RulesConfig): Matcher {
+  // Tolerate hand-built rule objects: defaults of the detection section are applied here too.
+  const detection = detectionSchema.parse(rules.detection ?? {});
+  const own = new OwnDomainMatcher(rules.watch ?? []);
+  const table = new BrandTable(rules.brands ?? [], rules.allow ?? [], detection);
+  const engine = new BrandEngine(table, detection);
+  const noModifiers: Modifier[] = [];
+
+  function match(raw: string): Match[] {
+    const n = normalizeName(raw);
+    if (n.host === '') return [];
+    const matches: Match[] = [];
+    const host = n.idnaValid ? n.ascii : n.host;
+    for (const hit of own.match(host, n.wildcard)) {
+      matches.push(mergeSignals(n.name, null, hit.watch, [{ technique: 'own-domain', score: 50, reason: hit.reason }], noModifiers));
+    }
+    if (table.brands.length > 0 && !table.isExempt(host)) {
+      const signals = engine.run(n);
+      for (const [bi, list] of signals) {
+        const m = mergeSignals(n.name, table.brands[bi].name, null, list, engine.modifiers(n));
+        if (m.score >= detection.min_score) matches.push(m);
+      }
+    }
+    return matches;
+  }
+
+  return {
+    matchName(name: string): Match[] {
+      try {
+        return match(name);
+      } catch {
+        // Total by contract: a bug on one hostile name must not stop the stream.
+        return [];
+      }
+    },
+  };
+}

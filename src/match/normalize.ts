@@ -1,0 +1,114 @@
+/**
+ * The one place where certificate names are normalised. Names are attacker-controlled:
+ * every function here is pure and total (never throws, whatever the input).
+ */
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { splitDomain, type DomainParts } from './psl.js';
+import { skeleton } from './skeleton.js';
+import { scriptsOf } from './scripts.js';
+
+/** A certificate name, normalised for matching. */
+export interface NormalizedName {
+  /** Lower case, trailing dot removed: the form reported in Match.name. */
+  name: string;
+  /** True when the name was a wildcard ("*.example.com"). */
+  wildcard: boolean;
+  /** `name` without the leading "*.". */
+  host: string;
+  /** IDNA (UTS #46) A-label form; equals `host` for plain ASCII names; "" when IDNA rejects it. */
+  ascii: string;
+  /** U-label form (punycode decoded); equals `host` when IDNA rejects it. */
+  unicode: string;
+  /** False when UTS #46 rejects the name (invalid punycode, forbidden code points, ...). */
+  idnaValid: boolean;
+  /** True when the Unicode form has a non-ASCII code point (an IDN). */
+  isIdn: boolean;
+  /** Public Suffix List split (private suffixes are boundaries), of the A-label form. */
+  parts: DomainParts;
+  /** Unicode form of the registrable label ("pаypal" for xn--pypal-4ve.com), or "". */
+  uLabel: string;
+  /** Lower-cased UTS #39 skeleton of the Unicode host. */
+  skeleton: string;
+  /** Lower-cased UTS #39 skeleton of the registrable label (`uLabel`). */
+  labelSkeleton: string;
+  /** Scripts used by the registrable label (Common excluded). */
+  labelScripts: string[];
+  /** True when the registrable label mixes scripts (e.g. Latin + Cyrillic). */
+  mixedScript: boolean;
+}
+
+const PLAIN_HOST = /^[a-z0-9._-]*$/;
+
+/** Normalises a raw certificate name; see NormalizedName. Pure; never throws. */
+export function normalizeName(raw: string): NormalizedName {
+  let name = typeof raw === 'string' ? raw : String(raw);
+  if (name.length > 1024) name = name.slice(0, 1024); // longer than any DNS name; bound the work
+  name = name.toLowerCase();
+  while (name.endsWith('.')) name = name.slice(0, -1);
+  const wildcard = name.startsWith('*.');
+  const host = wildcard ? name.slice(2) : name;
+
+  let ascii = host;
+  let unicode = host;
+  let idnaValid = true;
+  if (!PLAIN_HOST.test(host) || host.includes('xn--')) {
+    try {
+      ascii = domainToASCII(host);
+      idnaValid = ascii !== '';
+      unicode = idnaValid ? domainToUnicode(ascii) || host : host;
+    } catch {
+      ascii = '';
+      idnaValid = false;
+      unicode = host;
+    }
+  }
+  let isIdn = false;
+  for (let i = 0; i < unicode.length; i++) {
+    if (unicode.charCodeAt(i) > 0x7f) {
+      isIdn = true;
+      break;
+    }
+  }
+  const parts = splitDomain(idnaValid ? ascii : host);
+  let uLabel = parts.label;
+  if (isIdn && parts.label !== '') {
+    const labels = unicode.split('.');
+    const suffixLabels = parts.publicSuffix === '' ? 0 : parts.publicSuffix.split('.').length;
+    uLabel = labels[labels.length - suffixLabels - 1] ?? parts.label;
+  }
+  const labelScripts = isIdn ? scriptsOf(uLabel) : uLabel === '' ? [] : scriptsOf(uLabel);
+  return {
+    name,
+    wildcard,
+    host,
+    ascii,
+    unicode,
+    idnaValid,
+    isIdn,
+    parts,
+    uLabel,
+    skeleton: skeleton(unicode),
+    labelSkeleton: skeleton(uLabel),
+    labelScripts,
+    mixedScript: labelScripts.length > 1,
+  };
+}
+
+/**
+ * Normalises a configured domain (brand domain, watch item, allow entry) to its A-label
+ * form. Returns null when it is not a usable domain name. Pure; never throws.
+ */
+export function normalizeConfiguredDomain(raw: string): string | null {
+  let d = raw.trim().toLowerCase();
+  while (d.endsWith('.')) d = d.slice(0, -1);
+  if (d === '' || d.startsWith('.') || d.includes('..') || d.includes('*')) return null;
+  let ascii: string;
+  try {
+    ascii = domainToASCII(d);
+  } catch {
+    return null;
+  }
+  if (ascii === '' || !/^[a-z0-9_.-]+$/.test(ascii)) return null;
+  if (ascii.split('.').some((l) => l === '' || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) return null;
+  return ascii;
+}
