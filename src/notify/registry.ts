@@ -3,12 +3,14 @@
  * one line here, and the config loader can reject an unknown `type` naming the field.
  */
 import { consoleProvider } from './providers/console.js';
+import { slackProvider } from './providers/slack.js';
 import { webhookProvider } from './providers/webhook.js';
 import type { ProviderDefinition } from './types.js';
 
 export const providers: Readonly<Record<string, ProviderDefinition>> = Object.freeze({
   console: consoleProvider,
   webhook: webhookProvider,
+  slack: slackProvider,
 });
 
 /** The provider for a config `type`, or undefined when there is none. Pure. */
