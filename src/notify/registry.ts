@@ -3,6 +3,7 @@
  * one line here, and the config loader can reject an unknown `type` naming the field.
  */
 import { consoleProvider } from './providers/console.js';
+import { emailProvider } from './providers/email.js';
 import { slackProvider } from './providers/slack.js';
 import { webhookProvider } from './providers/webhook.js';
 import type { ProviderDefinition } from './types.js';
@@ -11,6 +12,7 @@ export const providers: Readonly<Record<string, ProviderDefinition>> = Object.fr
   console: consoleProvider,
   webhook: webhookProvider,
   slack: slackProvider,
+  email: emailProvider,
 });
 
 /** The provider for a config `type`, or undefined when there is none. Pure. */

@@ -1,0 +1,202 @@
+/**
+ * `email`: SMTP through a pooled nodemailer transport. Text and HTML bodies built from the
+ * neutral render (names defanged, control-escaped, HTML-escaped, never inside <a>), a
+ * one-line subject with severity and brand, and `Message-ID: <{delivery id}@ctwatch>` so a
+ * retried delivery carries the same id (mail systems and clients can deduplicate on it).
+ */
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import { escapeHtml } from '../format/escape.js';
+import { hitLine, renderAlert, type RenderedAlert } from '../format/render.js';
+import { oneLine, truncate } from '../format/sanitize.js';
+import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
+import { DeliveryError } from '../types.js';
+import { safeCause } from './http-delivery.js';
+
+const address = z.string().min(3).regex(/^[^\r\n]+$/, 'must be one line');
+
+export const emailConfigSchema = z
+  .strictObject({
+    /** smtp://user:pass@host:port or smtps://…; query options as nodemailer reads them (e.g. ?ignoreTLS=true). */
+    url: z.string().regex(/^smtps?:\/\//i, 'must start with smtp:// or smtps://').optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    /** true: TLS from the first byte (port 465). false: plain, upgraded with STARTTLS when offered. */
+    secure: z.boolean().optional(),
+    /** Never use STARTTLS even when offered (a plain local relay). */
+    ignore_tls: z.boolean().optional(),
+    /** Fail unless the connection is encrypted (STARTTLS required). */
+    require_tls: z.boolean().optional(),
+    auth: z.strictObject({ user: z.string().min(1), pass: z.string() }).optional(),
+    from: address,
+    to: z.union([address, z.array(address).min(1)]),
+    /** Most open SMTP connections in the pool. */
+    max_connections: z.number().int().min(1).max(20).default(2),
+  })
+  .refine((c) => (c.url === undefined) !== (c.host === undefined), {
+    message: 'give exactly one of url or host',
+    path: ['url'],
+  });
+export type EmailConfig = z.infer<typeof emailConfigSchema>;
+
+export const EMAIL_MAX_HITS = 50;
+const SUBJECT_CHARS = 160;
+
+/** The subject line: `[ctwatch] HIGH PayPal: 3 look-alike certificates`; one line, bounded. */
+export function emailSubject(r: RenderedAlert): string {
+  return truncate(oneLine(`[ctwatch] ${r.title}`), SUBJECT_CHARS);
+}
+
+/** The plain-text body. Every line is safe text (no control characters, names defanged). */
+export function emailText(r: RenderedAlert): string {
+  const out = [r.title, ''];
+  for (const n of r.notes) out.push(n);
+  for (const f of r.facts) out.push(`${f.label}: ${f.value}`);
+  if (r.notes.length || r.facts.length) out.push('');
+  for (const h of r.hits) {
+    out.push(`- ${hitLine(h)}`);
+    if (h.reason) out.push(`  reason: ${h.reason}`);
+    if (h.issuer) out.push(`  issuer: ${h.issuer}`);
+    if (h.notBefore) out.push(`  not before: ${h.notBefore}`);
+    if (h.sha256) out.push(`  sha256: ${h.sha256}${h.precert ? ' (precertificate)' : ''}`);
+  }
+  if (r.omitted > 0) out.push(`+${r.omitted} more not listed`);
+  out.push('', 'Names are defanged ([.] for dots, hxxp for http) and are not links. -- ctwatch');
+  return out.join('\n');
+}
+
+/** The HTML body: every dynamic value entity-escaped; names in <code>, never in <a>. */
+export function emailHtml(r: RenderedAlert): string {
+  const e = escapeHtml;
+  const parts = [
+    '<!doctype html><html><body style="font-family:sans-serif">',
+    `<h2>${e(r.title)}</h2>`,
+    ...r.notes.map((n) => `<p>${e(n)}</p>`),
+  ];
+  if (r.facts.length) {
+    parts.push('<table>');
+    for (const f of r.facts) parts.push(`<tr><th align="left">${e(f.label)}</th><td>${e(f.value)}</td></tr>`);
+    parts.push('</table>');
+  }
+  if (r.hits.length) {
+    parts.push('<table border="1" cellpadding="4" style="border-collapse:collapse">');
+    parts.push('<tr><th>severity</th><th>name</th><th>brand / watch</th><th>technique</th><th>score</th><th>reason</th><th>issuer</th></tr>');
+    for (const h of r.hits) {
+      const cells = [h.severity.toUpperCase(), `<code>${e(h.name)}</code>`, e(h.target ?? ''), e(h.technique), h.score ? String(h.score) : '', e(h.reason), e(h.issuer ?? '')];
+      parts.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
+    }
+    parts.push('</table>');
+  }
+  if (r.omitted > 0) parts.push(`<p>+${r.omitted} more not listed</p>`);
+  parts.push('<p style="color:#666">Names are defanged ([.] for dots, hxxp for http) and are not links. ctwatch</p></body></html>');
+  return parts.join('\n');
+}
+
+/** A Message-ID local part from the delivery id: only atext characters survive. */
+export function messageId(deliveryId: string): string {
+  const local = deliveryId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || 'x';
+  return `<${local}@ctwatch>`;
+}
+
+function transportOptions(c: EmailConfig): Record<string, unknown> {
+  const common = {
+    pool: true,
+    maxConnections: c.max_connections,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+    ...(c.ignore_tls !== undefined ? { ignoreTLS: c.ignore_tls } : {}),
+    ...(c.require_tls !== undefined ? { requireTLS: c.require_tls } : {}),
+  };
+  if (c.url !== undefined) return { ...common, url: c.url };
+  return {
+    ...common,
+    host: c.host,
+    port: c.port ?? (c.secure ? 465 : 587),
+    secure: c.secure ?? false,
+    ...(c.auth ? { auth: { user: c.auth.user, pass: c.auth.pass } } : {}),
+  };
+}
+
+/**
+ * Maps a nodemailer failure to a DeliveryError. Server replies 5xx and authentication
+ * failures are permanent (retrying the same message cannot succeed); 4xx replies,
+ * connection and timeout errors are retryable. The message quotes only codes, never the
+ * server's text (it could echo credentials) nor the URL.
+ */
+export function emailError(id: string, err: unknown, signal: AbortSignal): DeliveryError {
+  const e = err as { code?: unknown; responseCode?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : 'EUNKNOWN';
+  const rc = typeof e?.responseCode === 'number' ? e.responseCode : null;
+  const what = `email ${id}: SMTP ${code}${rc !== null ? ` ${rc}` : ''}`;
+  if (signal.aborted || code === 'EABORT') return new DeliveryError('timeout', `${what} (aborted)`, { cause: safeCause(err) });
+  const permanent =
+    code === 'EAUTH' ||
+    code === 'ENOAUTH' ||
+    code === 'ECONFIG' ||
+    (code === 'EENVELOPE' && rc === null) ||
+    (rc !== null && rc >= 500 && rc < 600);
+  return new DeliveryError(`smtp_${code.toLowerCase()}`, what, { permanent, cause: safeCause(err) });
+}
+
+class EmailNotifier implements Notifier {
+  readonly type = 'email';
+  private transport: ReturnType<typeof nodemailer.createTransport> | null;
+  constructor(
+    readonly id: string,
+    private readonly config: EmailConfig,
+  ) {
+    this.transport = nodemailer.createTransport(transportOptions(config) as never);
+  }
+
+  async send(message: AlertMessage, signal: AbortSignal): Promise<void> {
+    if (this.transport === null) throw new DeliveryError('closed', `email ${this.id}: notifier is closed`);
+    const r = renderAlert(message, EMAIL_MAX_HITS);
+    try {
+      await this.transport.sendMail({
+        from: this.config.from,
+        to: this.config.to,
+        subject: emailSubject(r),
+        text: emailText(r),
+        html: emailHtml(r),
+        messageId: messageId(message.id),
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Ctwatch-Severity': r.severity,
+          ...(r.test ? { 'X-Ctwatch-Test': 'yes' } : {}),
+        },
+        signal,
+      });
+    } catch (err) {
+      throw emailError(this.id, err, signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    const t = this.transport;
+    this.transport = null;
+    t?.close();
+  }
+}
+
+export const emailProvider: ProviderDefinition<EmailConfig> = {
+  type: 'email',
+  configSchema: emailConfigSchema,
+  secretFields: ['url', 'auth'],
+  audience: 'human',
+  ratePerSecond: 2,
+  maxHitsPerMessage: EMAIL_MAX_HITS,
+  create(id, config, ctx) {
+    if (config.auth) ctx.addSecret(config.auth.pass);
+    if (config.url !== undefined) {
+      ctx.addSecret(config.url);
+      try {
+        const u = new URL(config.url);
+        if (u.password) ctx.addSecret(decodeURIComponent(u.password));
+      } catch {
+        // nodemailer parses the URL itself; nothing more to register.
+      }
+    }
+    return new EmailNotifier(id, config);
+  },
+};
