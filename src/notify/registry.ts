@@ -4,6 +4,7 @@
  */
 import { consoleProvider } from './providers/console.js';
 import { emailProvider } from './providers/email.js';
+import { execProvider } from './providers/exec.js';
 import { slackProvider } from './providers/slack.js';
 import { webhookProvider } from './providers/webhook.js';
 import type { ProviderDefinition } from './types.js';
@@ -13,6 +14,7 @@ export const providers: Readonly<Record<string, ProviderDefinition>> = Object.fr
   webhook: webhookProvider,
   slack: slackProvider,
   email: emailProvider,
+  exec: execProvider,
 });
 
 /** The provider for a config `type`, or undefined when there is none. Pure. */

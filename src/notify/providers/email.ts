@@ -7,7 +7,8 @@
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { escapeHtml } from '../format/escape.js';
-import { hitLine, renderAlert, type RenderedAlert } from '../format/render.js';
+import { renderAlert, type RenderedAlert } from '../format/render.js';
+import { plainTextBody } from '../format/text.js';
 import { oneLine, truncate } from '../format/sanitize.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
@@ -47,23 +48,8 @@ export function emailSubject(r: RenderedAlert): string {
   return truncate(oneLine(`[ctwatch] ${r.title}`), SUBJECT_CHARS);
 }
 
-/** The plain-text body. Every line is safe text (no control characters, names defanged). */
-export function emailText(r: RenderedAlert): string {
-  const out = [r.title, ''];
-  for (const n of r.notes) out.push(n);
-  for (const f of r.facts) out.push(`${f.label}: ${f.value}`);
-  if (r.notes.length || r.facts.length) out.push('');
-  for (const h of r.hits) {
-    out.push(`- ${hitLine(h)}`);
-    if (h.reason) out.push(`  reason: ${h.reason}`);
-    if (h.issuer) out.push(`  issuer: ${h.issuer}`);
-    if (h.notBefore) out.push(`  not before: ${h.notBefore}`);
-    if (h.sha256) out.push(`  sha256: ${h.sha256}${h.precert ? ' (precertificate)' : ''}`);
-  }
-  if (r.omitted > 0) out.push(`+${r.omitted} more not listed`);
-  out.push('', 'Names are defanged ([.] for dots, hxxp for http) and are not links. -- ctwatch');
-  return out.join('\n');
-}
+/** The plain-text body (see format/text.ts). */
+export const emailText = plainTextBody;
 
 /** The HTML body: every dynamic value entity-escaped; names in <code>, never in <a>. */
 export function emailHtml(r: RenderedAlert): string {
