@@ -85,7 +85,7 @@ export function encodeLength(len: number): number[] {
 export const TAG: Readonly<Record<
   | 'BOOLEAN' | 'INTEGER' | 'BIT_STRING' | 'OCTET_STRING' | 'OID' | 'UTF8_STRING' | 'PRINTABLE_STRING'
   | 'TELETEX_STRING' | 'IA5_STRING' | 'BMP_STRING' | 'SEQUENCE' | 'SET' | 'CTX0_CONS' | 'CTX1_PRIM'
-  | 'CTX2_PRIM' | 'CTX3_CONS',
+  | 'CTX2_PRIM' | 'CTX3_CONS' | 'NUMERIC_STRING' | 'VISIBLE_STRING',
   number
 >> = {
   BOOLEAN: 0x01,
@@ -94,9 +94,11 @@ export const TAG: Readonly<Record<
   OCTET_STRING: 0x04,
   OID: 0x06,
   UTF8_STRING: 0x0c,
+  NUMERIC_STRING: 0x12,
   PRINTABLE_STRING: 0x13,
   TELETEX_STRING: 0x14,
   IA5_STRING: 0x16,
+  VISIBLE_STRING: 0x1a,
   BMP_STRING: 0x1e,
   SEQUENCE: 0x30,
   SET: 0x31,

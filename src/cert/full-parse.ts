@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { X509Certificate, SubjectAlternativeNameExtension } from '@peculiar/x509';
 import type { CertDetails } from './types.js';
 import { CertParseError } from './errors.js';
+import { newTlv, readTlv, TAG } from './der.js';
 import { issuanceKeyFromDer, issuanceKeyFromFields } from './issuance-key.js';
 
 /** OID of the CT precertificate poison extension (RFC 6962 §3.1). */
@@ -123,12 +124,27 @@ function subjectCommonNames(cert: X509Certificate): string[] {
     for (const atv of rdn) {
       if (atv.type !== CN_OID) continue;
       const v = atv.value;
-      if (v.anyValue) continue; // not a string type: the library would give hex, not a name
+      if (v.anyValue) {
+        // Not one of the DirectoryString types: the library would render hex. VisibleString
+        // and NumericString are ASCII text, so read them (a CN must not hide behind its
+        // string type); anything else is not a name.
+        const s = asciiStringFromTlv(new Uint8Array(v.anyValue));
+        if (s !== null) out.push(s);
+        continue;
+      }
       const s = v.toString();
       if (typeof s === 'string') out.push(s);
     }
   }
   return out;
+}
+
+/** Content of a VisibleString or NumericString element as latin1 text, else null. */
+function asciiStringFromTlv(bytes: Uint8Array): string | null {
+  const t = newTlv();
+  if (!readTlv(bytes, 0, bytes.length, t) || t.end !== bytes.length) return null;
+  if (t.tag !== TAG.VISIBLE_STRING && t.tag !== TAG.NUMERIC_STRING) return null;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + t.valueStart, t.end - t.valueStart).toString('latin1');
 }
 
 /** Lower-case hex of the serial's content octets without leading zero octets ("0" for zero). */
