@@ -7,7 +7,7 @@ import type { BrandConfig, DetectionConfig } from './config-schema.js';
 import { RulesInvalidError } from './errors.js';
 import { normalizeConfiguredDomain } from './normalize.js';
 import { splitDomain } from './psl.js';
-import { skeleton } from './skeleton.js';
+import { matchKey } from './skeleton.js';
 import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { domainToUnicode } from 'node:url';
 
@@ -21,6 +21,8 @@ export interface KeywordEntry {
   mode: KeywordMode;
   /** True when derived from a brand domain's label rather than configured. */
   implicit: boolean;
+  /** True when the word is the label of one of the brand's domains ("paypal" for paypal.com). */
+  isLabel: boolean;
 }
 
 /** One protected domain of one brand. */
@@ -37,6 +39,8 @@ export interface BrandDomain {
 export interface CompiledBrand {
   name: string;
   domains: BrandDomain[];
+  /** Look for typosquats, homographs and TLD swaps of the domains. */
+  typosquats: boolean;
 }
 
 /** Compile-time view of the brand section, shared by the technique modules. */
@@ -49,7 +53,7 @@ export class BrandTable {
   /** Throws RulesInvalidError naming the first bad item. */
   constructor(brands: readonly BrandConfig[], allow: readonly string[], detection: DetectionConfig) {
     brands.forEach((b, bi) => {
-      const compiled: CompiledBrand = { name: b.name, domains: [] };
+      const compiled: CompiledBrand = { name: b.name, domains: [], typosquats: b.typosquats !== false };
       b.domains.forEach((raw, di) => {
         const domain = normalizeConfiguredDomain(raw.startsWith('*.') ? raw.slice(2) : raw.startsWith('.') ? raw.slice(1) : raw);
         if (domain === null) throw new RulesInvalidError(`brands[${bi}].domains[${di}]`, `${JSON.stringify(raw)} is not a domain`);
@@ -57,7 +61,7 @@ export class BrandTable {
         const registrable = parts.registrable ?? domain;
         const label = parts.registrable ? parts.label : domain.split('.')[0];
         const uLabel = toUnicodeLabel(label);
-        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: skeleton(uLabel), suffix: parts.publicSuffix });
+        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: matchKey(uLabel), suffix: parts.publicSuffix });
         this.exempt.add(registrable);
       });
       const words = new Set<string>();
@@ -68,7 +72,7 @@ export class BrandTable {
           throw new RulesInvalidError(`brands[${bi}].keywords[${ki}]`, `${JSON.stringify(word)} must be a non-empty word without dots`);
         }
         words.add(word);
-        this.keywords.push({ brand: bi, word, skel: skeleton(word), mode, implicit: false });
+        this.keywords.push({ brand: bi, word, skel: matchKey(word), mode, implicit: false, isLabel: compiled.domains.some((d) => d.uLabel === word) });
       });
       if (b.label_keywords ?? detection.label_keywords.enabled) {
         for (const d of compiled.domains) {
@@ -76,7 +80,7 @@ export class BrandTable {
           if (words.has(word) || word.length < detection.label_keywords.token_min_length) continue;
           words.add(word);
           const mode: KeywordMode = word.length >= detection.label_keywords.substring_min_length ? 'substring' : 'label';
-          this.keywords.push({ brand: bi, word, skel: d.labelSkel, mode, implicit: true });
+          this.keywords.push({ brand: bi, word, skel: d.labelSkel, mode, implicit: true, isLabel: true });
         }
       }
       this.brands.push(compiled);

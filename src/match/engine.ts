@@ -1,15 +1,40 @@
 /**
  * The brand side of matching: runs every technique on one normalised name and returns the
- * signals per brand. Compiled once; `run` is pure and allocation-light on a miss.
+ * signals per brand. Compiled once; `run` reads hash maps, one automaton and one deletion
+ * index, and never loops over brands.
  */
 import type { DetectionConfig } from './config-schema.js';
 import type { NormalizedName } from './normalize.js';
 import type { Modifier, Signal } from './scoring.js';
 import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
-import { escapeForReason } from './escape.js';
+import { TypoTargets, type TypoTarget } from './typo-targets.js';
+import { osaDistance } from './typo-index.js';
+import { classifyEdit, isHyphenated } from './classify.js';
+import { codePointLabel, escapeForReason } from './escape.js';
+import { matchKey } from './skeleton.js';
+import { scriptOf } from './scripts.js';
+import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH } from './data/lists.js';
 
 /** Signals per brand index. */
 export type BrandSignals = Map<number, Signal[]>;
+
+/** Base scores per technique (before modifiers). */
+export const BASE_SCORES = {
+  homograph: 90,
+  cyrillic: 90,
+  embeddingDomain: 85,
+  asciiHomoglyph: 80,
+  diacriticHomograph: 75,
+  combosquat: 75,
+  dictionary: 75,
+  embeddingLabel: 70,
+  fuzzer: 70,
+  editDistance1: 60,
+  tldSwap: 60,
+  keywordLookalike: 55,
+  editDistance2: 50,
+  keyword: 45,
+} as const;
 
 function add(out: BrandSignals, brand: number, s: Signal): void {
   const list = out.get(brand);
@@ -38,59 +63,288 @@ export function modeAllows(mode: KeywordEntry['mode'], label: string, s: number,
   }
 }
 
+const esc = (s: string): string => escapeForReason(s);
+
+/** Describes the code points of `label` that differ from plain ASCII letters, for reasons. */
+function describeLookalikes(label: string): string {
+  const parts: string[] = [];
+  for (const ch of label) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp <= 0x7f) continue;
+    const key = matchKey(ch);
+    parts.push(`${scriptOf(ch)} ${codePointLabel(cp)}${/^[a-z0-9]+$/.test(key) ? ` in place of '${key}'` : ''}`);
+    if (parts.length === 4) break;
+  }
+  return parts.join(', ');
+}
+
 export class BrandEngine {
   private readonly keywords: KeywordIndex;
+  private readonly typos: TypoTargets;
+  /** Phishing terms as [match key, word as configured]. */
+  private readonly terms: readonly [string, string][];
+  private readonly suspiciousTlds: ReadonlySet<string>;
+  private readonly platforms: ReadonlySet<string>;
+  private readonly dictionary: ReadonlySet<string>;
 
   constructor(
     readonly table: BrandTable,
     readonly detection: DetectionConfig,
   ) {
     this.keywords = new KeywordIndex(table.keywords);
+    this.typos = new TypoTargets(table, detection);
+    const terms = (detection.phishing_terms ?? PHISHING_TERMS).concat(detection.extra_phishing_terms);
+    const termMap = new Map<string, string>();
+    for (const t of terms) {
+      const k = matchKey(t.toLowerCase());
+      if (k !== '' && !termMap.has(k)) termMap.set(k, t.toLowerCase());
+    }
+    this.terms = [...termMap];
+    this.suspiciousTlds = new Set((detection.suspicious_tlds ?? SUSPICIOUS_TLDS).map((t) => t.toLowerCase().replace(/^\./, '')));
+    this.platforms = new Set((detection.hosting_platforms ?? HOSTING_PLATFORMS).map((t) => t.toLowerCase().replace(/^\./, '')));
+    this.dictionary = new Set(DNSTWIST_ENGLISH);
   }
 
-  /** Score modifiers that apply to the whole name (none yet in v1). */
-  modifiers(_n: NormalizedName): Modifier[] {
-    return [];
+  /** Sizes of the compiled structures, for benchmarks and diagnostics. */
+  stats(): Record<string, number> {
+    const idx = this.typos.index.stats();
+    return {
+      brands: this.table.brands.length,
+      keywords: this.table.keywords.length,
+      automatonStates: this.keywords.automaton.states,
+      automatonBytes: this.keywords.automaton.byteSize(),
+      typoTargets: this.typos.targets.length,
+      deletionEntries: idx.entries,
+      deletionBytes: idx.bytes,
+    };
   }
 
-  /** Signals for one name that is not exempt. */
+  /** Score modifiers that apply to every brand match on this name. */
+  modifiers(n: NormalizedName): Modifier[] {
+    const mods: Modifier[] = [];
+    const labels = n.host.split('.');
+    const tld = labels[labels.length - 1] ?? '';
+    if (this.suspiciousTlds.has(tld)) mods.push({ points: 5, reason: `TLD .${esc(tld)} is often abused` });
+    if (n.parts.isPrivateSuffix && this.platforms.has(n.parts.publicSuffix)) {
+      mods.push({ points: 10, reason: `hosted on free platform ${esc(n.parts.publicSuffix)}` });
+    }
+    if (/[0-9]/.test(n.parts.label) && n.labelSkeleton !== n.parts.label && !n.isIdn) {
+      mods.push({ points: 5, reason: 'digits in place of letters' });
+    }
+    return mods;
+  }
+
+  /** Signals for one name that is not exempt. Pure. */
   run(n: NormalizedName): BrandSignals {
     const out: BrandSignals = new Map();
-    if (n.parts.isIp || n.parts.registrable === null) return out;
+    if (n.parts.isIp || n.parts.registrable === null || n.parts.label === '') return out;
     const uLabels = n.unicode.split('.');
     const suffixCount = n.parts.publicSuffix === '' ? 0 : n.parts.publicSuffix.split('.').length;
     const own = uLabels.length - suffixCount; // labels left of the public suffix
-    for (let li = 0; li < own; li++) {
-      const uLabel = uLabels[li];
-      const skel = li === own - 1 ? n.labelSkeleton : skeletonOfLabel(n, li);
-      this.keywordHits(n, uLabel, skel, li === own - 1, out);
-    }
+    if (own < 1) return out;
+    let keys = n.skeleton.split('.');
+    if (keys.length !== uLabels.length) keys = uLabels.map((l) => matchKey(l));
+    keys[own - 1] = n.labelSkeleton;
+
+    for (let li = 0; li < own; li++) this.keywordHits(n, uLabels, keys, li, own, out);
+    this.registrableLabel(n, uLabels, keys, own, out);
+    for (let li = 0; li < own - 1; li++) this.embedding(n, uLabels, keys, li, own, out);
     return out;
   }
 
-  private keywordHits(n: NormalizedName, uLabel: string, skel: string, registrable: boolean, out: BrandSignals): void {
-    const found: [KeywordEntry, number, number][] = [];
-    this.keywords.automaton.scan(skel, (id, s, e) => {
-      for (const entry of this.keywords.byPattern[id]) found.push([entry, s, e]);
+  private keywordHits(n: NormalizedName, uLabels: string[], keys: string[], li: number, own: number, out: BrandSignals): void {
+    const key = keys[li];
+    const uLabel = uLabels[li];
+    let found: [KeywordEntry, number, number][] | null = null;
+    this.keywords.automaton.scan(key, (id, s, e) => {
+      for (const entry of this.keywords.byPattern[id]) (found ??= []).push([entry, s, e]);
     });
     for (const entry of this.keywords.slow) {
-      const s = skel.indexOf(entry.skel);
-      if (s >= 0) found.push([entry, s, s + entry.skel.length]);
+      const s = key.indexOf(entry.skel);
+      if (s >= 0) (found ??= []).push([entry, s, s + entry.skel.length]);
     }
-    for (const [entry, s, e] of found) {
-      if (!modeAllows(entry.mode, skel, s, e)) continue;
+    if (found === null) return;
+    const registrable = li === own - 1;
+    for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
+      if (!modeAllows(entry.mode, key, s, e)) continue;
       const literal = uLabel.includes(entry.word);
       const where = registrable ? 'registrable label' : 'label';
-      const reason = literal
-        ? `${escapeForReason(n.name)}: keyword '${entry.word}' in ${where} '${escapeForReason(uLabel)}'`
-        : `${escapeForReason(n.name)}: ${where} '${escapeForReason(uLabel)}' contains a look-alike of keyword '${entry.word}'`;
-      add(out, entry.brand, { technique: 'keyword', score: literal ? 45 : 55, reason });
+      const kwReason = literal
+        ? `keyword '${esc(entry.word)}' in ${where} '${esc(uLabel)}'`
+        : `${where} '${esc(uLabel)}' contains a look-alike of keyword '${esc(entry.word)}'`;
+      add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}` });
+
+      // The rest of the name, with this occurrence blanked so a term cannot reuse its letters.
+      const rest = keys.slice(0, own).map((k, i) => (i === li ? k.slice(0, s) + '.' + k.slice(e) : k));
+      const hit = this.terms.find(([t]) => rest.some((r) => r.includes(t)) && !entry.skel.includes(t));
+      if (hit !== undefined) {
+        const term = hit[1];
+        add(out, entry.brand, {
+          technique: 'combosquat',
+          score: BASE_SCORES.combosquat,
+          reason: `${esc(n.name)}: '${esc(entry.word)}' combined with phishing term '${esc(term)}'`,
+        });
+      }
+      if (registrable && entry.isLabel) this.affixes(n, key, s, e, entry, out);
     }
   }
-}
 
-/** Skeleton of the li-th Unicode label of a normalised name. */
-import { skeleton } from './skeleton.js';
-function skeletonOfLabel(n: NormalizedName, li: number): string {
-  return skeleton(n.unicode.split('.')[li] ?? '');
+  /** dnstwist `dictionary` and `various` shapes around a brand label inside the registrable label. */
+  private affixes(n: NormalizedName, key: string, s: number, e: number, entry: KeywordEntry, out: BrandSignals): void {
+    const before = key.slice(0, s).replace(/-$/, '');
+    const after = key.slice(e).replace(/^-/, '');
+    const other = before === '' ? after : after === '' ? before : null;
+    if (other === null || other === '') return;
+    if (this.dictionary.has(other)) {
+      add(out, entry.brand, {
+        technique: 'typosquat:dictionary',
+        score: BASE_SCORES.dictionary,
+        reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(other)}'`,
+      });
+    }
+    for (const d of this.table.brands[entry.brand].domains) {
+      if (d.uLabel === entry.word && before === '' && (after === d.suffix.replace(/\./g, '') || after === d.suffix.split('.').pop())) {
+        add(out, entry.brand, {
+          technique: 'typosquat:various',
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: brand domain ${esc(d.domain)} written without its dot`,
+        });
+        break;
+      }
+    }
+  }
+
+  /** Techniques on the registrable label: homograph, homoglyph, TLD swap, typosquats. */
+  private registrableLabel(n: NormalizedName, uLabels: string[], keys: string[], own: number, out: BrandSignals): void {
+    const key = keys[own - 1];
+    const uLabel = uLabels[own - 1];
+    const exact = this.typos.byKey.get(key);
+    if (exact !== undefined) for (const tid of exact) this.sameKey(n, uLabel, this.typos.targets[tid], out);
+
+    const cands = this.typos.index.candidates(key);
+    if (cands !== null) {
+      for (const tid of cands) {
+        const t = this.typos.targets[tid];
+        if (t.key === key) continue; // handled as same key
+        const d = osaDistance(key, t.key, t.maxDist);
+        if (d > t.maxDist) continue;
+        this.nearKey(n, uLabel, key, t, d, out);
+      }
+    }
+    if (key.includes('-')) {
+      const joined = key.replace(/-/g, '');
+      for (const tid of this.typos.byKey.get(joined) ?? []) {
+        const t = this.typos.targets[tid];
+        if (t.key.includes('-')) continue;
+        add(out, t.brand, {
+          technique: 'typosquat:hyphenation',
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with hyphens inserted`,
+        });
+      }
+    }
+    if (own >= 2) {
+      // dnstwist `subdomain`: a dot inserted into the brand label ("pay.pal.com").
+      const joinedKey = keys[own - 2] + key;
+      for (const tid of this.typos.byKey.get(joinedKey) ?? []) {
+        const t = this.typos.targets[tid];
+        add(out, t.brand, {
+          technique: 'typosquat:subdomain',
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: brand label '${esc(t.label)}' split by a dot into '${esc(uLabels[own - 2])}.${esc(uLabel)}'`,
+        });
+      }
+    }
+  }
+
+  private sameKey(n: NormalizedName, uLabel: string, t: TypoTarget, out: BrandSignals): void {
+    const suffixes = t.domains.map((d) => d.suffix);
+    if (uLabel === t.label) {
+      // Same label: exempt when the suffix is the brand's own (handled before), so a swap.
+      if (!suffixes.includes(n.parts.publicSuffix)) {
+        add(out, t.brand, {
+          technique: 'tld-swap',
+          score: BASE_SCORES.tldSwap,
+          reason: `${esc(n.name)}: brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)} instead of ${t.domains.map((d) => esc(d.registrable)).join(', ')}`,
+        });
+      }
+      return;
+    }
+    const target = `${t.label}.${t.domains[0].suffix}`;
+    if (n.isIdn) {
+      const scripts = n.labelScripts;
+      const nonLatin = scripts.some((s) => s !== 'Latin');
+      const cyrillicOnly = [...uLabel].every((ch) => ch.charCodeAt(0) < 0x80 || scriptOf(ch) === 'Cyrillic');
+      const detail = describeLookalikes(uLabel);
+      if (nonLatin || n.mixedScript) {
+        add(out, t.brand, {
+          technique: 'homograph',
+          score: BASE_SCORES.homograph,
+          reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; ${n.mixedScript ? `mixed scripts ${scripts.join('+')}; ` : ''}skeleton equals ${esc(target)}`,
+        });
+        if (cyrillicOnly) {
+          add(out, t.brand, {
+            technique: 'typosquat:cyrillic',
+            score: BASE_SCORES.cyrillic,
+            reason: `${esc(n.name)}: Cyrillic letters in place of Latin ones in '${esc(t.label)}'`,
+          });
+        }
+      } else {
+        add(out, t.brand, {
+          technique: 'homograph',
+          score: BASE_SCORES.diacriticHomograph,
+          reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; same letters as ${esc(target)} but with diacritics`,
+        });
+      }
+      return;
+    }
+    const cls = classifyEdit(uLabel, t.label);
+    add(out, t.brand, {
+      technique: 'typosquat:homoglyph',
+      score: BASE_SCORES.asciiHomoglyph,
+      reason: `${esc(n.name)}: '${esc(uLabel)}' looks like '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+    });
+  }
+
+  private nearKey(n: NormalizedName, uLabel: string, key: string, t: TypoTarget, dist: number, out: BrandSignals): void {
+    if (isHyphenated(uLabel, t.label)) return; // reported by the hyphenation check
+    const cls = classifyEdit(uLabel, t.label) ?? classifyEdit(key, t.key);
+    if (cls !== null && cls.fuzzer !== 'edit-distance') {
+      add(out, t.brand, {
+        technique: `typosquat:${cls.fuzzer}`,
+        score: BASE_SCORES.fuzzer + (n.isIdn ? 10 : 0),
+        reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
+      });
+      return;
+    }
+    add(out, t.brand, {
+      technique: 'typosquat:edit-distance',
+      score: dist <= 1 ? BASE_SCORES.editDistance1 : BASE_SCORES.editDistance2,
+      reason: `${esc(n.name)}: '${esc(uLabel)}' is ${dist} edit${dist === 1 ? '' : 's'} from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+    });
+  }
+
+  /** A brand label (or domain) used as a leading label of another registrable domain. */
+  private embedding(n: NormalizedName, uLabels: string[], keys: string[], li: number, own: number, out: BrandSignals): void {
+    const ids = this.typos.byKey.get(keys[li]);
+    if (ids === undefined) return;
+    for (const tid of ids) {
+      const t = this.typos.targets[tid];
+      const following = uLabels.slice(li + 1, own).join('.');
+      const dom = t.domains.find((d) => following === d.suffix || following.startsWith(`${d.suffix}.`));
+      if (dom !== undefined) {
+        add(out, t.brand, {
+          technique: 'subdomain-embedding',
+          score: BASE_SCORES.embeddingDomain,
+          reason: `${esc(n.name)}: brand domain ${esc(dom.registrable)} embedded in front of ${esc(n.parts.registrable ?? '')}`,
+        });
+      } else {
+        add(out, t.brand, {
+          technique: 'subdomain-embedding',
+          score: BASE_SCORES.embeddingLabel,
+          reason: `${esc(n.name)}: brand label '${esc(t.label)}' used as a subdomain of ${esc(n.parts.registrable ?? '')}`,
+        });
+      }
+    }
+  }
 }

@@ -42,8 +42,9 @@ export function compileMatcher(rules: RulesConfig): Matcher {
     }
     if (table.brands.length > 0 && !table.isExempt(host)) {
       const signals = engine.run(n);
+      const mods = signals.size > 0 ? engine.modifiers(n) : noModifiers;
       for (const [bi, list] of signals) {
-        const m = mergeSignals(n.name, table.brands[bi].name, null, list, engine.modifiers(n));
+        const m = mergeSignals(n.name, table.brands[bi].name, null, list, mods);
         if (m.score >= detection.min_score) matches.push(m);
       }
     }

@@ -4,7 +4,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { splitDomain, type DomainParts } from './psl.js';
-import { skeleton } from './skeleton.js';
+import { matchKey } from './skeleton.js';
 import { scriptsOf } from './scripts.js';
 
 /** A certificate name, normalised for matching. */
@@ -27,9 +27,9 @@ export interface NormalizedName {
   parts: DomainParts;
   /** Unicode form of the registrable label ("pаypal" for xn--pypal-4ve.com), or "". */
   uLabel: string;
-  /** Lower-cased UTS #39 skeleton of the Unicode host. */
+  /** Match key of the Unicode host: lower-cased UTS #39 skeleton, diacritics removed (see matchKey). */
   skeleton: string;
-  /** Lower-cased UTS #39 skeleton of the registrable label (`uLabel`). */
+  /** Match key of the registrable label (`uLabel`). */
   labelSkeleton: string;
   /** Scripts used by the registrable label (Common excluded). */
   labelScripts: string[];
@@ -87,8 +87,8 @@ export function normalizeName(raw: string): NormalizedName {
     isIdn,
     parts,
     uLabel,
-    skeleton: skeleton(unicode),
-    labelSkeleton: skeleton(uLabel),
+    skeleton: matchKey(unicode),
+    labelSkeleton: matchKey(uLabel),
     labelScripts,
     mixedScript: labelScripts.length > 1,
   };

@@ -47,3 +47,15 @@ export function prototypeOf(cp: number): string | null {
   const p = TABLE.get(cp);
   return p === undefined ? null : p.toLowerCase();
 }
+
+const MARKS = /\p{Mn}/gu;
+
+/**
+ * The key the matcher compares labels by: the skeleton of `s` with nonspacing marks removed
+ * first, so that diacritic look-alikes ("paypál", "pàypal") compare equal to the plain
+ * letters as well as the UTS #39 confusables do. Pure, total.
+ */
+export function matchKey(s: string): string {
+  if (isAscii(s)) return skeleton(s);
+  return skeleton(s.normalize('NFD').replace(MARKS, ''));
+}

@@ -1,0 +1,312 @@
+/**
+ * The one place that wires the stages together:
+ *   sources (feed/) → intake queue → processor (cert/ + match/) → store/ → dispatcher (notify/)
+ *   plus health tracking, HTTP (http/) and scheduled jobs (jobs/).
+ * Start order is acquisition order; close runs in reverse (see Lifecycle).
+ */
+import { compileMatcher } from './match/index.js';
+import type { LoadedConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import type { Logger } from './log/logger.js';
+import { Lifecycle } from './lifecycle.js';
+import { Metrics } from './http/metrics.js';
+import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/server.js';
+import { openStore, type Store } from './store/index.js';
+import { getProvider } from './notify/registry.js';
+import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
+import { allRoutedNotifiers, compileRoutes } from './notify/routing.js';
+import type { HealthEvent } from './notify/types.js';
+import { secrets } from './log/secrets.js';
+import { Processor, type ProcessorRules } from './pipeline/processor.js';
+import { Intake } from './feed/intake.js';
+import { decodeCertstreamText } from './feed/certstream-decode.js';
+import { CertstreamClient } from './feed/certstream-client.js';
+import { ReplaySource } from './feed/replay-source.js';
+import { FeedHealth } from './feed/health.js';
+import { GapTracker } from './feed/gap-tracker.js';
+import { RecentKeys } from './feed/dedup.js';
+import type { FeedObserver, MessageType } from './feed/observer.js';
+import type { CertEvent, Source } from './feed/types.js';
+import type { Severity } from './match/types.js';
+
+export interface AppOptions {
+  log: Logger;
+  /** Called once when a replay file has been fully processed. */
+  onReplayDone?: (count: number) => void;
+  /** Injected clock for tests. */
+  now?: () => number;
+}
+
+export interface App {
+  store: Store;
+  metrics: Metrics;
+  http: HttpServer;
+  dispatcher: Dispatcher;
+  /** Re-validated config swapped in atomically; returns the keys that need a restart to apply. */
+  reload(next: LoadedConfig): { restartNeeded: string[] };
+  /** Resolves when everything received so far is committed. */
+  drained(): Promise<void>;
+  /** Graceful stop: readiness 503 at once, feed closed, received work committed, db closed. Idempotent. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export function compileRules(loaded: LoadedConfig, extraAllow: readonly string[] = []): ProcessorRules {
+  const c = loaded.config;
+  const matcher = compileMatcher({ watch: [...c.watch], brands: [...c.brands], allow: [...c.allow, ...extraAllow], detection: c.detection });
+  return {
+    matcher,
+    route: compileRoutes(c.routes),
+    watchIssuers: new Map(c.watch.map((w) => [w.domain, w.issuers])),
+  };
+}
+
+export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<App> {
+  const log = opts.log;
+  const cfg = loaded.config;
+  const life = new Lifecycle(log);
+  const metrics = new Metrics();
+  let current: LoadedConfig = loaded;
+
+  try {
+    // 1. Storage.
+    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now });
+    life.add('store', () => store.close());
+
+    // 2. Rules (config allow list plus `ctwatch allow add` entries).
+    let rules = compileRules(loaded, store.hits.listAllow());
+
+    // 3. Notifiers and the dispatcher.
+    const notifiers = new Map<string, NotifierEntry>();
+    for (const n of loaded.notifiers) {
+      const def = getProvider(n.type)!;
+      notifiers.set(n.id, { def, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v) }) });
+    }
+    const dispatcher = new Dispatcher({
+      outbox: store.outbox,
+      notifiers,
+      delivery: cfg.delivery,
+      log: log.child({ module: 'dispatcher' }),
+      metrics,
+      now: opts.now,
+      onDead: (notifierId, count, lastError) =>
+        raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
+    });
+    dispatcher.start();
+    life.add('dispatcher', () => dispatcher.close(3_000));
+
+    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): void {
+      const targets = allRoutedNotifiers(current.config.routes).filter((n) => n !== exceptNotifier && notifiers.has(n));
+      const payload: HealthEvent = { event, severity, summary, details, at: new Date((opts.now ?? Date.now)()).toISOString() };
+      log.warn({ module: 'health', event, ...details }, summary);
+      if (targets.length === 0) return;
+      store.outbox.enqueue('health', targets, payload);
+      dispatcher.nudge();
+    }
+
+    // 4. Processing.
+    const feedLog = log.child({ module: 'feed' });
+    const processor = new Processor({
+      store,
+      metrics,
+      log: log.child({ module: 'pipeline' }),
+      rules: () => rules,
+      maxNames: cfg.feed.max_names,
+      onCommitted: (r) => {
+        if (r.deliveries > 0) dispatcher.nudge();
+      },
+    });
+    const intake = new Intake({
+      maxQueue: cfg.feed.max_queue,
+      process: (batch) => processor.processBatch(batch),
+      onDrop: (reason) => metrics.dropped.inc({ reason }),
+      onDepth: (d) => metrics.queueDepth.set(d),
+    });
+
+    // 5. Feed health (readiness and the stale-feed alert).
+    const health = new FeedHealth({
+      staleAfterMs: cfg.feed.stale_after,
+      alertAfterMs: cfg.feed.alert_after,
+      now: opts.now,
+      onEvent: (event, d) =>
+        event === 'feed.stale'
+          ? raiseHealth('feed.stale', 'high', `ctwatch has not received certificates for ${Math.round(d.downForMs / 1000)} s: it is NOT watching`, { down_for_seconds: Math.round(d.downForMs / 1000) })
+          : raiseHealth('feed.recovered', 'low', `ctwatch is receiving certificates again after ${Math.round(d.downForMs / 1000)} s`, { down_for_seconds: Math.round(d.downForMs / 1000) }),
+    });
+    const gaps = new GapTracker();
+    const recent = new RecentKeys();
+    const dropLimiter = new Map<string, number>();
+    const observer: FeedObserver = {
+      connected(source, up) {
+        health.setConnected(source, up);
+        metrics.connected.set({ feed: feedLabel(source) }, up ? 1 : 0);
+        feedLog.info({ feed: feedLabel(source), connected: up }, up ? 'feed connected' : 'feed disconnected');
+      },
+      reconnect(source, reason) {
+        metrics.reconnects.inc({ feed: feedLabel(source), reason });
+      },
+      message(_source, type) {
+        metrics.messages.inc({ type });
+        metrics.lastMessage.set({ type }, Date.now() / 1000);
+      },
+      dropped(source, reason, ctx) {
+        metrics.dropped.inc({ reason });
+        // Logged at most once a minute per reason, with where it came from (never the names).
+        const last = dropLimiter.get(reason) ?? 0;
+        if (Date.now() - last > 60_000) {
+          dropLimiter.set(reason, Date.now());
+          feedLog.warn({ feed: feedLabel(source), reason, log: ctx?.logUrl, index: ctx?.index, detail: ctx?.detail }, 'skipped a bad message');
+        }
+      },
+    };
+    const feedIndex = new Map<string, number>();
+    const feedLabel = (source: string) => {
+      if (!feedIndex.has(source)) feedIndex.set(source, feedIndex.size);
+      return source.startsWith('replay:') ? 'replay' : `feed${feedIndex.get(source)}`;
+    };
+
+    function onText(source: string, text: string, receivedAt: number): MessageType | null {
+      const r = decodeCertstreamText(text, { source, maxNames: cfg.feed.max_names, receivedAt });
+      switch (r.kind) {
+        case 'heartbeat':
+          observer.message(source, 'heartbeat');
+          return 'heartbeat';
+        case 'ignored':
+          observer.message(source, 'other');
+          return 'other';
+        case 'bad':
+          observer.dropped(source, r.reason, { logUrl: r.logUrl, index: r.index, detail: r.detail });
+          return null;
+        case 'cert': {
+          const ev = r.event;
+          const type: MessageType = ev.der || ev.fields.serialHex ? 'certificate_update' : 'dns_entries';
+          observer.message(source, type);
+          health.messageReceived(receivedAt);
+          if (r.truncatedNames) metrics.dropped.inc({ reason: 'too_many_names' }, r.truncatedNames);
+          if (ev.logUrl !== null && ev.index !== null) {
+            if (recent.seen(`${ev.logUrl}#${ev.index}`)) {
+              metrics.dropped.inc({ reason: 'duplicate' });
+              return type;
+            }
+            const g = gaps.observe(ev.logUrl, ev.index);
+            if (g.missing) metrics.gaps.inc({ log: metrics.logLabel(ev.logUrl) }, g.missing);
+          }
+          intake.push(ev);
+          return type;
+        }
+      }
+    }
+
+    // 6. HTTP.
+    const sources: Source[] = [];
+    const http = await startHttpServer({
+      listen: cfg.http.listen,
+      metrics: () => {
+        const counts = store.outbox.countByStatus();
+        for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
+        return metrics.render();
+      },
+      metricsContentType: metrics.registry.contentType,
+      readiness: (): ReadinessCheck[] => {
+        const now = (opts.now ?? Date.now)();
+        const last = health.lastMessage;
+        return [
+          { name: 'feed_connected', ok: health.connected, detail: health.connected ? undefined : 'no feed connection is up' },
+          {
+            name: 'recent_message',
+            ok: last > 0 && now - last <= cfg.feed.stale_after,
+            detail: last > 0 ? `last message ${Math.round((now - last) / 1000)} s ago` : 'no message received yet',
+          },
+          { name: 'database', ok: store.ping(), detail: undefined },
+        ];
+      },
+      verbose: () => ({
+        logs: gaps.snapshot(),
+        missing_entries: gaps.totalMissing(),
+        queue_depth: intake.depth,
+        outbox: store.outbox.countByStatus(),
+        feeds: sources.map((s) => ({ feed: feedLabel(s.id), connected: s instanceof CertstreamClient ? s.connected : null })),
+      }),
+    });
+    life.add('http', () => http.close());
+
+    // 7. Sources last: nothing arrives before everything that handles it is up.
+    const f = cfg.feed;
+    if (f.replay) {
+      health.setAlwaysUp(true);
+      const replay: ReplaySource = new ReplaySource({
+        file: f.replay,
+        rate: f.replay_rate,
+        onText: (t, at) => onText(replay.id, t, at),
+        onEnd: (count) => {
+          feedLog.info({ messages: count }, 'replay finished');
+          void intake.drained().then(() => opts.onReplayDone?.(count));
+        },
+      });
+      sources.push(replay);
+    }
+    for (const url of [...(f.url ? [f.url] : []), ...(f.urls ?? [])]) {
+      secrets.add(new URL(url).password || null);
+      const client: CertstreamClient = new CertstreamClient({
+        url,
+        pingIntervalMs: f.ping_interval,
+        pongTimeoutMs: f.pong_timeout,
+        staleAfterMs: f.stale_after,
+        reconnectMinMs: f.reconnect_min,
+        reconnectMaxMs: f.reconnect_max,
+        resetAfterMs: f.reconnect_reset_after,
+        maxMessageBytes: f.max_message_bytes,
+        onText: (t, at) => onText(client.id, t, at),
+        observer,
+        userAgent: 'ctwatch/0.1',
+      });
+      sources.push(client);
+    }
+    health.start();
+    life.add('feed', async () => {
+      health.close();
+      await Promise.all(sources.map((s) => s.close()));
+      // Work already received is committed before the database closes.
+      await intake.drained();
+    });
+    for (const s of sources) await s.start();
+    log.info({ module: 'app', http: `${http.address.host}:${http.address.port}`, feeds: sources.length }, 'ctwatch started');
+
+    return {
+      store,
+      metrics,
+      http,
+      dispatcher,
+      reload(next) {
+        const restartNeeded = restartKeys(current.config, next.config);
+        const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
+        rules = nextRules;
+        current = next;
+        metrics.reloads.inc({ result: 'ok' });
+        return { restartNeeded };
+      },
+      drained: () => intake.drained(),
+      async close(deadlineMs = 10_000) {
+        http.setDraining();
+        await life.close(deadlineMs);
+      },
+    };
+  } catch (err) {
+    await life.close(5_000);
+    throw err;
+  }
+}
+
+/** Keys whose change cannot be applied to a running daemon. */
+function restartKeys(a: Config, b: Config): string[] {
+  const out: string[] = [];
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  if (a.store.path !== b.store.path) out.push('store.path');
+  if (a.http.listen !== b.http.listen) out.push('http.listen');
+  if (!same(a.feed, b.feed)) out.push('feed');
+  if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
+  if (!same(a.delivery, b.delivery)) out.push('delivery');
+  if (a.store.realert_after !== b.store.realert_after) out.push('store.realert_after');
+  return out;
+}
+
+export type { CertEvent };

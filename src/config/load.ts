@@ -1,0 +1,129 @@
+/**
+ * Loads, validates and freezes the configuration. Everything that can be wrong with a config is
+ * found here, before any component starts (and before a reload touches running state).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config, type NotifierConfig } from './schema.js';
+import { ConfigError } from './errors.js';
+import { substituteEnv } from './env-substitute.js';
+import { secrets } from '../log/secrets.js';
+import { getProvider } from '../notify/registry.js';
+
+export const DEFAULT_CONFIG_PATH = 'config/ctwatch.yaml';
+
+export interface LoadedConfig {
+  /** Absolute path of the file read, or null when built from an object. */
+  file: string | null;
+  config: Readonly<Config>;
+  /** Notifiers with provider-validated options. */
+  notifiers: readonly NotifierConfig[];
+  /** Paths of values that are secrets (for `config check` display). */
+  secretPaths: readonly string[];
+}
+
+/** Which file to read: --config, else $CTWATCH_CONFIG, else config/ctwatch.yaml. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.CTWATCH_CONFIG ?? DEFAULT_CONFIG_PATH);
+}
+
+/** Reads and validates a config file. Throws ConfigError (code CONFIG_INVALID) naming each bad field. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`], { cause: err, file });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    throw new ConfigError([`YAML syntax: ${(err as Error).message}`], { cause: err, file });
+  }
+  const loaded = buildConfig(raw ?? {}, env, file);
+  // Relative paths in the file are relative to the working directory (like every CLI), except
+  // that the replay file may also be given relative to the config file.
+  return { ...loaded, file };
+}
+
+/** Validates an already-parsed config tree (used by tests and by loadConfigFile). */
+export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, file: string | null = null): LoadedConfig {
+  const substituted: string[] = [];
+  const { value, missing } = substituteEnv(raw, env, (v) => substituted.push(v));
+  if (missing.length) throw new ConfigError(missing, { file: file ?? undefined });
+  for (const v of substituted) secrets.add(v);
+
+  const tree = applyEnvOverrides(value, env);
+  const parsed = configSchema.safeParse(tree);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues), { cause: parsed.error, file: file ?? undefined });
+  const config = parsed.data;
+
+  const issues: string[] = [];
+  const secretPaths: string[] = [];
+  const notifiers: NotifierConfig[] = [];
+  const ids = new Set<string>();
+  config.notifiers.forEach((n, i) => {
+    const at = `notifiers[${i}]`;
+    if (ids.has(n.id)) issues.push(`${at}.id: duplicate notifier id "${n.id}"`);
+    ids.add(n.id);
+    const provider = getProvider(n.type);
+    if (!provider) {
+      issues.push(`${at}.type: unknown notifier type "${n.type}"`);
+      return;
+    }
+    const { id: _id, type: _type, ...rest } = n as Record<string, unknown>;
+    const r = provider.configSchema.safeParse(rest);
+    if (!r.success) {
+      issues.push(...formatIssues(r.error.issues, at));
+      return;
+    }
+    for (const f of provider.secretFields) {
+      const v = (rest as Record<string, unknown>)[f];
+      if (typeof v === 'string') secrets.add(v);
+      if (v !== undefined) secretPaths.push(`${at}.${f}`);
+    }
+    notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown> });
+  });
+  config.routes.forEach((r, i) =>
+    r.notifiers.forEach((id, j) => {
+      if (!ids.has(id)) issues.push(`routes[${i}].notifiers[${j}]: no notifier with id "${id}"`);
+    }),
+  );
+  if (issues.length) throw new ConfigError(issues, { file: file ?? undefined });
+
+  return { file, config: deepFreeze(config), notifiers: deepFreeze(notifiers), secretPaths };
+}
+
+/** CTWATCH_FEED_URL replaces the feed source; it wins over the file so one config serves many hosts. */
+function applyEnvOverrides(tree: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (!env.CTWATCH_FEED_URL) return tree;
+  const t = (tree && typeof tree === 'object' ? { ...(tree as Record<string, unknown>) } : {}) as Record<string, unknown>;
+  const feed = { ...((t.feed as Record<string, unknown>) ?? {}) };
+  delete feed.urls;
+  delete feed.replay;
+  feed.url = env.CTWATCH_FEED_URL;
+  t.feed = feed;
+  return t;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return issues.map((iss) => {
+    let at = prefix;
+    for (const p of iss.path) at += typeof p === 'number' ? `[${p}]` : at ? `.${String(p)}` : String(p);
+    if (iss.code === 'unrecognized_keys') {
+      return iss.keys.map((k) => `${at ? `${at}.` : ''}${k}: unknown key`).join('; ');
+    }
+    return `${at || '(root)'}: ${iss.message}`;
+  });
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}

@@ -1,0 +1,106 @@
+/**
+ * The whole configuration, validated once at start (and on reload), then frozen.
+ * Unknown keys fail (strict objects) so a typo never silently disables a rule.
+ * Notifier entries are validated in two steps: here only `id` and `type`; the provider's own
+ * schema checks the rest (see load.ts), so each provider declares its own keys.
+ */
+import { z } from 'zod';
+import { durationMs } from './duration.js';
+import { brandSchema, detectionSchema, watchItemSchema } from '../match/config-schema.js';
+import { SEVERITIES } from '../match/types.js';
+
+const severity = z.enum(SEVERITIES as [string, ...string[]]);
+
+export const feedSchema = z
+  .strictObject({
+    /** One CertStream WebSocket URL. */
+    url: z.string().url().optional(),
+    /** Several CertStream servers at once; merged, duplicates processed once. */
+    urls: z.array(z.string().url()).optional(),
+    /** Replay file: one CertStream JSON message per line (offline runs, tests, demo). */
+    replay: z.string().min(1).optional(),
+    /** Replay pace in messages per second (0 = as fast as possible). */
+    replay_rate: z.number().nonnegative().default(0),
+    /** Keep running after the replay file ends (daemon mode) instead of exiting (CLI mode). */
+    replay_then_idle: z.boolean().default(true),
+    ping_interval: durationMs.default(15_000),
+    /** No frame and no pong for this long: the connection is dead; terminate and redial. */
+    pong_timeout: durationMs.default(45_000),
+    /** Socket open but no certificate for this long: redial. */
+    stale_after: durationMs.default(120_000),
+    /** Feed down or stale for this long: one ctwatch.health alert (and one on recovery). */
+    alert_after: durationMs.default(900_000),
+    reconnect_min: durationMs.default(1_000),
+    reconnect_max: durationMs.default(60_000),
+    /** A connection healthy this long resets the backoff. */
+    reconnect_reset_after: durationMs.default(60_000),
+    /** Frames above this many bytes are counted as oversized and skipped. */
+    max_message_bytes: z.number().int().positive().default(2 * 1024 * 1024),
+    /** Messages waiting for processing; beyond it the oldest are dropped and counted. */
+    max_queue: z.number().int().positive().default(10_000),
+    /** Most names one certificate may carry before the rest are ignored (and counted). */
+    max_names: z.number().int().positive().default(1_000),
+  })
+  .refine((f) => f.url || (f.urls && f.urls.length > 0) || f.replay, {
+    message: 'set feed.url, feed.urls or feed.replay',
+  });
+
+export const routeSchema = z.strictObject({
+  notifiers: z.array(z.string().min(1)).min(1),
+  min_severity: severity.default('low'),
+  brands: z.array(z.string()).optional(),
+  watch: z.array(z.string()).optional(),
+  techniques: z.array(z.string()).optional(),
+});
+
+export const notifierBaseSchema = z.looseObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'id may contain letters, digits, "_", "." and "-"'),
+  type: z.string().min(1),
+});
+
+export const configSchema = z.strictObject({
+  feed: feedSchema,
+  store: z
+    .strictObject({
+      path: z.string().min(1).default('./data/ctwatch.db'),
+      realert_after: durationMs.default(30 * 86_400_000),
+    })
+    .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),
+  http: z
+    .strictObject({ listen: z.string().default('127.0.0.1:9797') })
+    .default({ listen: '127.0.0.1:9797' }),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .default({ level: 'info' }),
+  watch: z.array(watchItemSchema).default([]),
+  brands: z.array(brandSchema).default([]),
+  allow: z.array(z.string().min(1)).default([]),
+  detection: detectionSchema,
+  notifiers: z.array(notifierBaseSchema).default([]),
+  routes: z.array(routeSchema).default([]),
+  delivery: z
+    .strictObject({
+      timeout: durationMs.default(10_000),
+      max_attempts: z.number().int().positive().default(12),
+      max_age: durationMs.default(86_400_000),
+      backoff_min: durationMs.default(1_000),
+      backoff_max: durationMs.default(600_000),
+      /** Hits for the same brand/watch item within this window go out as one message on human channels. */
+      group_window: durationMs.default(60_000),
+      lease: durationMs.default(60_000),
+    })
+    .default({
+      timeout: 10_000,
+      max_attempts: 12,
+      max_age: 86_400_000,
+      backoff_min: 1_000,
+      backoff_max: 600_000,
+      group_window: 60_000,
+      lease: 60_000,
+    }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+export type NotifierConfig = { id: string; type: string; options: Record<string, unknown> };

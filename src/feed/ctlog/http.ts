@@ -1,0 +1,204 @@
+import { type Clock, realClock } from './clock.js';
+import { CtLogError } from './errors.js';
+
+/**
+ * Polite HTTP GET for one log: bounded concurrency, a minimum interval between requests,
+ * retries with backoff on 429/5xx/network errors honouring Retry-After (which pauses every
+ * request to that log, not just the one that got it), per-request timeouts, a ctwatch
+ * User-Agent, and a cap on body size.
+ */
+
+export const DEFAULT_USER_AGENT = 'ctwatch/0.1 (+https://github.com/ctwatch/ctwatch)';
+
+export interface HttpLimits {
+  /** Requests in flight at once to this log. */
+  maxConcurrent: number;
+  /** Minimum milliseconds between request starts (1000 / requests per second). */
+  minIntervalMs: number;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Retries after the first attempt for retryable failures. */
+  maxRetries: number;
+  /** First backoff when no Retry-After is given; doubles per attempt up to maxBackoffMs. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** Longest Retry-After honoured (longer values are clamped). */
+  maxRetryAfterMs: number;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxConcurrent: 2,
+  minIntervalMs: 100,
+  timeoutMs: 30_000,
+  maxRetries: 5,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  maxRetryAfterMs: 600_000,
+  maxBodyBytes: 64 << 20,
+};
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  /** Status codes 429 seen. */
+  throttled: number;
+  /** The last Retry-After honoured, ms (null if none yet). */
+  lastRetryAfterMs: number | null;
+}
+
+export interface HttpClientOptions {
+  fetch?: typeof fetch;
+  clock?: Clock;
+  limits?: Partial<HttpLimits>;
+  userAgent?: string;
+  /** Aborts everything (the source is closing). */
+  signal?: AbortSignal;
+}
+
+/** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`; null if absent/invalid. */
+export function parseRetryAfter(v: string | null, now: number): number | null {
+  if (v === null) return null;
+  const s = v.trim();
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) return null;
+  return Math.max(0, t - now);
+}
+
+export class LogHttpClient {
+  readonly limits: HttpLimits;
+  readonly stats: HttpStats = { requests: 0, retries: 0, throttled: 0, lastRetryAfterMs: null };
+  private readonly fetchFn: typeof fetch;
+  private readonly clock: Clock;
+  private readonly userAgent: string;
+  private readonly signal: AbortSignal | undefined;
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  private nextStart = 0;
+  private pausedUntil = 0;
+
+  constructor(opts: HttpClientOptions = {}) {
+    this.limits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
+    this.fetchFn = opts.fetch ?? fetch;
+    this.clock = opts.clock ?? realClock;
+    this.userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+    this.signal = opts.signal;
+  }
+
+  private async acquire(): Promise<void> {
+    while (this.active >= this.limits.maxConcurrent) await new Promise<void>((r) => this.waiters.push(r));
+    this.active++;
+  }
+
+  private release(): void {
+    this.active--;
+    this.waiters.shift()?.();
+  }
+
+  /** Waits for the rate limit and any Retry-After pause; reserves the next start slot. */
+  private async pace(): Promise<void> {
+    for (;;) {
+      this.checkAborted();
+      const now = this.clock.now();
+      const at = Math.max(this.nextStart, this.pausedUntil);
+      if (at <= now) {
+        this.nextStart = now + this.limits.minIntervalMs;
+        return;
+      }
+      await this.clock.sleep(at - now, this.signal);
+    }
+  }
+
+  private checkAborted(): void {
+    if (this.signal?.aborted) throw new CtLogError('aborted', 'request aborted: source closing');
+  }
+
+  /**
+   * GETs `url`. Returns the body of a 2xx answer. Throws CtLogError: 'http' (non-retryable
+   * status such as 404, or retries exhausted; `status` set), 'network', 'timeout', 'aborted'.
+   */
+  async get(url: string, accept = '*/*'): Promise<Uint8Array> {
+    let attempt = 0;
+    for (;;) {
+      await this.acquire();
+      let retryIn: number;
+      let failure: CtLogError;
+      try {
+        await this.pace();
+        this.stats.requests++;
+        const res = await this.fetchOnce(url, accept);
+        if (res.ok) return await this.readBody(res, url);
+        await res.body?.cancel().catch(() => undefined);
+        failure = new CtLogError('http', `GET ${redact(url)} answered ${res.status}`, { status: res.status });
+        const retryable = res.status === 429 || res.status >= 500;
+        if (!retryable) throw failure;
+        if (res.status === 429) this.stats.throttled++;
+        const ra = parseRetryAfter(res.headers.get('retry-after'), this.clock.now());
+        retryIn = ra !== null ? Math.min(ra, this.limits.maxRetryAfterMs) : this.backoff(attempt);
+        if (ra !== null) {
+          this.stats.lastRetryAfterMs = retryIn;
+          // The server asked the whole client to slow down: pause every request to this log.
+          this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + retryIn);
+        }
+      } catch (e) {
+        if (!(e instanceof CtLogError) || e.code === 'aborted' || e.code === 'http') throw e;
+        failure = e; // network or timeout
+        retryIn = this.backoff(attempt);
+      } finally {
+        this.release();
+      }
+      if (attempt >= this.limits.maxRetries) throw failure;
+      attempt++;
+      this.stats.retries++;
+      await this.clock.sleep(retryIn, this.signal);
+      this.checkAborted();
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.limits.maxBackoffMs, this.limits.baseBackoffMs * 2 ** attempt);
+  }
+
+  private async fetchOnce(url: string, accept: string): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.limits.timeoutMs);
+    const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
+    try {
+      return await this.fetchFn(url, {
+        headers: { 'user-agent': this.userAgent, accept, 'accept-encoding': 'gzip, identity' },
+        signal,
+        redirect: 'follow',
+      });
+    } catch (e) {
+      if (this.signal?.aborted) throw new CtLogError('aborted', 'request aborted: source closing', { cause: e });
+      if (timeout.aborted) throw new CtLogError('timeout', `GET ${redact(url)} timed out after ${this.limits.timeoutMs} ms`, { cause: e });
+      throw new CtLogError('network', `GET ${redact(url)} failed`, { cause: e });
+    }
+  }
+
+  private async readBody(res: Response, url: string): Promise<Uint8Array> {
+    const len = Number(res.headers.get('content-length') ?? '0');
+    if (len > this.limits.maxBodyBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new CtLogError('http', `GET ${redact(url)}: body of ${len} bytes exceeds the limit`, { status: res.status });
+    }
+    try {
+      const buf = new Uint8Array(await res.arrayBuffer());
+      if (buf.length > this.limits.maxBodyBytes) throw new CtLogError('http', `GET ${redact(url)}: body exceeds the limit`, { status: res.status });
+      return buf;
+    } catch (e) {
+      if (e instanceof CtLogError) throw e;
+      throw new CtLogError('network', `GET ${redact(url)}: body read failed`, { cause: e });
+    }
+  }
+}
+
+/** URL without query string or credentials, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * How feed sources report what happens to them. The app wires this to metrics, logs and the
+ * health tracker; sources never import those directly.
+ */
+
+/** Fixed sets: these become metric label values, so they never contain data from a message. */
+export type ReconnectReason = 'closed' | 'error' | 'pong_timeout' | 'stale' | 'connect_failed';
+export type DropReason =
+  | 'invalid_json'
+  | 'not_object'
+  | 'bad_field'
+  | 'bad_der'
+  | 'no_names'
+  | 'binary_frame'
+  | 'oversized'
+  | 'overload'
+  | 'too_many_names'
+  | 'bad_name'
+  | 'duplicate';
+export type MessageType = 'certificate_update' | 'dns_entries' | 'heartbeat' | 'other';
+
+export interface DropContext {
+  logUrl?: string | null;
+  index?: number | null;
+  detail?: string;
+}
+
+export interface FeedObserver {
+  connected(source: string, up: boolean): void;
+  reconnect(source: string, reason: ReconnectReason): void;
+  message(source: string, type: MessageType): void;
+  dropped(source: string, reason: DropReason, ctx?: DropContext): void;
+}
+
+export const nullObserver: FeedObserver = {
+  connected() {},
+  reconnect() {},
+  message() {},
+  dropped() {},
+};

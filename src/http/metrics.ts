@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics. One registry per app instance (tests run several). Label values come only
+ * from fixed sets, configured ids, or log URLs (bounded and sanitised): never from certificate names.
+ */
+import client from 'prom-client';
+
+const MAX_LOG_LABELS = 500;
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly messages = new client.Counter({ name: 'ctwatch_messages_total', help: 'Feed messages received, by type', labelNames: ['type'], registers: [this.registry] });
+  readonly certificates = new client.Counter({ name: 'ctwatch_certificates_total', help: 'Certificates examined', registers: [this.registry] });
+  readonly certsParsed = new client.Counter({ name: 'ctwatch_certs_parsed_total', help: 'Certificates fully parsed with @peculiar/x509', registers: [this.registry] });
+  readonly fastPath = new client.Counter({ name: 'ctwatch_fast_names_total', help: 'Certificates whose names the fast reader read (ok) or could not read (fallback)', labelNames: ['result'], registers: [this.registry] });
+  readonly parseErrors = new client.Counter({ name: 'ctwatch_parse_errors_total', help: 'Certificates that did not parse', registers: [this.registry] });
+  readonly matches = new client.Counter({ name: 'ctwatch_matches_total', help: 'Rule matches on certificate names, by technique', labelNames: ['technique'], registers: [this.registry] });
+  readonly hits = new client.Counter({ name: 'ctwatch_hits_total', help: 'Hits recorded, by outcome (new, sighting, suppressed)', labelNames: ['outcome'], registers: [this.registry] });
+  readonly reconnects = new client.Counter({ name: 'ctwatch_feed_reconnects_total', help: 'Feed reconnects, by reason', labelNames: ['feed', 'reason'], registers: [this.registry] });
+  readonly connected = new client.Gauge({ name: 'ctwatch_feed_connected', help: '1 when the feed connection is up', labelNames: ['feed'], registers: [this.registry] });
+  readonly dropped = new client.Counter({ name: 'ctwatch_dropped_total', help: 'Messages or names skipped, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly lastMessage = new client.Gauge({ name: 'ctwatch_last_message_timestamp_seconds', help: 'When the last message of each type arrived', labelNames: ['type'], registers: [this.registry] });
+  readonly gaps = new client.Counter({ name: 'ctwatch_log_missing_entries_total', help: 'CT log entries never received (cert_index gaps), per log', labelNames: ['log'], registers: [this.registry] });
+  readonly queueDepth = new client.Gauge({ name: 'ctwatch_queue_depth', help: 'Messages waiting for processing', registers: [this.registry] });
+  readonly deliveries = new client.Counter({ name: 'ctwatch_deliveries_total', help: 'Delivery attempts, by notifier and outcome', labelNames: ['notifier', 'outcome'], registers: [this.registry] });
+  readonly outbox = new client.Gauge({ name: 'ctwatch_outbox', help: 'Deliveries by status', labelNames: ['status'], registers: [this.registry] });
+  readonly reloads = new client.Counter({ name: 'ctwatch_config_reloads_total', help: 'Config reloads, by result', labelNames: ['result'], registers: [this.registry] });
+  readonly processSeconds = new client.Histogram({
+    name: 'ctwatch_commit_latency_seconds',
+    help: 'From message arrival to hit committed',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+
+  private readonly logLabels = new Set<string>();
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'ctwatch_' });
+  }
+
+  /** A safe, bounded label for a CT log URL. */
+  logLabel(url: string | null): string {
+    if (!url) return 'unknown';
+    const clean = url.replace(/[^A-Za-z0-9._:/-]/g, '_').slice(0, 120);
+    if (this.logLabels.has(clean)) return clean;
+    if (this.logLabels.size >= MAX_LOG_LABELS) return 'other';
+    this.logLabels.add(clean);
+    return clean;
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Shipped word and suffix lists used by detection. Each can be replaced from the
+ * `detection` config section (see config-schema.ts).
+ */
+
+/**
+ * Phishing terms for `combosquat`: words attackers pair with a brand to make a look-alike
+ * sound official ("paypal-secure-login"). Chosen for credential, payment and crypto-wallet
+ * lures; short generic words (app, web, my, online) are left out because legitimate
+ * partner and fan sites use them with brand names all the time.
+ */
+export const PHISHING_TERMS: readonly string[] = [
+  'login', 'logon', 'signin', 'sign-in', 'signon', 'auth', 'authenticate', 'authentication', 'verify',
+  'verification', 'verified', 'validate', 'validation', 'confirm', 'confirmation', 'secure', 'security',
+  'account', 'accounts', 'update', 'upgrade', 'recover', 'recovery', 'restore', 'unlock', 'unlocked',
+  'suspend', 'suspended', 'locked', 'limited', 'alert', 'notice', 'support', 'helpdesk', 'help-center',
+  'customer', 'service', 'billing', 'invoice', 'payment', 'refund', 'wallet', 'wallets', 'connect',
+  'claim', 'claims', 'airdrop', 'giveaway', 'bonus', 'reward', 'rewards', 'promo', 'gift', 'free',
+  'sync', 'validator', 'migrate', 'migration', 'rectify', 'dapp', 'dapps', 'seed', 'phrase', 'mnemonic',
+  'kyc', 'official', 'portal', 'password', 'reset', 'webscr', 'cmd-login', 'checkout', 'pay',
+];
+
+/**
+ * Top-level domains over-represented in phishing relative to legitimate registrations
+ * (cheap or free registration, lax abuse handling). A small score modifier, never a hit alone.
+ */
+export const SUSPICIOUS_TLDS: readonly string[] = [
+  'top', 'xyz', 'online', 'site', 'website', 'live', 'click', 'link', 'buzz', 'rest', 'fit', 'work',
+  'wang', 'ooo', 'icu', 'cyou', 'cfd', 'sbs', 'monster', 'quest', 'support', 'tk', 'ml', 'ga', 'cf',
+  'gq', 'pw', 'cc', 'su', 'zip', 'mov', 'lol', 'shop', 'store', 'app', 'help', 'money', 'finance',
+  'network', 'services', 'digital', 'host', 'space', 'today', 'bond', 'club', 'info', 'vip', 'win',
+];
+
+/**
+ * Public suffixes (PSL private section) of free or instant hosting platforms, where a
+ * look-alike costs nothing and lives until reported.
+ */
+export const HOSTING_PLATFORMS: readonly string[] = [
+  'web.app', 'firebaseapp.com', 'github.io', 'gitlab.io', 'netlify.app', 'vercel.app', 'pages.dev',
+  'workers.dev', 'herokuapp.com', 'glitch.me', 'repl.co', 'replit.app', 'replit.dev', 'onrender.com',
+  'fly.dev', 'surge.sh', 'azurewebsites.net', 'azurestaticapps.net', 'web.core.windows.net',
+  'blogspot.com', 'wixsite.com', 'weebly.com', 'webflow.io', 'framer.app', 'godaddysites.com',
+  'myshopify.com', 'square.site', 'ngrok.io', 'ngrok-free.app', 'ngrok.app', 'trycloudflare.com',
+  '000webhostapp.com', 'appspot.com', 'r2.dev', 'fleek.co', 'ipfs.dweb.link', 'on.fleek.co', 'deno.dev',
+  'codesandbox.io', 'csb.app', 'gitbook.io', 'notion.site', 'translate.goog', 'duckdns.org', 'ddns.net',
+  'no-ip.org', 'hopto.org', 'zapto.org', 'sytes.net', 'freeddns.org', 'mybluehost.me', 'wcomhost.com',
+];
+
+/**
+ * Words of dnstwist's `dictionary` fuzzer (dnstwist dictionaries/english.dict, Apache-2.0,
+ * elceef/dnstwist): used by the `typosquat:dictionary` technique and `ctwatch permutations`.
+ */
+export const DNSTWIST_ENGLISH: readonly string[] = [
+  'auth', 'access', 'account', 'admin', 'agree', 'blue', 'business', 'cdn', 'choose', 'claim', 'cl',
+  'click', 'confirm', 'confirmation', 'connect', 'download', 'enroll', 'find', 'group', 'http', 'https',
+  'https-www', 'install', 'login', 'mobile', 'mail', 'my', 'online', 'pay', 'payment', 'payments',
+  'portal', 'recovery', 'register', 'ssl', 'safe', 'secure', 'security', 'service', 'services', 'signin',
+  'signup', 'support', 'summary', 'update', 'user', 'verify', 'verification', 'view', 'ww', 'www', 'web',
+];
+
+/** TLDs of dnstwist's `tld-swap` fuzzer default set (dictionaries/abused_tlds.dict, Apache-2.0). */
+export const DNSTWIST_ABUSED_TLDS: readonly string[] = [
+  'com', 'net', 'eu', 'cn', 'ga', 'gq', 'tk', 'ml', 'cf', 'cc', 'info', 'app', 'ooo', 'xyz', 'online',
+  'site', 'wang', 'work', 'rest', 'buzz', 'top', 'fit',
+];

@@ -1,0 +1,37 @@
+/** Builds the provider-facing HitAlert from a stored hit. Pure. */
+import type { HitRow } from '../store/types.js';
+import type { HitAlert } from './types.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** `id` is stable per hit and notifier, so receivers can deduplicate across retries and restarts. */
+export function hitAlertId(hitId: number, notifierId: string): string {
+  return `ctw-hit-${hitId}-${notifierId}`;
+}
+
+export function buildHitAlert(hit: HitRow, notifierId: string): HitAlert {
+  return {
+    id: hitAlertId(hit.id, notifierId),
+    hitId: hit.id,
+    name: hit.name,
+    brand: hit.brand,
+    watch: hit.watch,
+    technique: hit.technique,
+    severity: hit.severity,
+    score: hit.score,
+    reason: hit.reason,
+    names: hit.names,
+    cert: {
+      sha256: hit.sha256,
+      issuer: hit.issuer,
+      subject: hit.subject,
+      serial: hit.serial,
+      not_before: iso(hit.notBefore),
+      not_after: iso(hit.notAfter),
+      precert: hit.precert,
+      log: hit.logUrl,
+      index: hit.logIndex,
+    },
+    seen_at: new Date(hit.firstSeen).toISOString(),
+  };
+}

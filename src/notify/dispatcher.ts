@@ -1,0 +1,256 @@
+/**
+ * The dispatcher owns delivery: it claims due outbox rows per notifier with a lease, builds the
+ * message, sends it with a timeout, and marks the rows delivered, retried (jittered exponential
+ * backoff, honouring Retry-After) or dead (permanent error, too many attempts, too old).
+ *
+ * Each notifier has its own pump, so one failing or slow channel never delays or repeats another.
+ * Human channels get grouped messages: the first hit for a brand or watch item goes out at once;
+ * hits for the same group within `group_window` after a send wait and go out together.
+ * Machine channels (webhook, exec) get one hit per message.
+ */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../http/metrics.js';
+import type { ClaimedDelivery, Outbox } from '../store/outbox.js';
+import { buildHitAlert } from './alert-builder.js';
+import { DeliveryError, type AlertMessage, type HitAlert, type Notifier, type ProviderDefinition } from './types.js';
+
+export interface NotifierEntry {
+  notifier: Notifier;
+  def: ProviderDefinition;
+}
+
+export interface DispatcherOptions {
+  outbox: Outbox;
+  notifiers: ReadonlyMap<string, NotifierEntry>;
+  delivery: Config['delivery'];
+  log: Logger;
+  metrics: Metrics;
+  now?: () => number;
+  random?: () => number;
+  /** Called when hit deliveries of a notifier went dead (to raise a ctwatch.health alert elsewhere). */
+  onDead?: (notifierId: string, count: number, lastError: string) => void;
+  /** Pass interval of the background loop. */
+  tickMs?: number;
+}
+
+interface PumpState {
+  busy: boolean;
+  nextSendAt: number;
+  disabled: boolean;
+  groupSentAt: Map<string, number>;
+}
+
+const HUMAN_CLAIM = 2000;
+
+export class Dispatcher {
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly state = new Map<string, PumpState>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly closing = new AbortController();
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(private readonly opts: DispatcherOptions) {
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    for (const id of opts.notifiers.keys()) this.state.set(id, { busy: false, nextSendAt: 0, disabled: false, groupSentAt: new Map() });
+  }
+
+  /** Starts the background loop. Interrupted sends from a previous run are due at once. */
+  start(): void {
+    this.opts.outbox.releaseLeases();
+    this.timer = setInterval(() => this.kick(), this.opts.tickMs ?? 200);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a pass soon (after new hits were committed). Cheap; safe to call often. */
+  nudge(): void {
+    setImmediate(() => this.kick());
+  }
+
+  private kick(): void {
+    if (this.closing.signal.aborted) return;
+    for (const id of this.opts.notifiers.keys()) {
+      const p = this.pump(id);
+      this.inflight.add(p);
+      void p.finally(() => this.inflight.delete(p));
+    }
+  }
+
+  /** One pass over every notifier, awaiting the sends (tests drive this with a fake clock). */
+  async runOnce(): Promise<void> {
+    await Promise.all([...this.opts.notifiers.keys()].map((id) => this.pump(id)));
+  }
+
+  private async pump(id: string): Promise<void> {
+    const st = this.state.get(id)!;
+    if (st.busy || st.disabled) return;
+    st.busy = true;
+    try {
+      const entry = this.opts.notifiers.get(id)!;
+      const gapMs = 1000 / Math.max(0.001, entry.def.ratePerSecond);
+      for (let rounds = 0; rounds < 10_000 && !this.closing.signal.aborted; rounds++) {
+        let now = this.now();
+        if (now < st.nextSendAt) {
+          const wait = st.nextSendAt - now;
+          if (wait > 250) break;
+          await sleep(wait);
+          now = this.now();
+          if (now < st.nextSendAt) break;
+        }
+        const human = entry.def.audience === 'human';
+        const claimed = this.opts.outbox.claimDue(id, now, human ? HUMAN_CLAIM : 1, this.opts.delivery.lease);
+        if (claimed.length === 0) break;
+        const message = human ? this.humanMessage(id, st, claimed, now) : this.singleMessage(id, claimed[0]!);
+        if (!message) continue; // everything claimed was deferred to its group window
+        st.nextSendAt = now + gapMs;
+        await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey);
+        if (st.disabled) break;
+      }
+    } catch (err) {
+      this.opts.log.error({ err, notifier: id }, 'dispatcher pass failed');
+    } finally {
+      st.busy = false;
+    }
+  }
+
+  /** Machine channel: exactly one hit (or health/digest/test message) per send. */
+  private singleMessage(notifierId: string, d: ClaimedDelivery): { msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: null } | null {
+    const msg = this.messageFor(notifierId, [d]);
+    if (!msg) return null;
+    return { msg, rows: [d], groupKey: null };
+  }
+
+  /** Human channel: the first due group that is outside its window goes out as one message. */
+  private humanMessage(
+    notifierId: string,
+    st: PumpState,
+    claimed: ClaimedDelivery[],
+    now: number,
+  ): { msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: string | null } | null {
+    // Non-hit messages (health, digest, test) go alone, first.
+    const single = claimed.find((d) => d.kind !== 'hit' || d.groupKey === null);
+    const groups = new Map<string, ClaimedDelivery[]>();
+    for (const d of claimed) if (d !== single && d.kind === 'hit' && d.groupKey !== null) (groups.get(d.groupKey) ?? groups.set(d.groupKey, []).get(d.groupKey)!).push(d);
+
+    let chosen: { rows: ClaimedDelivery[]; groupKey: string | null } | null = single ? { rows: [single], groupKey: null } : null;
+    for (const [key, rows] of groups) {
+      const last = st.groupSentAt.get(key);
+      const openAt = last === undefined ? now : last + this.opts.delivery.group_window;
+      if (!chosen && openAt <= now) {
+        chosen = { rows, groupKey: key };
+        continue;
+      }
+      // Not this pass: release them to when their group may send again (no attempt counted).
+      this.opts.outbox.defer(rows.map((r) => r.id), Math.max(openAt, now));
+    }
+    if (!chosen) return null;
+    const msg = this.messageFor(notifierId, chosen.rows);
+    if (!msg) return null;
+    return { msg, rows: chosen.rows, groupKey: chosen.groupKey };
+  }
+
+  private messageFor(notifierId: string, rows: ClaimedDelivery[]): AlertMessage | null {
+    const first = rows[0]!;
+    if (first.kind === 'hit') {
+      const hits: HitAlert[] = [];
+      const orphans: number[] = [];
+      for (const r of rows) {
+        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId));
+        else orphans.push(r.id);
+      }
+      if (orphans.length) this.opts.outbox.markDead(orphans, 'hit no longer exists');
+      if (hits.length === 0) return null;
+      // Machine channels: the id is the hit's (stable per hit and notifier) id.
+      const id = rows.length === 1 ? hits[0]!.id : `ctw-grp-${first.id}-${rows.length}`;
+      return { kind: 'hits', id, hits };
+    }
+    const id = `ctw-${first.kind}-${first.id}`;
+    const payload = first.payload as Record<string, unknown>;
+    if (first.kind === 'health') return { kind: 'health', id, health: payload as never };
+    if (first.kind === 'digest') return { kind: 'digest', id, digest: payload as never };
+    // 'test': a clearly marked sample hit.
+    return { kind: 'hits', id, hits: [payload as unknown as HitAlert], test: true };
+  }
+
+  private async deliver(
+    id: string,
+    entry: NotifierEntry,
+    st: PumpState,
+    msg: AlertMessage,
+    rows: ClaimedDelivery[],
+    groupKey: string | null,
+  ): Promise<void> {
+    const ids = rows.map((r) => r.id);
+    const signal = AbortSignal.any([AbortSignal.timeout(this.opts.delivery.timeout), this.closing.signal]);
+    try {
+      await entry.notifier.send(msg, signal);
+      const now = this.now();
+      this.opts.outbox.markDelivered(ids, now);
+      if (groupKey !== null) st.groupSentAt.set(groupKey, now);
+      this.opts.metrics.deliveries.inc({ notifier: id, outcome: 'delivered' });
+    } catch (err) {
+      this.onFailure(id, st, rows, err);
+    }
+  }
+
+  private onFailure(id: string, st: PumpState, rows: ClaimedDelivery[], err: unknown): void {
+    const now = this.now();
+    const ids = rows.map((r) => r.id);
+    const de = err instanceof DeliveryError ? err : null;
+    const code = de?.code ?? (this.closing.signal.aborted ? 'SHUTDOWN' : (err as { name?: string })?.name === 'TimeoutError' ? 'TIMEOUT' : 'SEND_FAILED');
+    const text = `${code}: ${de?.message ?? String((err as Error)?.message ?? err)}`.slice(0, 300);
+    const m = this.opts.metrics;
+    if (this.closing.signal.aborted && !de) {
+      // Interrupted by shutdown: not an attempt; stays queued for the next start.
+      this.opts.outbox.defer(ids, now);
+      return;
+    }
+    if (de?.disable) {
+      st.disabled = true;
+      const killed = this.opts.outbox.killPending(id, text);
+      m.deliveries.inc({ notifier: id, outcome: 'disabled' });
+      this.opts.log.error({ notifier: id, code, dead: killed }, 'notifier endpoint asked to be disabled; its deliveries are dead');
+      this.opts.onDead?.(id, killed, text);
+      return;
+    }
+    const attempts = Math.max(...rows.map((r) => r.attempts)) + 1;
+    const oldest = Math.min(...rows.map((r) => r.createdAt));
+    const { max_attempts, max_age, backoff_min, backoff_max } = this.opts.delivery;
+    if (de?.permanent || attempts >= max_attempts || now - oldest >= max_age) {
+      this.opts.outbox.markDead(ids, text);
+      m.deliveries.inc({ notifier: id, outcome: 'dead' });
+      this.opts.log.error({ notifier: id, code, attempts, deliveries: ids.length }, 'delivery failed for good');
+      if (rows.some((r) => r.kind === 'hit')) this.opts.onDead?.(id, ids.length, text);
+      return;
+    }
+    const ceiling = Math.min(backoff_max, backoff_min * 2 ** Math.min(attempts - 1, 30));
+    const backoff = ceiling / 2 + (this.random() * ceiling) / 2;
+    const next = now + Math.max(backoff, de?.retryAfterMs ?? 0);
+    this.opts.outbox.markRetry(ids, Math.round(next), text);
+    // Nothing goes to this notifier before the receiver's Retry-After has passed.
+    if (de?.retryAfterMs) st.nextSendAt = Math.max(st.nextSendAt, now + de.retryAfterMs);
+    m.deliveries.inc({ notifier: id, outcome: 'retry' });
+    this.opts.log.warn({ notifier: id, code, attempts, retryInMs: Math.round(next - now) }, 'delivery failed; will retry');
+  }
+
+  /** Stops claiming; waits up to `deadlineMs` for sends in flight, then aborts them (they stay queued). Idempotent. */
+  async close(deadlineMs = 3_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const all = Promise.all([...this.inflight]);
+    const timedOut = await Promise.race([all.then(() => false), sleep(deadlineMs).then(() => true)]);
+    if (timedOut) {
+      this.closing.abort();
+      await Promise.race([all, sleep(1_000)]);
+    }
+    this.closing.abort();
+    for (const { notifier } of this.opts.notifiers.values()) await notifier.close?.().catch(() => undefined);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}

@@ -1,0 +1,187 @@
+/**
+ * Turns a batch of CertEvents into committed hits:
+ *   names (fast reader, else full parse, plus the message's own list) → matcher → for candidates
+ *   only, the full @peculiar/x509 parse for the hit's details → one SQLite transaction.
+ *
+ * Fail-safe: a certificate whose names the fast reader cannot read goes to the full parse; a
+ * candidate that does not parse is still a hit, with the message's own fields.
+ */
+import { parseCertificate } from '../cert/full-parse.js';
+import { readCertNames } from '../cert/fast-names.js';
+import { issuanceKeyFromDer, issuanceKeyFromFields } from '../cert/issuance-key.js';
+import type { CertDetails } from '../cert/types.js';
+import type { CertEvent } from '../feed/types.js';
+import type { Matcher, Match } from '../match/types.js';
+import { registrableDomain } from '../match/index.js';
+import type { Logger } from '../log/logger.js';
+import { LogRateLimiter } from '../log/rate-limit.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Store } from '../store/index.js';
+import type { CandidateMatch, CandidateRecord, RecordResult, RouteFn } from '../store/types.js';
+import type { WatchItemConfig } from '../match/config-schema.js';
+
+/** The parts of the running config the processor reads; swapped whole on reload. */
+export interface ProcessorRules {
+  matcher: Matcher;
+  route: RouteFn;
+  /** Expected issuers per watch item (as configured). */
+  watchIssuers: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface ProcessorDeps {
+  store: Store;
+  metrics: Metrics;
+  log: Logger;
+  rules: () => ProcessorRules;
+  /** Most names per certificate that are matched (the rest are counted and ignored). */
+  maxNames: number;
+  onCommitted?: (result: RecordResult, batch: readonly CertEvent[]) => void;
+}
+
+export class Processor {
+  private readonly limiter = new LogRateLimiter();
+
+  constructor(private readonly deps: ProcessorDeps) {}
+
+  /** Processes a batch synchronously. Never throws for bad input; a storage failure is logged and rethrown. */
+  processBatch(batch: readonly CertEvent[]): RecordResult | null {
+    const rules = this.deps.rules();
+    const candidates: CandidateRecord[] = [];
+    for (const ev of batch) {
+      try {
+        const c = this.examine(ev, rules);
+        if (c) candidates.push(c);
+      } catch (err) {
+        // A bug on one event must not stop the stream; count it and say where.
+        this.deps.metrics.dropped.inc({ reason: 'internal_error' });
+        this.logLimited('process_error', { err, log: ev.logUrl, index: ev.index }, 'failed to process an entry');
+      }
+    }
+    if (candidates.length === 0) return null;
+    let result: RecordResult;
+    try {
+      result = this.deps.store.hits.recordBatch(candidates, rules.route);
+    } catch (err) {
+      this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
+      throw err;
+    }
+    const m = this.deps.metrics;
+    m.hits.inc({ outcome: 'new' }, result.newHits);
+    m.hits.inc({ outcome: 'sighting' }, result.sightings);
+    m.hits.inc({ outcome: 'suppressed' }, result.suppressed);
+    const now = Date.now();
+    for (const ev of batch) m.processSeconds.observe((now - ev.receivedAt) / 1000);
+    this.deps.onCommitted?.(result, batch);
+    return result;
+  }
+
+  private examine(ev: CertEvent, rules: ProcessorRules): CandidateRecord | null {
+    const m = this.deps.metrics;
+    m.certificates.inc();
+    let details: CertDetails | null = null;
+    let parseFailed = false;
+    let names: string[] = [];
+
+    if (ev.der) {
+      const fast = readCertNames(ev.der);
+      if (fast) {
+        m.fastPath.inc({ result: 'ok' });
+        names = fast.dnsNames;
+      } else {
+        m.fastPath.inc({ result: 'fallback' });
+        details = this.fullParse(ev);
+        parseFailed = details === null;
+        if (details) names = details.dnsNames;
+      }
+    }
+    // The message's own list is matched too: if it names something the DER does not (or the DER
+    // did not parse), matching it can only add hits, never hide one.
+    if (ev.names) names = names.length ? union(names, ev.names) : ev.names;
+    if (names.length > this.deps.maxNames) {
+      m.dropped.inc({ reason: 'too_many_names' }, names.length - this.deps.maxNames);
+      names = names.slice(0, this.deps.maxNames);
+    }
+
+    let matches: Match[] = [];
+    for (const name of names) {
+      const found = rules.matcher.matchName(name);
+      if (found.length) matches = matches.concat(found);
+    }
+    if (matches.length === 0) return null;
+    for (const mt of matches) m.matches.inc({ technique: mt.technique });
+
+    if (ev.der && !details && !parseFailed) {
+      details = this.fullParse(ev);
+      parseFailed = details === null;
+    }
+    const f = ev.fields;
+    const issuer = details?.issuerDn ?? f.issuer;
+    let issuanceKey: string;
+    try {
+      issuanceKey = ev.der && !parseFailed ? (details?.issuanceKey ?? issuanceKeyFromDer(ev.der)) : issuanceKeyFromFields(f.issuer, f.serialHex, f.sha256);
+    } catch {
+      issuanceKey = issuanceKeyFromFields(f.issuer, f.serialHex, f.sha256 ?? details?.sha256 ?? null);
+    }
+    const candidateMatches: CandidateMatch[] = matches.map((mt) => ({
+      ...mt,
+      registrable: registrableDomain(mt.name),
+      issuerExpected: mt.watch !== null ? issuerExpected(rules.watchIssuers.get(mt.watch) ?? [], issuer) : undefined,
+    }));
+    return {
+      issuance: {
+        issuanceKey,
+        sha256: details?.sha256 ?? f.sha256,
+        serial: details?.serialHex ?? f.serialHex,
+        issuer,
+        subject: details?.subjectDn ?? f.subject,
+        notBefore: (details?.notBefore ?? f.notBefore)?.getTime() ?? null,
+        notAfter: (details?.notAfter ?? f.notAfter)?.getTime() ?? null,
+        precert: details?.precert ?? ev.precert ?? false,
+        names: details ? union(details.dnsNames, ev.names ?? []) : names,
+        logUrl: ev.logUrl,
+        logIndex: ev.index,
+        source: ev.source,
+        seenAt: ev.seenAt.getTime(),
+      },
+      matches: candidateMatches,
+    };
+  }
+
+  private fullParse(ev: CertEvent): CertDetails | null {
+    try {
+      const d = parseCertificate(ev.der!);
+      this.deps.metrics.certsParsed.inc();
+      return d;
+    } catch (err) {
+      this.deps.metrics.parseErrors.inc();
+      this.logLimited('parse_error', { err: errSummary(err), log: ev.logUrl, index: ev.index }, 'certificate did not parse; using the message fields');
+      return null;
+    }
+  }
+
+  private logLimited(key: string, obj: Record<string, unknown>, msg: string): void {
+    const r = this.limiter.allow(key);
+    if (r.log) this.deps.log.warn({ ...obj, suppressedSinceLast: r.suppressed || undefined }, msg);
+  }
+}
+
+/** Case-insensitive substring match of any expected issuer in the issuer DN; no list = any issuer. */
+export function issuerExpected(expected: readonly string[], issuer: string | null): boolean | undefined {
+  if (expected.length === 0) return true;
+  if (!issuer) return undefined;
+  const dn = issuer.toLowerCase();
+  return expected.some((e) => dn.includes(e.toLowerCase()));
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  if (b.length === 0) return [...a];
+  const set = new Set(a);
+  const out = [...a];
+  for (const x of b) if (!set.has(x)) out.push(x);
+  return out;
+}
+
+function errSummary(err: unknown): { code?: string; message: string } {
+  const e = err as { code?: string; message?: string };
+  return { code: e?.code, message: String(e?.message ?? err).slice(0, 200) };
+}

@@ -1,0 +1,49 @@
+/**
+ * The store: the only module that touches SQLite. Open it once; close it last.
+ */
+import { openDatabase, type Db } from './db.js';
+import { HitStore } from './hit-store.js';
+import { Outbox } from './outbox.js';
+import { PositionTable } from './positions.js';
+
+export interface Store {
+  db: Db;
+  hits: HitStore;
+  outbox: Outbox;
+  positions: PositionTable;
+  /** Answers a trivial query; false when the database is unusable. */
+  ping(): boolean;
+  /** Checkpoints the WAL and closes. Idempotent. */
+  close(): void;
+}
+
+export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
+  const db = openDatabase(file);
+  let closed = false;
+  return {
+    db,
+    hits: new HitStore(db, opts),
+    outbox: new Outbox(db),
+    positions: new PositionTable(db),
+    ping() {
+      try {
+        return !closed && (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        // The daemon folds the WAL back on exit; a CLI reader must not (it would wait on the writer).
+        if (opts.checkpointOnClose !== false) db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+export type { Db };
+export { HitStore, Outbox };

@@ -1,0 +1,137 @@
+/**
+ * Schema migrations. The schema version is SQLite's `user_version`. Each migration runs once, in
+ * order, inside a transaction; a database created by any earlier version upgrades in place.
+ * Never edit a released migration: add a new one.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'issuances, hits, sightings, outbox, inventory, triage',
+    up(db) {
+      db.exec(`
+        CREATE TABLE issuances (
+          id INTEGER PRIMARY KEY,
+          issuance_key TEXT NOT NULL UNIQUE,
+          sha256 TEXT,
+          serial TEXT,
+          issuer TEXT,
+          subject TEXT,
+          not_before INTEGER,
+          not_after INTEGER,
+          precert INTEGER NOT NULL DEFAULT 0,
+          names_json TEXT NOT NULL,
+          log_url TEXT,
+          log_index INTEGER,
+          first_seen INTEGER NOT NULL,
+          last_seen INTEGER NOT NULL
+        );
+        CREATE TABLE hits (
+          id INTEGER PRIMARY KEY,
+          issuance_id INTEGER NOT NULL REFERENCES issuances(id),
+          rule_key TEXT NOT NULL,
+          name TEXT NOT NULL,
+          registrable TEXT,
+          brand TEXT,
+          watch TEXT,
+          technique TEXT NOT NULL,
+          techniques_json TEXT NOT NULL,
+          severity TEXT NOT NULL,
+          score INTEGER NOT NULL,
+          reason TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','acknowledged','false_positive')),
+          suppressed INTEGER NOT NULL DEFAULT 0,
+          first_seen INTEGER NOT NULL,
+          last_seen INTEGER NOT NULL,
+          times_seen INTEGER NOT NULL DEFAULT 1,
+          UNIQUE (issuance_id, rule_key)
+        );
+        CREATE INDEX hits_first_seen ON hits(first_seen);
+        CREATE INDEX hits_realert ON hits(rule_key, name, technique, first_seen);
+        CREATE INDEX hits_registrable ON hits(registrable, brand);
+        CREATE TABLE sightings (
+          id INTEGER PRIMARY KEY,
+          hit_id INTEGER NOT NULL REFERENCES hits(id),
+          issuance_id INTEGER NOT NULL REFERENCES issuances(id),
+          seen_at INTEGER NOT NULL,
+          log_url TEXT,
+          log_index INTEGER,
+          source TEXT
+        );
+        CREATE INDEX sightings_hit ON sightings(hit_id);
+        CREATE INDEX sightings_seen ON sightings(seen_at);
+        CREATE TABLE deliveries (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('hit','health','digest','test')),
+          hit_id INTEGER REFERENCES hits(id),
+          notifier_id TEXT NOT NULL,
+          group_key TEXT,
+          payload_json TEXT,
+          status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','dead')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL,
+          next_attempt_at INTEGER NOT NULL,
+          lease_until INTEGER NOT NULL DEFAULT 0,
+          delivered_at INTEGER,
+          last_error TEXT
+        );
+        CREATE INDEX deliveries_due ON deliveries(status, notifier_id, next_attempt_at);
+        CREATE TABLE inventory (
+          watch TEXT NOT NULL,
+          name TEXT NOT NULL,
+          first_seen INTEGER NOT NULL,
+          last_seen INTEGER NOT NULL,
+          issuers_json TEXT NOT NULL,
+          cert_count INTEGER NOT NULL DEFAULT 1,
+          PRIMARY KEY (watch, name)
+        );
+        CREATE TABLE suppressions (
+          id INTEGER PRIMARY KEY,
+          registrable TEXT NOT NULL,
+          brand TEXT NOT NULL DEFAULT '',
+          hit_id INTEGER,
+          created_at INTEGER NOT NULL,
+          active INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX suppressions_key ON suppressions(registrable, brand, active);
+        CREATE TABLE allowlist (
+          domain TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE ctlog_positions (
+          log_key TEXT PRIMARY KEY,
+          position_json TEXT NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Brings the database to LATEST_VERSION. Idempotent. Throws (code DB_TOO_NEW) when the file was
+ * written by a newer ctwatch, rather than guessing.
+ */
+export function migrate(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > LATEST_VERSION) {
+    throw Object.assign(new Error(`database schema version ${from} is newer than this ctwatch (${LATEST_VERSION})`), { code: 'DB_TOO_NEW' });
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= from) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return { from, to: LATEST_VERSION };
+}
