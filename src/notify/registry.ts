@@ -3,9 +3,11 @@
  * one line here, and the config loader can reject an unknown `type` naming the field.
  */
 import { consoleProvider } from './providers/console.js';
+import { discordProvider } from './providers/discord.js';
 import { emailProvider } from './providers/email.js';
 import { execProvider } from './providers/exec.js';
 import { slackProvider } from './providers/slack.js';
+import { teamsProvider } from './providers/teams.js';
 import { webhookProvider } from './providers/webhook.js';
 import type { ProviderDefinition } from './types.js';
 
@@ -15,6 +17,8 @@ export const providers: Readonly<Record<string, ProviderDefinition>> = Object.fr
   slack: slackProvider,
   email: emailProvider,
   exec: execProvider,
+  teams: teamsProvider,
+  discord: discordProvider,
 });
 
 /** The provider for a config `type`, or undefined when there is none. Pure. */

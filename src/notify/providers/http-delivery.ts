@@ -29,6 +29,8 @@ export interface PostOptions {
   signal: AbortSignal;
   /** Reads the body of non-2xx answers (at most this many bytes) for classify. */
   readErrorBody?: number;
+  /** Reads the body of 2xx answers too (at most this many characters). */
+  readSuccessBody?: number;
   /** Injected clock for Retry-After HTTP dates. */
   now?: () => number;
 }
@@ -105,7 +107,8 @@ export async function post(opts: PostOptions): Promise<HttpAnswer> {
   let text = '';
   try {
     if (res.status >= 200 && res.status < 300) {
-      await res.body?.cancel();
+      if (opts.readSuccessBody) text = (await res.text()).slice(0, opts.readSuccessBody);
+      else await res.body?.cancel();
     } else if (opts.readErrorBody) {
       text = (await res.text()).slice(0, opts.readErrorBody);
     } else {
