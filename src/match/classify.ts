@@ -74,3 +74,20 @@ export function classifyEdit(cand: string, brand: string): EditClass | null {
 export function isHyphenated(cand: string, brand: string): boolean {
   return cand.includes('-') && cand.replace(/-/g, '') === brand && cand !== brand;
 }
+
+/**
+ * Classifies a same-length pair whose every differing character is an ASCII look-alike
+ * ("myetherwaiiet" for "myetherwallet") as `homoglyph`; null otherwise. Pure.
+ */
+export function classifyGlyphs(cand: string, brand: string): EditClass | null {
+  const a = [...cand];
+  const b = [...brand];
+  if (a.length !== b.length) return null;
+  const pairs: string[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (!isAsciiGlyphPair(a[i], b[i])) return null;
+    pairs.push(`${q(b[i])} replaced by ${q(a[i])}`);
+  }
+  return pairs.length === 0 ? null : { fuzzer: 'homoglyph', detail: `${pairs.join(', ')} (look alike)` };
+}

@@ -9,7 +9,7 @@ import type { Modifier, Signal } from './scoring.js';
 import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
-import { classifyEdit, isHyphenated } from './classify.js';
+import { classifyEdit, classifyGlyphs, isHyphenated } from './classify.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
@@ -85,7 +85,8 @@ export class BrandEngine {
   private readonly terms: readonly [string, string][];
   private readonly suspiciousTlds: ReadonlySet<string>;
   private readonly platforms: ReadonlySet<string>;
-  private readonly dictionary: ReadonlySet<string>;
+  /** dnstwist dictionary words by match key. */
+  private readonly dictionary: ReadonlyMap<string, string>;
 
   constructor(
     readonly table: BrandTable,
@@ -102,7 +103,7 @@ export class BrandEngine {
     this.terms = [...termMap];
     this.suspiciousTlds = new Set((detection.suspicious_tlds ?? SUSPICIOUS_TLDS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.platforms = new Set((detection.hosting_platforms ?? HOSTING_PLATFORMS).map((t) => t.toLowerCase().replace(/^\./, '')));
-    this.dictionary = new Set(DNSTWIST_ENGLISH);
+    this.dictionary = new Map(DNSTWIST_ENGLISH.map((w) => [matchKey(w), w]));
   }
 
   /** Sizes of the compiled structures, for benchmarks and diagnostics. */
@@ -195,15 +196,16 @@ export class BrandEngine {
     const after = key.slice(e).replace(/^-/, '');
     const other = before === '' ? after : after === '' ? before : null;
     if (other === null || other === '') return;
-    if (this.dictionary.has(other)) {
+    const word = this.dictionary.get(other);
+    if (word !== undefined) {
       add(out, entry.brand, {
         technique: 'typosquat:dictionary',
         score: BASE_SCORES.dictionary,
-        reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(other)}'`,
+        reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(word)}'`,
       });
     }
     for (const d of this.table.brands[entry.brand].domains) {
-      if (d.uLabel === entry.word && before === '' && (after === d.suffix.replace(/\./g, '') || after === d.suffix.split('.').pop())) {
+      if (d.uLabel === entry.word && before === '' && (after === matchKey(d.suffix.replace(/\./g, '')) || after === matchKey(d.suffix.split('.').pop() ?? ''))) {
         add(out, entry.brand, {
           technique: 'typosquat:various',
           score: BASE_SCORES.fuzzer,
@@ -308,7 +310,7 @@ export class BrandEngine {
 
   private nearKey(n: NormalizedName, uLabel: string, key: string, t: TypoTarget, dist: number, out: BrandSignals): void {
     if (isHyphenated(uLabel, t.label)) return; // reported by the hyphenation check
-    const cls = classifyEdit(uLabel, t.label) ?? classifyEdit(key, t.key);
+    const cls = classifyEdit(uLabel, t.label) ?? classifyGlyphs(uLabel, t.label) ?? classifyEdit(key, t.key);
     if (cls !== null && cls.fuzzer !== 'edit-distance') {
       add(out, t.brand, {
         technique: `typosquat:${cls.fuzzer}`,
