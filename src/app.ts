@@ -182,6 +182,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           observer.message(source, type);
           health.messageReceived(receivedAt);
           if (r.truncatedNames) metrics.dropped.inc({ reason: 'too_many_names' }, r.truncatedNames);
+          if (r.warning) observer.dropped(source, r.warning, { logUrl: ev.logUrl, index: ev.index, detail: 'as_der unusable; matching the message names only' });
           if (ev.logUrl !== null && ev.index !== null) {
             if (recent.seen(`${ev.logUrl}#${ev.index}`)) {
               metrics.dropped.inc({ reason: 'duplicate' });

@@ -10,7 +10,7 @@
 import type { CertEvent, MessageCertFields } from './types.js';
 
 export type DecodeResult =
-  | { kind: 'cert'; event: CertEvent; truncatedNames: number }
+  | { kind: 'cert'; event: CertEvent; truncatedNames: number; warning?: BadReason }
   | { kind: 'heartbeat' }
   | { kind: 'ignored'; messageType: string }
   | { kind: 'bad'; reason: BadReason; detail: string; logUrl?: string | null; index?: number | null };
@@ -57,11 +57,17 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
   const names = readNames(leaf.all_domains, opts.maxNames);
   if (names === 'bad') return { kind: 'bad', reason: 'bad_field', detail: 'leaf_cert.all_domains is not a list of strings', logUrl, index };
 
+  // An unusable as_der is counted, but the message's own names are still matched: a broken DER
+  // must not hide a look-alike that all_domains names.
   let der: Uint8Array | null = null;
+  let warning: BadReason | undefined;
   if (leaf.as_der !== undefined && leaf.as_der !== null && leaf.as_der !== '') {
-    if (typeof leaf.as_der !== 'string') return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not a string', logUrl, index };
-    der = (opts.decodeBase64 ?? strictBase64)(leaf.as_der);
-    if (!der || der.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64', logUrl, index };
+    der = typeof leaf.as_der === 'string' ? (opts.decodeBase64 ?? strictBase64)(leaf.as_der) : null;
+    if (!der || der.length === 0) {
+      der = null;
+      warning = 'bad_der';
+      if (names.list.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64 and there are no names', logUrl, index };
+    }
   }
   if (!der && names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'no as_der and no all_domains', logUrl, index };
 
@@ -79,7 +85,7 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
     precert,
     fields: readFields(leaf),
   };
-  return { kind: 'cert', event, truncatedNames: names.truncated };
+  return { kind: 'cert', event, truncatedNames: names.truncated, warning };
 }
 
 function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): DecodeResult {
