@@ -1,4 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webhookProvider } from '../../src/notify/providers/webhook.js';
@@ -221,5 +225,28 @@ describe('webhook config', () => {
     ['bad whsec', { url: 'http://x/y', secret: 'whsec_!!' }, false],
   ])('%s', (_label, config, ok) => {
     expect(webhookProvider.configSchema.safeParse(config).success).toBe(ok);
+  });
+});
+
+describe('docs/webhook-payload.md', () => {
+  it('its verification snippet accepts a real signed delivery and rejects a tampered one', async () => {
+    const doc = await readFile('docs/webhook-payload.md', 'utf8');
+    const code = /```js\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(code).toBeDefined();
+    const dir = await mkdtemp(join(tmpdir(), 'ctwatch-doc-'));
+    try {
+      const file = join(dir, 'verify.mjs');
+      await writeFile(file, code!);
+      const { verifyCtwatch } = (await import(pathToFileURL(file).href)) as {
+        verifyCtwatch: (secret: string, headers: IncomingHttpHeaders, body: string) => boolean;
+      };
+      const { n } = make({ url: rx.url, secret: WHSEC });
+      await n.send(hitsMessage([makeHit()], 'dlv-doc'), signal());
+      const r = rx.received[0]!;
+      expect(verifyCtwatch(WHSEC, r.headers, r.body)).toBe(true);
+      expect(verifyCtwatch(WHSEC, r.headers, r.body.replace('82', '83'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -98,6 +98,12 @@ function countFacts(label: string, counts: Record<string, number>, limit = 10): 
   return { label, value: shown.join(', ') };
 }
 
+/** Severity counts, strongest severity first (not by count: "critical 1" must lead). */
+function severityFact(counts: Record<string, number>): RenderedFact | null {
+  const shown = [...SEVERITIES].reverse().filter((s) => (counts[s] ?? 0) > 0).map((s) => `${s} ${counts[s]}`);
+  return shown.length ? { label: 'by severity', value: shown.join(', ') } : null;
+}
+
 /**
  * Renders `message` for a human channel, listing at most `maxHits` hits (or digest names).
  * Returns a RenderedAlert whose strings are safe text. Never throws on any content.
@@ -163,7 +169,7 @@ export function renderAlert(message: AlertMessage, maxHits: number): RenderedAle
   const facts = [
     { label: 'period', value: `${configText(d.from, 40)} to ${configText(d.to, 40)}` },
     { label: 'hits', value: String(d.total) },
-    countFacts('by severity', Object.fromEntries(SEVERITIES.filter((s) => d.bySeverity[s]).map((s) => [s, d.bySeverity[s] ?? 0]).reverse())),
+    severityFact(d.bySeverity),
     countFacts('by brand', d.byBrand),
     countFacts('by technique', d.byTechnique),
   ].filter((f): f is RenderedFact => f !== null);
