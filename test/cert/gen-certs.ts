@@ -272,3 +272,41 @@ export function mutate(der: Uint8Array, seed: number, count: number): { der: Uin
   }
   return out;
 }
+
+/** Text helpers for hand-built test certificates. */
+export const enc = { latin1, utf8, bmp, oid };
+
+/**
+ * Builds one certificate from raw parts (unsigned: the signature is zeros, which neither
+ * reader checks). `subjectRdns` are SET elements; `extensions` are Extension elements, or
+ * null for a certificate without the [3] field.
+ */
+export function buildCert(subjectRdns: Uint8Array[], extensions: Uint8Array[] | null): Uint8Array {
+  const { spki } = signingKey();
+  const issuer = tlv(0x30, tlv(0x31, tlv(0x30, oid(OID_CN), tlv(0x13, latin1('Hand CA')))));
+  const validity = tlv(0x30, tlv(0x17, latin1('250101000000Z')), tlv(0x17, latin1('250401000000Z')));
+  const tbs = tlv(
+    0x30,
+    tlv(0xa0, tlv(0x02, [2])),
+    tlv(0x02, [0x01, 0x23]),
+    ECDSA_SHA256,
+    issuer,
+    validity,
+    tlv(0x30, ...subjectRdns),
+    spki,
+    ...(extensions ? [tlv(0xa3, tlv(0x30, ...extensions))] : []),
+  );
+  return tlv(0x30, tbs, ECDSA_SHA256, tlv(0x03, [0x00], new Uint8Array(70)));
+}
+
+/** A subject RDN holding one CN with the given string element. */
+export function cnRdn(value: Uint8Array): Uint8Array {
+  return tlv(0x31, tlv(0x30, oid(OID_CN), value));
+}
+
+/** A subjectAltName extension over the given GeneralName elements. */
+export function sanExt(generalNames: Uint8Array[], critical = false): Uint8Array {
+  return extension(OID_SAN, critical, tlv(0x30, ...generalNames));
+}
+
+export const POISON_EXT = extension(OID_POISON, true, Uint8Array.from([0x05, 0x00]));
