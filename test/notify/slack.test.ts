@@ -122,3 +122,27 @@ describe('slack failures', () => {
     expect((err as Error).message).not.toContain('<html>');
   });
 });
+
+describe('slack retry sequence (provider side of issue 6, point 2)', () => {
+  it('429 Retry-After 2, then 500, then 200: each outcome is reported so the dispatcher can pace', async () => {
+    const { n } = make();
+    rx.answers.push((res) => res.writeHead(429, { 'retry-after': '2' }).end('rate_limited'));
+    rx.answers.push((res) => res.writeHead(500).end('rollup_error'));
+    rx.answers.push((res) => res.writeHead(200).end('ok'));
+    const msg = hitsMessage([makeHit()], 'dlv-seq');
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await n.send(msg, signal()).then(() => 'ok', (e: unknown) => e));
+    expect(outcomes[0]).toMatchObject({ code: 'rate_limited', permanent: false, retryAfterMs: 2000 });
+    expect(outcomes[1]).toMatchObject({ code: 'slack_rollup_error', permanent: false, retryAfterMs: null });
+    expect(outcomes[2]).toBe('ok');
+    expect(rx.received).toHaveLength(3);
+    expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('reads only the start of a huge error body', async () => {
+    const { n } = make();
+    rx.answers.push((res) => res.writeHead(400).end('invalid_payload' + ' '.repeat(5_000_000)));
+    const err = await n.send(hitsMessage([makeHit()]), signal()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ permanent: true, code: 'slack_invalid_payload' });
+  });
+});

@@ -86,6 +86,32 @@ export function splitCredentials(raw: string): { url: string; authorization: str
 }
 
 /**
+ * Reads at most `max` bytes of the response body as UTF-8 and discards the rest, so a
+ * receiver answering with a huge body cannot make us buffer it. Returns '' when max is 0.
+ */
+async function readLimited(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  if (max <= 0) {
+    await res.body.cancel();
+    return '';
+  }
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(parts).subarray(0, max).toString('utf8');
+}
+
+/**
  * POSTs `body` and returns the answer. Throws DeliveryError('timeout'|'network') when no
  * answer arrived (both retryable). Never follows a redirect. Does not classify status.
  */
@@ -106,14 +132,8 @@ export async function post(opts: PostOptions): Promise<HttpAnswer> {
   }
   let text = '';
   try {
-    if (res.status >= 200 && res.status < 300) {
-      if (opts.readSuccessBody) text = (await res.text()).slice(0, opts.readSuccessBody);
-      else await res.body?.cancel();
-    } else if (opts.readErrorBody) {
-      text = (await res.text()).slice(0, opts.readErrorBody);
-    } else {
-      await res.body?.cancel();
-    }
+    const ok = res.status >= 200 && res.status < 300;
+    text = await readLimited(res, (ok ? opts.readSuccessBody : opts.readErrorBody) ?? 0);
   } catch (err) {
     // The status line arrived; an unreadable error body is not a reason to lose the status.
     if (opts.signal.aborted) throw networkError(opts.label, err, opts.signal);
