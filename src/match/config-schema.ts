@@ -52,8 +52,15 @@ const editDistanceSchema = z
     distance1_min_length: z.number().int().min(1).default(5),
     /** Registrable labels at least this long are checked at edit distance 2. */
     distance2_min_length: z.number().int().min(1).default(9),
+    /**
+     * One edit that no dnstwist fuzzer names (e.g. an arbitrary letter inserted) counts only
+     * for labels at least this long; shorter ones need a named typing or visual error.
+     */
+    any_edit1_min_length: z.number().int().min(1).default(7),
+    /** Two arbitrary edits count for labels at least this long; shorter need two named errors. */
+    any_edit2_min_length: z.number().int().min(1).default(12),
   })
-  .default({ distance1_min_length: 5, distance2_min_length: 9 });
+  .default({ distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12 });
 
 export const detectionSchema = z
   .strictObject({
@@ -72,7 +79,7 @@ export const detectionSchema = z
   })
   .default({
     label_keywords: { enabled: true, substring_min_length: 6, token_min_length: 3 },
-    edit_distance: { distance1_min_length: 5, distance2_min_length: 9 },
+    edit_distance: { distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12 },
     phishing_terms: null,
     extra_phishing_terms: [],
     suspicious_tlds: null,

@@ -10,6 +10,7 @@ import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
 import { classifyEdit, classifyGlyphs, isHyphenated } from './classify.js';
+import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
@@ -230,10 +231,11 @@ export class BrandEngine {
         if (t.key === key) continue; // handled as same key
         const d = osaDistance(key, t.key, t.maxDist);
         if (d > t.maxDist) continue;
-        this.nearKey(n, uLabel, key, t, d, out);
+        this.nearKey(n, uLabel, key, tid, d, out);
       }
     }
     if (key.includes('-')) {
+      this.tokens(n, uLabel, key, out);
       const joined = key.replace(/-/g, '');
       for (const tid of this.typos.byKey.get(joined) ?? []) {
         const t = this.typos.targets[tid];
@@ -254,6 +256,33 @@ export class BrandEngine {
           technique: 'typosquat:subdomain',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' split by a dot into '${esc(uLabels[own - 2])}.${esc(uLabel)}'`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Each hyphen-separated token of the registrable label against the protected labels
+   * ("metemask-node" carries a typo of "metamask"): same key, or a named single error.
+   */
+  private tokens(n: NormalizedName, uLabel: string, key: string, out: BrandSignals): void {
+    const keyTokens = key.split('-');
+    const uTokens = uLabel.split('-');
+    if (keyTokens.length !== uTokens.length || keyTokens.length > 8) return;
+    for (let i = 0; i < keyTokens.length; i++) {
+      const k = keyTokens[i];
+      if (k.length < 4) continue;
+      const cands = this.typos.index.candidates(k);
+      if (cands === null) continue;
+      for (const tid of cands) {
+        const t = this.typos.targets[tid];
+        if (t.key === k || osaDistance(k, t.key, 1) > 1) continue; // same key: keyword technique covers it
+        const cls = classifyEdit(uTokens[i], t.label) ?? classifyGlyphs(uTokens[i], t.label);
+        if (cls === null || cls.fuzzer === 'edit-distance') continue;
+        add(out, t.brand, {
+          technique: `typosquat:${cls.fuzzer}`,
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: part '${esc(uTokens[i])}' of '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
         });
       }
     }
@@ -308,8 +337,19 @@ export class BrandEngine {
     });
   }
 
-  private nearKey(n: NormalizedName, uLabel: string, key: string, t: TypoTarget, dist: number, out: BrandSignals): void {
+  /** Plausible single typos per target, built on first use (distance-2 checks are rare). */
+  private readonly typoCache = new Map<number, Map<string, string>>();
+
+  /**
+   * A label within the target's edit bound. One edit: named by its dnstwist fuzzer; an edit
+   * no fuzzer names counts only on labels of any_edit1_min_length or more, where few real
+   * words sit one edit away. Two edits: on labels shorter than any_edit2_min_length both
+   * must be plausible typing or visual errors (each a dnstwist fuzzer).
+   */
+  private nearKey(n: NormalizedName, uLabel: string, key: string, tid: number, dist: number, out: BrandSignals): void {
+    const t = this.typos.targets[tid];
     if (isHyphenated(uLabel, t.label)) return; // reported by the hyphenation check
+    const len = [...t.label].length;
     const cls = classifyEdit(uLabel, t.label) ?? classifyGlyphs(uLabel, t.label) ?? classifyEdit(key, t.key);
     if (cls !== null && cls.fuzzer !== 'edit-distance') {
       add(out, t.brand, {
@@ -319,11 +359,39 @@ export class BrandEngine {
       });
       return;
     }
-    add(out, t.brand, {
-      technique: 'typosquat:edit-distance',
-      score: dist <= 1 ? BASE_SCORES.editDistance1 : BASE_SCORES.editDistance2,
-      reason: `${esc(n.name)}: '${esc(uLabel)}' is ${dist} edit${dist === 1 ? '' : 's'} from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
-    });
+    if (dist <= 1) {
+      if (len < this.detection.edit_distance.any_edit1_min_length) return;
+      add(out, t.brand, {
+        technique: 'typosquat:edit-distance',
+        score: BASE_SCORES.editDistance1,
+        reason: `${esc(n.name)}: '${esc(uLabel)}' is 1 edit from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+      });
+      return;
+    }
+    if (len >= this.detection.edit_distance.any_edit2_min_length) {
+      add(out, t.brand, {
+        technique: 'typosquat:edit-distance',
+        score: BASE_SCORES.editDistance2,
+        reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
+      });
+      return;
+    }
+    let typos = this.typoCache.get(tid);
+    if (typos === undefined) {
+      typos = singleTypos(t.label);
+      this.typoCache.set(tid, typos);
+    }
+    for (const [variant, first] of typos) {
+      if (Math.abs(variant.length - uLabel.length) > 1) continue;
+      const second = classifyEdit(uLabel, variant);
+      if (second === null || second.fuzzer === 'edit-distance') continue;
+      add(out, t.brand, {
+        technique: `typosquat:${second.fuzzer}`,
+        score: BASE_SCORES.editDistance2,
+        reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with two errors (${first}, then ${second.fuzzer}: ${second.detail})`,
+      });
+      return;
+    }
   }
 
   /** A brand label (or domain) used as a leading label of another registrable domain. */
