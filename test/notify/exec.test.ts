@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { goTimeString } from '../../src/notify/providers/exec-env.js';
+import { goTimeString, MAX_ENV_VALUE_BYTES } from '../../src/notify/providers/exec-env.js';
 import { execProvider } from '../../src/notify/providers/exec.js';
 import { DeliveryError } from '../../src/notify/types.js';
 import { HOSTILE_NAME, hitsMessage, makeCtx, makeHit, signal } from './helpers.js';
@@ -94,6 +94,17 @@ describe('exec hook environment (certspotter-compatible)', () => {
     expect(env.NOT_AFTER).toBeUndefined();
     expect(env.VALIDITY_PARSE_ERROR).toBeTruthy();
     expect((await readJson('event.json')).test).toBe(true);
+  });
+
+  it('an absurd certificate (1,000 long names) still runs: CTWATCH_NAMES is cut at a name boundary', async () => {
+    const { n } = make({ command: process.execPath, args: [DUMP], env: { HOOK_OUT: out } });
+    const names = Array.from({ length: 1000 }, (_, i) => `${'a'.repeat(240)}-${i}.com`);
+    await n.send(hitsMessage([makeHit({ name: names[0]!, names })]), signal());
+    const env = (await readJson('env.json')) as Record<string, string>;
+    expect(env.CTWATCH_NAMES_TRUNCATED).toBe('1');
+    expect(env.CTWATCH_NAMES!.length).toBeLessThanOrEqual(MAX_ENV_VALUE_BYTES);
+    expect(names).toContain(env.CTWATCH_NAMES!.split(' ').at(-1));
+    expect(((await readJson('event.json')).names as string[]).length).toBe(1000);
   });
 
   it('health events', async () => {

@@ -7,9 +7,28 @@ import { isIP } from 'node:net';
 import type { AlertMessage, HitAlert } from '../types.js';
 import { escapeControls } from '../format/sanitize.js';
 
-/** Environment values cannot hold NUL; every other byte of a raw name is kept. */
+/**
+ * Linux refuses to start a program when one environment string exceeds 128 KiB
+ * (MAX_ARG_STRLEN); stay well below so an absurd certificate cannot make every run fail.
+ */
+export const MAX_ENV_VALUE_BYTES = 32 * 1024;
+
+/** Environment values cannot hold NUL; every other character of a raw name is kept. */
 function envValue(v: string): string {
-  return v.replace(/\u0000/g, '\\u{0}');
+  const clean = v.replace(/\u0000/g, '\\u{0}');
+  if (Buffer.byteLength(clean) <= MAX_ENV_VALUE_BYTES) return clean;
+  return Buffer.from(clean).subarray(0, MAX_ENV_VALUE_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+/** All names, space-separated, cut at a name boundary to fit one environment value. */
+function namesValue(names: string[]): { value: string; truncated: boolean } {
+  let value = '';
+  for (const n of names) {
+    const next = value === '' ? n : `${value} ${n}`;
+    if (Buffer.byteLength(next) > MAX_ENV_VALUE_BYTES) return { value, truncated: true };
+    value = next;
+  }
+  return { value, truncated: false };
 }
 
 /** certspotter's human time format (Go's time.String for UTC): `2023-01-31 03:47:26 +0000 UTC`. */
@@ -84,7 +103,9 @@ export function hookEnv(message: AlertMessage): Record<string, string> {
     else env.SERIAL_PARSE_ERROR = NOT_AVAILABLE;
     env.CERT_TYPE = hit.cert.precert ? 'precert' : 'cert';
     env.CTWATCH_NAME = hit.name;
-    env.CTWATCH_NAMES = hit.names.join(' ');
+    const names = namesValue(hit.names);
+    env.CTWATCH_NAMES = names.value;
+    if (names.truncated) env.CTWATCH_NAMES_TRUNCATED = '1';
     env.CTWATCH_BRAND = hit.brand ?? '';
     env.CTWATCH_WATCH = hit.watch ?? '';
     env.CTWATCH_TECHNIQUE = hit.technique;
