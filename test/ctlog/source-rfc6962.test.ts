@@ -164,6 +164,16 @@ describe('CtLogSource on a local RFC 6962 log', () => {
     expect(store.load(down.url)).toBeNull();
   });
 
+  it('a log with an unusable key is reported unhealthy and the others still run', async () => {
+    const good = await startRfc6962Server({ entries: REAL, sth: sthFor(REAL), maxBatch: 100 });
+    servers.push(good);
+    const { source, store, health } = setup({ startAt: 'start', logs: [{ url: 'http://127.0.0.1:9/bad/', key: 'AAAA' }, { url: good.url }] });
+    await source.start();
+    await waitFor(() => store.load(good.url)?.verifiedSize === 6, 'good log verified');
+    expect(source.status()[0]).toMatchObject({ healthy: false, lastError: { code: 'unsupported-key' } });
+    expect(health.some((h) => h.url === 'http://127.0.0.1:9/bad/' && h.status.lastError?.code === 'unsupported-key')).toBe(true);
+  });
+
   it('does not save the position past a batch the sink failed on, and resumes there after a restart', async () => {
     const srv = await startRfc6962Server({ entries: REAL, sth: sthFor(REAL), maxBatch: 100 });
     servers.push(srv);

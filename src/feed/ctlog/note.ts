@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { CtLogError } from './errors.js';
 import { type LogKey, type SignedTreeHead, treeHeadSignatureInput, verifyDigitallySigned } from './signature.js';
-import { TlsReader, bytesEqual, concatBytes, decodeBase64 } from './tls-reader.js';
+import { TlsReader, bytesEqual, decodeBase64 } from './tls-reader.js';
 
 /**
  * C2SP signed notes (c2sp.org/signed-note) carrying tlog checkpoints (c2sp.org/tlog-checkpoint),
@@ -151,4 +151,3 @@ export function formatCheckpointText(origin: string, treeSize: number, rootHash:
   return `${origin}\n${treeSize}\n${Buffer.from(rootHash).toString('base64')}\n`;
 }
 
-export { concatBytes };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CertEvent, Source } from '../types.js';
 import { type Clock, realClock } from './clock.js';
-import { CtLogError, isCtLogError } from './errors.js';
+import { CtLogError } from './errors.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, LogHttpClient } from './http.js';
 import type { DecodedEntry } from './leaf.js';
 import { CompactRange, EMPTY_ROOT } from './merkle.js';
@@ -311,4 +311,3 @@ export class CtLogSource implements Source {
   }
 }
 
-export { isCtLogError };

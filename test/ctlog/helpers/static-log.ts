@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { rootFromLeafHashes } from '../../../src/feed/ctlog/merkle.js';
 import { TILE_WIDTH, tilePath } from '../../../src/feed/ctlog/tiles.js';
 import { TlsReader, concatBytes, uintBytes } from '../../../src/feed/ctlog/tls-reader.js';
@@ -139,7 +139,7 @@ export function syntheticStaticLog(opts: { templates: Uint8Array[]; count: numbe
     const t = parts[i % parts.length]!;
     const ext = concatBytes(Uint8Array.of(0), u16(uintBytes(i, 5)));
     let signed: Uint8Array;
-    let extra = new Uint8Array(0);
+    let extra: Uint8Array = new Uint8Array(0);
     if (t.entryType === 0) {
       const cert = t.cert!.slice();
       patchSerial(cert, headerEnd(cert, 0), i);
@@ -162,4 +162,25 @@ export function syntheticStaticLog(opts: { templates: Uint8Array[]; count: numbe
   const root = rootFromLeafHashes(leafHashes);
   files.set('checkpoint', Buffer.from(signCheckpoint(opts.key, opts.origin, opts.count, root)));
   return { files, leafHashes, root };
+}
+
+/**
+ * Writes a log's files under `dir` (creating folders), e.g. to serve a synthetic log from disk
+ * to the daemon in an integration test. Idempotent: files are overwritten.
+ */
+export function writeStaticLog(dir: string, files: Map<string, Buffer>): void {
+  for (const [p, b] of files) {
+    const full = join(dir, ...p.split('/'));
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, b);
+  }
+}
+
+/**
+ * The 50,000-entry synthetic log for the daemon's SIGKILL test, built from the real Navigli
+ * data tiles in `navigliDir` (1,024 distinct real precertificates, re-used with fresh serials).
+ */
+export function bigSyntheticLog(navigliDir: string, key: TestLogKey, origin: string, count = 50_000) {
+  const templates = ['000', '001', '002', '003'].map((t) => new Uint8Array(readFileSync(join(navigliDir, 'tile', 'data', t))));
+  return syntheticStaticLog({ templates, count, key, origin });
 }
