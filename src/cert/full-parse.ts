@@ -46,7 +46,8 @@ export function parseCertificate(der: Uint8Array): CertDetails {
   let cert: X509Certificate;
   try {
     // Copy into a fresh ArrayBuffer: the library reads the whole underlying buffer of some views.
-    cert = new X509Certificate(der.slice().buffer);
+    // (Uint8Array.prototype.slice, not Buffer's: Buffer#slice is a view into the shared pool.)
+    cert = new X509Certificate(Uint8Array.prototype.slice.call(der).buffer);
   } catch (err) {
     throw new CertParseError('certificate does not parse', { cause: err });
   }
