@@ -6,6 +6,7 @@
  * Fail-safe: a certificate whose names the fast reader cannot read goes to the full parse; a
  * candidate that does not parse is still a hit, with the message's own fields.
  */
+import { createHash } from 'node:crypto';
 import { parseCertificate } from '../cert/full-parse.js';
 import { readCertNames } from '../cert/fast-names.js';
 import { issuanceKeyFromDer, issuanceKeyFromFields } from '../cert/issuance-key.js';
@@ -116,12 +117,7 @@ export class Processor {
     }
     const f = ev.fields;
     const issuer = details?.issuerDn ?? f.issuer;
-    let issuanceKey: string;
-    try {
-      issuanceKey = ev.der && !parseFailed ? (details?.issuanceKey ?? issuanceKeyFromDer(ev.der)) : issuanceKeyFromFields(f.issuer, f.serialHex, f.sha256);
-    } catch {
-      issuanceKey = issuanceKeyFromFields(f.issuer, f.serialHex, f.sha256 ?? details?.sha256 ?? null);
-    }
+    const issuanceKey = this.issuanceKey(ev, details, parseFailed);
     const candidateMatches: CandidateMatch[] = matches.map((mt) => ({
       ...mt,
       registrable: registrableDomain(mt.name),
@@ -145,6 +141,30 @@ export class Processor {
       },
       matches: candidateMatches,
     };
+  }
+
+  /**
+   * The issuance identity (see cert/issuance-key.ts). Never fails: when neither the DER nor the
+   * message fields identify the certificate, the entry itself (log, index, names) does, so a
+   * candidate is never lost for want of a key (at worst it is stored twice).
+   */
+  private issuanceKey(ev: CertEvent, details: CertDetails | null, parseFailed: boolean): string {
+    const f = ev.fields;
+    if (details) return details.issuanceKey;
+    if (ev.der && !parseFailed) {
+      try {
+        return issuanceKeyFromDer(ev.der);
+      } catch {
+        // fall through to the message fields
+      }
+    }
+    const derSha = ev.der ? createHash('sha256').update(ev.der).digest('hex') : null;
+    try {
+      return issuanceKeyFromFields(f.issuer, f.serialHex, f.sha256 ?? derSha);
+    } catch {
+      const id = JSON.stringify([ev.logUrl, ev.index, ev.names]);
+      return `entry:${createHash('sha256').update(id).digest('hex')}`;
+    }
   }
 
   private fullParse(ev: CertEvent): CertDetails | null {
