@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { slackPayload, slackProvider } from '../../src/notify/providers/slack.js';
-import { DeliveryError } from '../../src/notify/types.js';
+import { DeliveryError, type AlertMessage } from '../../src/notify/types.js';
 import { HOSTILE_NAME, hitsMessage, makeCtx, makeHit, signal, startReceiver, type Receiver } from './helpers.js';
 
 let rx: Receiver;
@@ -92,7 +92,7 @@ describe('slack message', () => {
       },
       'ctwatch digest: 12 hits',
     ],
-  ] as const)('%s message', (_label, message, title) => {
+  ] as [string, AlertMessage, string][])('%s message', (_label, message, title) => {
     const body = slackPayload(message, 25) as { text: string; blocks: Block[] };
     expect(body.blocks[0]!.text!.text).toBe(title);
     const joined = allText(body).join('\n');
