@@ -71,3 +71,15 @@ describe('log list v3', () => {
     }
   });
 });
+
+describe('shipped snapshot', () => {
+  it('data/log_list.json parses and converts to source configs', async () => {
+    const { loadShippedLogList, toCtLogConfig } = await import('../../src/feed/ctlog/shipped-list.js');
+    const list = loadShippedLogList();
+    expect(list.logs.length).toBeGreaterThan(0);
+    const cfgs = selectLogs(list, 'all').logs.map(toCtLogConfig);
+    expect(cfgs.every((c) => c.kind === 'rfc6962' && c.url.endsWith('/') && c.key.length > 0)).toBe(true);
+    const tiled = parseLogList({ operators: [{ name: 'x', tiled_logs: [{ key: 'k', log_id: 'i', submission_url: 'https://s.example/a', monitoring_url: 'https://m.example/a/', state: { usable: {} } }] }] });
+    expect(toCtLogConfig(tiled.logs[0]!)).toMatchObject({ kind: 'static', url: 'https://m.example/a/', submissionUrl: 'https://s.example/a/' });
+  });
+});

@@ -87,6 +87,20 @@ describe('CtLogSource on a local RFC 6962 log', () => {
     expect(srv.requests.some((r) => r.path.startsWith('/ct/v1/get-entry-and-proof?leaf_index=3&tree_size=4'))).toBe(true);
   });
 
+  it.each([1, 2, 3, 5])('starts at the end of a %i-entry log that lacks get-entry-and-proof, via get-proof-by-hash', async (n) => {
+    const state = { entries: REAL.slice(0, n), sth: sthFor(REAL.slice(0, n)), maxBatch: 100, noEntryAndProof: true };
+    const srv = await startRfc6962Server(state);
+    servers.push(srv);
+    const { source, store, events } = setup({ logs: [{ url: srv.url }] });
+    await source.start();
+    await waitFor(() => store.load(srv.url)?.verifiedSize === n, `bootstrap at ${n}`);
+    state.entries = REAL;
+    state.sth = sthFor(REAL, 1_700_000_100_000);
+    await waitFor(() => store.load(srv.url)?.verifiedSize === 6, 'verified 6');
+    expect(events.map((e) => e.index)).toEqual(Array.from({ length: 6 - n }, (_, i) => n + i));
+    expect(srv.requests.some((r) => r.path.startsWith('/ct/v1/get-proof-by-hash'))).toBe(true);
+  });
+
   it('detects entries that do not match the signed root and does not advance the position', async () => {
     const served = [...REAL];
     served[3] = tampered(REAL[3]!);

@@ -1,4 +1,4 @@
-import { CtLogError } from './errors.js';
+import { CtLogError, isCtLogError } from './errors.js';
 import type { LogHttpClient } from './http.js';
 import { type DecodedEntry, decodeRfc6962Entry, leafHashOf } from './leaf.js';
 import { CompactRange, compactRangeFromLastLeafProof, EMPTY_ROOT } from './merkle.js';
@@ -36,7 +36,8 @@ export class Rfc6962Reader implements LogReader {
 
   /**
    * Compact range of [0, sth.treeSize) proven against the STH root via the audit path of its
-   * last leaf. Throws 'bad-proof' if the log's answer does not match the tree head.
+   * last leaf (get-entry-and-proof, or get-entries + get-proof-by-hash where that is missing).
+   * Throws 'bad-proof' if the log's answer does not match the tree head.
    */
   async frontierAt(sth: SignedTreeHead): Promise<CompactRange> {
     if (sth.treeSize === 0) {
@@ -44,10 +45,25 @@ export class Rfc6962Reader implements LogReader {
       return CompactRange.empty();
     }
     const idx = sth.treeSize - 1;
-    const body = (await this.json(`ct/v1/get-entry-and-proof?leaf_index=${idx}&tree_size=${sth.treeSize}`)) as Record<string, unknown>;
-    if (typeof body !== 'object' || body === null || !Array.isArray(body.audit_path)) throw new CtLogError('bad-json', 'get-entry-and-proof: audit_path missing');
-    const leaf = leafHashOf(decodeBase64(body.leaf_input, 'leaf_input'));
-    const path = body.audit_path.map((p, i) => {
+    let leafInput: unknown;
+    let rawPath: unknown;
+    try {
+      const body = (await this.json(`ct/v1/get-entry-and-proof?leaf_index=${idx}&tree_size=${sth.treeSize}`)) as Record<string, unknown>;
+      leafInput = body?.leaf_input;
+      rawPath = body?.audit_path;
+    } catch (e) {
+      // Some logs do not serve get-entry-and-proof: fetch the entry, then its proof by hash.
+      if (!isCtLogError(e, 'http') || (e.status !== 400 && e.status !== 404 && e.status !== 501)) throw e;
+      const entries = (await this.json(`ct/v1/get-entries?start=${idx}&end=${idx}`)) as { entries?: Array<Record<string, unknown>> };
+      leafInput = entries?.entries?.[0]?.leaf_input;
+      const hash = Buffer.from(leafHashOf(decodeBase64(leafInput, 'leaf_input'))).toString('base64');
+      const proof = (await this.json(`ct/v1/get-proof-by-hash?hash=${encodeURIComponent(hash)}&tree_size=${sth.treeSize}`)) as Record<string, unknown>;
+      if (proof?.leaf_index !== idx) throw new CtLogError('bad-proof', 'get-proof-by-hash answered for another leaf');
+      rawPath = proof.audit_path;
+    }
+    if (!Array.isArray(rawPath)) throw new CtLogError('bad-json', 'audit_path missing');
+    const leaf = leafHashOf(decodeBase64(leafInput, 'leaf_input'));
+    const path = rawPath.map((p, i) => {
       const h = decodeBase64(p, `audit_path[${i}]`);
       if (h.length !== 32) throw new CtLogError('bad-json', 'audit path hash is not 32 bytes');
       return h;

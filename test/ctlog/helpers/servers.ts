@@ -52,6 +52,8 @@ export interface Rfc6962ServerState {
   sth: Record<string, unknown>;
   /** Largest get-entries answer. */
   maxBatch: number;
+  /** Answer 404 to get-entry-and-proof (as some logs do), so clients use get-proof-by-hash. */
+  noEntryAndProof?: boolean;
   intercept?: Intercept;
 }
 
@@ -81,7 +83,15 @@ export async function startRfc6962Server(state: Rfc6962ServerState): Promise<Run
         if (!(start >= 0 && end >= start && start < size)) return res.writeHead(400).end('bad range');
         return json({ entries: state.entries.slice(start, Math.min(end + 1, size, start + state.maxBatch)) });
       }
-      if (p === '/ct/v1/get-entry-and-proof') {
+      if (p === '/ct/v1/get-proof-by-hash') {
+        const want = url.searchParams.get('hash');
+        const n = Number(url.searchParams.get('tree_size'));
+        const leaves = state.entries.slice(0, n).map((e) => hashLeaf(Buffer.from(e.leaf_input, 'base64')));
+        const i = leaves.findIndex((l) => Buffer.from(l).toString('base64') === want);
+        if (i < 0) return res.writeHead(404).end();
+        return json({ leaf_index: i, audit_path: auditPath(leaves, i).map((h) => Buffer.from(h).toString('base64')) });
+      }
+      if (p === '/ct/v1/get-entry-and-proof' && !state.noEntryAndProof) {
         const i = Number(url.searchParams.get('leaf_index'));
         const n = Number(url.searchParams.get('tree_size'));
         const leaves = state.entries.slice(0, n).map((e) => hashLeaf(Buffer.from(e.leaf_input, 'base64')));
