@@ -30,8 +30,8 @@ export function escapeControls(text: string): string {
 /**
  * Defangs a name or free text so no renderer turns it into a link or mention:
  * every `.` becomes `[.]`, `http` (any case) becomes `hxxp`, `://` becomes `[://]`,
- * `@` becomes `[@]`. Applying it twice defangs the brackets' content again only where a
- * `.` or `@` remains, so callers apply it once. Never throws.
+ * `@` becomes `[@]`. Not idempotent (`[.]` would become `[[.]]`): apply it once, last
+ * before medium escaping. Never throws.
  */
 export function defang(text: string): string {
   return text

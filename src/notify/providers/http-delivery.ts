@@ -27,18 +27,16 @@ export interface PostOptions {
   body: string;
   headers?: Record<string, string>;
   signal: AbortSignal;
-  /** Reads the body of non-2xx answers (at most this many bytes) for classify. */
+  /** Reads the start of non-2xx bodies (at most this many bytes), e.g. Slack's error name. */
   readErrorBody?: number;
-  /** Reads the body of 2xx answers too (at most this many characters). */
+  /** Reads the start of 2xx bodies too (at most this many bytes). */
   readSuccessBody?: number;
-  /** Injected clock for Retry-After HTTP dates. */
-  now?: () => number;
 }
 
 export interface HttpAnswer {
   status: number;
   headers: Headers;
-  /** Truncated response text (only read for non-2xx when readErrorBody is set, else ''). */
+  /** The start of the response body when PostOptions asked for it (readErrorBody/readSuccessBody), else ''. */
   text: string;
 }
 
