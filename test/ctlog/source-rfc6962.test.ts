@@ -101,6 +101,15 @@ describe('CtLogSource on a local RFC 6962 log', () => {
     expect(srv.requests.some((r) => r.path.startsWith('/ct/v1/get-proof-by-hash'))).toBe(true);
   });
 
+  it('continues after short get-entries answers, in order, with requests running ahead', async () => {
+    const srv = await startRfc6962Server({ entries: REAL, sth: sthFor(REAL), maxBatch: 1 });
+    servers.push(srv);
+    const { source, store, events } = setup({ startAt: 'start', logs: [{ url: srv.url }], limits: { batchSize: 4, maxConcurrent: 3 } });
+    await source.start();
+    await waitFor(() => store.load(srv.url)?.verifiedSize === 6, 'verified 6');
+    expect(events.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('detects entries that do not match the signed root and does not advance the position', async () => {
     const served = [...REAL];
     served[3] = tampered(REAL[3]!);

@@ -166,12 +166,12 @@ describe('static-ct-api issuers', () => {
 });
 
 describe('synthetic static-ct log generator', () => {
-  it('builds a verifiable log from real entries that the source reads completely', async () => {
+  it('builds a verifiable log from real entries that the source reads completely (data tiles gzip-encoded)', async () => {
     const templates = ['000', '001'].map((t) => new Uint8Array(fixture(`static-ct/navigli2025h2/tile/data/${t}`)));
     const syn = syntheticStaticLog({ templates, count: 1300, key, origin: ORIGIN });
     expect(syn.files.has('tile/data/005.p/20')).toBe(true);
     expect(syn.files.has('tile/1/000.p/5')).toBe(true);
-    const srv = await startStaticServer(syn.files);
+    const srv = await startStaticServer(syn.files, { gzip: true });
     servers.push(srv);
     const store = new MemoryPositionStore();
     const events: CertEvent[] = [];

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { hashLeaf, rootFromLeafHashes } from '../../../src/feed/ctlog/merkle.js';
 
 /**
@@ -104,14 +105,23 @@ export async function startRfc6962Server(state: Rfc6962ServerState): Promise<Run
   );
 }
 
-/** A static-ct-api log serving `files` (path relative to the prefix → body), mutable. */
-export async function startStaticServer(files: Map<string, Buffer>, opts: { intercept?: Intercept } = {}): Promise<RunningServer & { opts: { intercept?: Intercept } }> {
+/**
+ * A static-ct-api log serving `files` (path relative to the prefix → body), mutable.
+ * With `gzip`, data tiles are sent with Content-Encoding: gzip, as the spec lets logs do.
+ */
+export async function startStaticServer(files: Map<string, Buffer>, opts: { intercept?: Intercept; gzip?: boolean } = {}): Promise<RunningServer & { opts: { intercept?: Intercept } }> {
   const s = await listen(
     (_req, res, url) => {
-      const body = files.get(url.pathname.slice(1));
+      let body = files.get(url.pathname.slice(1));
       if (!body) return res.writeHead(404).end();
       const type = url.pathname === '/checkpoint' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'content-length': String(body.length) }).end(body);
+      const headers: Record<string, string> = { 'content-type': type };
+      if (opts.gzip && url.pathname.startsWith('/tile/data/')) {
+        body = gzipSync(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      headers['content-length'] = String(body.length);
+      res.writeHead(200, headers).end(body);
     },
     () => opts.intercept,
   );
