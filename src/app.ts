@@ -25,6 +25,7 @@ import { ReplaySource } from './feed/replay-source.js';
 import { FeedHealth } from './feed/health.js';
 import { GapTracker } from './feed/gap-tracker.js';
 import { RecentKeys } from './feed/dedup.js';
+import { LogRateLimiter } from './log/rate-limit.js';
 import type { FeedObserver, MessageType } from './feed/observer.js';
 import type { CertEvent, Source } from './feed/types.js';
 import type { Severity } from './match/types.js';
@@ -35,6 +36,11 @@ export interface AppOptions {
   onReplayDone?: (count: number) => void;
   /** Injected clock for tests. */
   now?: () => number;
+  /**
+   * Tests and benchmarks only: called with each batch just before it is processed (to record
+   * what was processed, or to make processing artificially slow for overload tests).
+   */
+  beforeProcess?: (batch: readonly CertEvent[]) => void;
 }
 
 export interface App {
@@ -117,8 +123,12 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     });
     const intake = new Intake({
       maxQueue: cfg.feed.max_queue,
-      process: (batch) => processor.processBatch(batch),
-      onDrop: (reason) => metrics.dropped.inc({ reason }),
+      process: (batch) => {
+        opts.beforeProcess?.(batch);
+        processor.processBatch(batch);
+      },
+      // Declared below; only called once events flow, after everything is wired.
+      onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
       onDepth: (d) => metrics.queueDepth.set(d),
     });
 
@@ -132,29 +142,38 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           ? raiseHealth('feed.stale', 'high', `ctwatch has not received certificates for ${Math.round(d.downForMs / 1000)} s: it is NOT watching`, { down_for_seconds: Math.round(d.downForMs / 1000) })
           : raiseHealth('feed.recovered', 'low', `ctwatch is receiving certificates again after ${Math.round(d.downForMs / 1000)} s`, { down_for_seconds: Math.round(d.downForMs / 1000) }),
     });
-    const gaps = new GapTracker();
+    const gaps = new GapTracker({ graceMs: cfg.feed.gap_grace });
+    const countGaps = (confirmed: { log: string; missing: number }[]) => {
+      for (const c of confirmed) metrics.gaps.inc({ log: metrics.logLabel(c.log) }, c.missing);
+    };
+    const gapTimer = setInterval(() => countGaps(gaps.sweep()), Math.max(50, Math.min(1_000, cfg.feed.gap_grace / 4)));
+    gapTimer.unref();
+    life.add('gaps', () => clearInterval(gapTimer));
     const recent = new RecentKeys();
-    const dropLimiter = new Map<string, number>();
+    // At most 5 lines a minute per reason, each with where it came from (never the names).
+    const dropLimiter = new LogRateLimiter(5, 60_000);
     const observer: FeedObserver = {
       connected(source, up) {
         health.setConnected(source, up);
         metrics.connected.set({ feed: feedLabel(source) }, up ? 1 : 0);
         feedLog.info({ feed: feedLabel(source), connected: up }, up ? 'feed connected' : 'feed disconnected');
       },
-      reconnect(source, reason) {
+      reconnect(source, reason, delayMs) {
         metrics.reconnects.inc({ feed: feedLabel(source), reason });
+        feedLog.info({ feed: feedLabel(source), reason, delay_ms: delayMs }, 'feed reconnecting');
       },
       message(_source, type) {
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
-      dropped(source, reason, ctx) {
-        metrics.dropped.inc({ reason });
-        // Logged at most once a minute per reason, with where it came from (never the names).
-        const last = dropLimiter.get(reason) ?? 0;
-        if (Date.now() - last > 60_000) {
-          dropLimiter.set(reason, Date.now());
-          feedLog.warn({ feed: feedLabel(source), reason, log: ctx?.logUrl, index: ctx?.index, detail: ctx?.detail }, 'skipped a bad message');
+      dropped(source, reason, ctx, count = 1) {
+        metrics.dropped.inc({ reason }, count);
+        const l = dropLimiter.allow(reason);
+        if (l.log) {
+          feedLog.warn(
+            { feed: feedLabel(source), reason, count, log: ctx?.logUrl, index: ctx?.index, detail: ctx?.detail, suppressed: l.suppressed || undefined },
+            'skipped bad input',
+          );
         }
       },
     };
@@ -181,15 +200,18 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           const type: MessageType = ev.der || ev.fields.serialHex ? 'certificate_update' : 'dns_entries';
           observer.message(source, type);
           health.messageReceived(receivedAt);
-          if (r.truncatedNames) metrics.dropped.inc({ reason: 'too_many_names' }, r.truncatedNames);
+          const where = { logUrl: ev.logUrl, index: ev.index };
+          if (r.truncatedNames) observer.dropped(source, 'too_many_names', { ...where, detail: `names beyond feed.max_names ignored` }, r.truncatedNames);
+          if (r.badNames) observer.dropped(source, 'bad_name', { ...where, detail: 'names longer than DNS allows dropped' }, r.badNames);
+          if (r.escapedNames) observer.dropped(source, 'escaped_name', { ...where, detail: 'names with non-hostname characters escaped, still matched' }, r.escapedNames);
           if (r.warning) observer.dropped(source, r.warning, { logUrl: ev.logUrl, index: ev.index, detail: 'as_der unusable; matching the message names only' });
           if (ev.logUrl !== null && ev.index !== null) {
             if (recent.seen(`${ev.logUrl}#${ev.index}`)) {
+              // Expected with redundant feeds: counted, not logged.
               metrics.dropped.inc({ reason: 'duplicate' });
               return type;
             }
-            const g = gaps.observe(ev.logUrl, ev.index);
-            if (g.missing) metrics.gaps.inc({ log: metrics.logLabel(ev.logUrl) }, g.missing);
+            countGaps(gaps.observe(ev.logUrl, ev.index, receivedAt));
           }
           intake.push(ev);
           return type;
@@ -202,6 +224,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const http = await startHttpServer({
       listen: cfg.http.listen,
       metrics: () => {
+        countGaps(gaps.sweep());
         const counts = store.outbox.countByStatus();
         for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
         return metrics.render();
@@ -221,7 +244,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         ];
       },
       verbose: () => ({
-        logs: gaps.snapshot(),
+        logs: (countGaps(gaps.sweep()), gaps.snapshot()),
         missing_entries: gaps.totalMissing(),
         queue_depth: intake.depth,
         outbox: store.outbox.countByStatus(),

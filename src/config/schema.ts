@@ -36,7 +36,9 @@ export const feedSchema = z
     reconnect_reset_after: durationMs.default(60_000),
     /** Frames above this many bytes are counted as oversized and skipped. */
     max_message_bytes: z.number().int().positive().default(2 * 1024 * 1024),
-    /** Messages waiting for processing; beyond it the oldest are dropped and counted. */
+    /** A cert_index gap may still be filled by late entries (a lagging second feed) for this long before it is counted missing. */
+    gap_grace: durationMs.default(10_000),
+    /** Messages waiting for processing; beyond it new arrivals are dropped and counted ('overload'). */
     max_queue: z.number().int().positive().default(10_000),
     /** Most names one certificate may carry before the rest are ignored (and counted). */
     max_names: z.number().int().positive().default(1_000),

@@ -116,8 +116,8 @@ export class CertstreamClient implements Source {
       this.setUp(false);
       if (this.ws === ws) this.ws = null;
       if (this.closed) return;
-      this.opts.observer.reconnect(this.id, reason);
       const delay = this.backoff.next();
+      this.opts.observer.reconnect(this.id, reason, delay);
       this.reconnectTimer = setTimeout(() => {
         this.reconnectTimer = null;
         this.connect();

@@ -10,7 +10,17 @@
 import type { CertEvent, MessageCertFields } from './types.js';
 
 export type DecodeResult =
-  | { kind: 'cert'; event: CertEvent; truncatedNames: number; warning?: BadReason }
+  | {
+      kind: 'cert';
+      event: CertEvent;
+      /** Names beyond maxNames, ignored. */
+      truncatedNames: number;
+      /** Names that cannot be DNS names (length), dropped: see sanitizeName. */
+      badNames: number;
+      /** Names with characters a hostname cannot hold, kept with those characters escaped. */
+      escapedNames: number;
+      warning?: BadReason;
+    }
   | { kind: 'heartbeat' }
   | { kind: 'ignored'; messageType: string }
   | { kind: 'bad'; reason: BadReason; detail: string; logUrl?: string | null; index?: number | null };
@@ -63,10 +73,10 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
   let warning: BadReason | undefined;
   if (leaf.as_der !== undefined && leaf.as_der !== null && leaf.as_der !== '') {
     der = typeof leaf.as_der === 'string' ? (opts.decodeBase64 ?? strictBase64)(leaf.as_der) : null;
-    if (!der || der.length === 0) {
+    if (!der || der.length === 0 || !derLengthConsistent(der)) {
       der = null;
       warning = 'bad_der';
-      if (names.list.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64 and there are no names', logUrl, index };
+      if (names.list.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64 DER (or truncated) and there are no names', logUrl, index };
     }
   }
   if (!der && names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'no as_der and no all_domains', logUrl, index };
@@ -85,7 +95,7 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
     precert,
     fields: readFields(leaf),
   };
-  return { kind: 'cert', event, truncatedNames: names.truncated, warning };
+  return { kind: 'cert', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped, warning };
 }
 
 function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): DecodeResult {
@@ -93,7 +103,8 @@ function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): De
   const d = msg.data;
   const list = Array.isArray(d) ? d : isObject(d) ? d.all_domains ?? d.domains : undefined;
   const names = readNames(list, opts.maxNames);
-  if (names === 'bad' || names.list.length === 0) return { kind: 'bad', reason: 'bad_field', detail: 'dns_entries data is not a list of names' };
+  if (names === 'bad') return { kind: 'bad', reason: 'bad_field', detail: 'dns_entries data is not a list of names' };
+  if (names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'dns_entries carries no usable name' };
   const data = isObject(d) ? d : {};
   const source = isObject(data.source) ? data.source : {};
   const event: CertEvent = {
@@ -108,23 +119,104 @@ function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): De
     precert: null,
     fields: emptyFields(),
   };
-  return { kind: 'cert', event, truncatedNames: names.truncated };
+  return { kind: 'cert', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped };
 }
 
-function readNames(v: unknown, max: number): { list: string[]; truncated: number } | 'bad' {
-  if (v === undefined || v === null) return { list: [], truncated: 0 };
+interface NameList {
+  list: string[];
+  truncated: number;
+  bad: number;
+  escaped: number;
+}
+
+function readNames(v: unknown, max: number): NameList | 'bad' {
+  const out: NameList = { list: [], truncated: 0, bad: 0, escaped: 0 };
+  if (v === undefined || v === null) return out;
   if (!Array.isArray(v)) return 'bad';
-  const list: string[] = [];
+  // Type-check everything first: a list with a non-string is a wrong field type as a whole.
+  for (const x of v) if (typeof x !== 'string') return 'bad';
   const seen = new Set<string>();
-  for (const x of v) {
-    if (typeof x !== 'string') return 'bad';
-    if (list.length >= max) break;
-    if (!seen.has(x)) {
-      seen.add(x);
-      list.push(x);
+  let i = 0;
+  for (; i < v.length && out.list.length < max; i++) {
+    const r = sanitizeName(v[i] as string);
+    if (r.kind === 'drop') {
+      out.bad++;
+      continue;
+    }
+    if (r.kind === 'escaped') out.escaped++;
+    if (!seen.has(r.name)) {
+      seen.add(r.name);
+      out.list.push(r.name);
     }
   }
-  return { list, truncated: Math.max(0, v.length - max) };
+  out.truncated = v.length - i;
+  return out;
+}
+
+/** What sanitizeName decided about one name. */
+export type SanitizedName = { kind: 'ok' | 'escaped'; name: string } | { kind: 'drop'; why: 'empty' | 'too_long' | 'label_too_long' | 'empty_label' };
+
+const MAX_NAME = 253;
+const MAX_LABEL = 63;
+const HOST_CHAR = /^[A-Za-z0-9_-]$/;
+const UNICODE_LABEL_CHAR = /^[\p{L}\p{M}\p{N}]$/u;
+
+/**
+ * Decides what happens to one name from a message before it can reach matching. Pure, total.
+ *
+ * - A name that cannot exist in DNS (empty, over 253 characters, a label over 63, an empty label)
+ *   is dropped: nobody can resolve it, so it cannot serve a phishing site, and bounding its length
+ *   bounds the matcher's work. The other names of the certificate are unaffected.
+ * - A name holding characters a hostname cannot hold (NUL, newline, RTL override and every other
+ *   control, format, space or punctuation character) is kept, with each such character written
+ *   as `[U+XXXX]`. It still goes to matching, so "www.paypal.com\0.evil.example" (the classic
+ *   NUL-prefix trick) is still caught by a "paypal" rule, but no raw control character ever
+ *   reaches the matcher, the store, a log or an alert.
+ * - Letters, marks and digits of any script are kept as they are (U-labels): the matcher's
+ *   homograph detection needs them.
+ * One trailing dot and a leading "*." wildcard label are allowed.
+ */
+export function sanitizeName(raw: string): SanitizedName {
+  const name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  if (name.length === 0) return { kind: 'drop', why: 'empty' };
+  if (name.length > MAX_NAME) return { kind: 'drop', why: 'too_long' };
+  const labels = name.split('.');
+  let escaped = false;
+  const outLabels: string[] = [];
+  for (let li = 0; li < labels.length; li++) {
+    const label = labels[li];
+    if (label.length === 0) return { kind: 'drop', why: 'empty_label' };
+    if (label.length > MAX_LABEL) return { kind: 'drop', why: 'label_too_long' };
+    if (li === 0 && label === '*' && labels.length > 1) {
+      outLabels.push(label);
+      continue;
+    }
+    let out = '';
+    for (const ch of label) {
+      if (HOST_CHAR.test(ch) || (ch.charCodeAt(0) > 0x7f && UNICODE_LABEL_CHAR.test(ch))) out += ch;
+      else {
+        escaped = true;
+        out += `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;
+      }
+    }
+    outLabels.push(out);
+  }
+  return escaped ? { kind: 'escaped', name: outLabels.join('.') } : { kind: 'ok', name: raw };
+}
+
+/**
+ * True when the outer DER element is a SEQUENCE whose encoded length is exactly the buffer's: a
+ * cheap check that catches a truncated (or padded) certificate before it costs a full parse.
+ */
+export function derLengthConsistent(der: Uint8Array): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1];
+  if (first < 0x80) return 2 + first === der.length;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return false;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i];
+  return 2 + n + len === der.length;
 }
 
 function readFields(leaf: Record<string, unknown>): MessageCertFields {

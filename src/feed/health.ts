@@ -67,8 +67,10 @@ export class FeedHealth {
     }
   }
 
+  /** Checks once a second, or more often when alert_after is shorter (tests use fractions of a second). */
   start(): void {
-    this.timer = setInterval(() => this.check(), 1_000);
+    const every = Math.max(20, Math.min(1_000, Math.floor(this.opts.alertAfterMs / 4), Math.floor(this.opts.staleAfterMs / 4)));
+    this.timer = setInterval(() => this.check(), every);
     this.timer.unref();
   }
 

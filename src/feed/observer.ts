@@ -16,6 +16,7 @@ export type DropReason =
   | 'overload'
   | 'too_many_names'
   | 'bad_name'
+  | 'escaped_name'
   | 'duplicate';
 export type MessageType = 'certificate_update' | 'dns_entries' | 'heartbeat' | 'other';
 
@@ -27,9 +28,11 @@ export interface DropContext {
 
 export interface FeedObserver {
   connected(source: string, up: boolean): void;
-  reconnect(source: string, reason: ReconnectReason): void;
+  /** A connection ended (reason) and the next dial is scheduled `delayMs` from now. */
+  reconnect(source: string, reason: ReconnectReason, delayMs: number): void;
   message(source: string, type: MessageType): void;
-  dropped(source: string, reason: DropReason, ctx?: DropContext): void;
+  /** `count` items (messages or names, by reason) were skipped; default 1. */
+  dropped(source: string, reason: DropReason, ctx?: DropContext, count?: number): void;
 }
 
 export const nullObserver: FeedObserver = {
