@@ -67,3 +67,42 @@ describe('readCertNames gives up (null) on', () => {
     expect(readCertNames(der)).toBeNull();
   });
 });
+
+describe('readCertNames on hostile input', () => {
+  const real = buildCert([cnRdn(printable('h.example'))], [sanExt([dns('a.example'), dns('b.example')]), POISON_EXT]);
+
+  it('returns null for every proper prefix of a certificate, and reads the whole', () => {
+    for (let n = 0; n < real.length; n++) expect(readCertNames(real.subarray(0, n))).toBeNull();
+    expect(readCertNames(real)?.dnsNames).toEqual(['a.example', 'b.example', 'h.example']);
+  });
+
+  it('never throws on random bytes, random SEQUENCE headers, or deep nesting', () => {
+    let seed = 99;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed & 0xff;
+    };
+    let nonNull = 0;
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + (rnd() << 2);
+      const b = Uint8Array.from({ length: len }, rnd);
+      if (i % 2 === 0) b[0] = 0x30; // look like a SEQUENCE to get past the first check
+      if (readCertNames(b) !== null) nonNull++;
+    }
+    expect(nonNull).toBe(0);
+    const deep = new Uint8Array(200_000);
+    for (let i = 0; i < deep.length; i += 2) {
+      deep[i] = 0x30;
+      deep[i + 1] = 0x80;
+    }
+    expect(readCertNames(deep)).toBeNull();
+  });
+
+  it('reads a certificate with 20,000 SAN entries (the caller caps how many it matches)', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => dns(`n${i}.example`));
+    const der = buildCert([], [sanExt(many)]);
+    const r = readCertNames(der);
+    expect(r?.dnsNames).toHaveLength(20_000);
+    expect(r?.dnsNames[19_999]).toBe('n19999.example');
+  });
+});

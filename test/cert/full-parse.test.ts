@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { CertParseError, parseCertificate, serialToHex, MAX_CERT_DER_BYTES } from '../../src/cert/full-parse.js';
 import { loadCert, loadCertDir } from './load-certs.js';
+import { buildCert, sanExt, tlv, enc } from './gen-certs.js';
 
 describe('parseCertificate on selected real certificates', () => {
   it.each([
@@ -74,6 +75,19 @@ describe('parseCertificate on bad input', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as CertParseError).cause).toBeInstanceOf(Error);
+    }
+  });
+});
+
+describe('parseCertificate on absurd but well-formed input', () => {
+  it.each([[100], [5_000], [20_000]])('%i SAN entries: parsed in full or rejected with CERT_PARSE, never a crash', (n) => {
+    const der = buildCert([], [sanExt(Array.from({ length: n }, (_, i) => tlv(0x82, enc.latin1(`n${i}.example`))))]);
+    try {
+      expect(parseCertificate(der).dnsNames).toHaveLength(n);
+    } catch (e) {
+      // asn1js's node limit (10,000 by default) bounds the work on huge lists.
+      expect(e).toBeInstanceOf(CertParseError);
+      expect(n).toBeGreaterThan(9_000);
     }
   });
 });
