@@ -82,7 +82,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
     }
     for (const f of provider.secretFields) {
       const v = (rest as Record<string, unknown>)[f];
-      if (typeof v === 'string') secrets.add(v);
+      addSecretsDeep(v);
       if (v !== undefined) secretPaths.push(`${at}.${f}`);
     }
     notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown> });
@@ -118,6 +118,13 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
     }
     return `${at || '(root)'}: ${iss.message}`;
   });
+}
+
+/** A secret field may be an object (SMTP auth, extra headers): every string inside is secret. */
+function addSecretsDeep(v: unknown): void {
+  if (typeof v === 'string') secrets.add(v);
+  else if (Array.isArray(v)) v.forEach(addSecretsDeep);
+  else if (v && typeof v === 'object') Object.values(v).forEach(addSecretsDeep);
 }
 
 function deepFreeze<T>(v: T): T {

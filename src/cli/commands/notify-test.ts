@@ -7,7 +7,7 @@ import { CliError, EXIT_USAGE, out } from '../util.js';
 
 export function sampleTestAlert(notifierId: string, now = new Date()): HitAlert {
   return {
-    id: `ctw-test-${notifierId}-${now.getTime()}`,
+    id: `ctw-test-${notifierId.replace(/[^A-Za-z0-9_-]/g, '_')}-${now.getTime()}`,
     hitId: 0,
     name: 'paypa1-login.example',
     brand: 'ctwatch test',
