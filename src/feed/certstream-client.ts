@@ -31,6 +31,8 @@ export interface CertstreamClientOptions {
   onText: (text: string, receivedAt: number) => MessageType | null;
   observer: FeedObserver;
   userAgent?: string;
+  /** Source of jitter in [0, 1) (tests pin it to check the backoff bounds). */
+  random?: () => number;
 }
 
 export class CertstreamClient implements Source {
@@ -47,7 +49,7 @@ export class CertstreamClient implements Source {
 
   constructor(private readonly opts: CertstreamClientOptions) {
     this.id = opts.url;
-    this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs);
+    this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs, opts.random);
   }
 
   /** Starts connecting; resolves at once (connection progress is reported to the observer). */
