@@ -29,6 +29,12 @@ describe('log list v3', () => {
     expect(selectLogs(parseLogList(sample), which).logs.map((l) => l.url)).toEqual(urls);
   });
 
+  it('can also take qualified logs, and leaves out logs whose temporal interval ended', () => {
+    const l = parseLogList(sample);
+    expect(selectLogs(l, 'all', undefined, ['usable', 'qualified']).logs.map((x) => x.url)).toContain('https://ct.googleapis.com/logs/argon2020/');
+    expect(selectLogs(l, 'all', new Date('2021-01-01T00:00:00Z'), ['usable', 'qualified']).logs.map((x) => x.url)).not.toContain('https://ct.googleapis.com/logs/argon2020/');
+  });
+
   it('reports configured URLs that are not in the list', () => {
     expect(selectLogs(parseLogList(sample), ['https://nope.example/']).unknown).toEqual(['https://nope.example/']);
   });

@@ -32,7 +32,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function setup(opts: { startAt?: 'start' | 'end'; logs: Array<{ url: string; key?: string }>; store?: MemoryPositionStore; limits?: object; sink?: (e: CertEvent[]) => Promise<void> }) {
+function setup(opts: { startAt?: 'start' | 'end'; logs: Array<{ url: string; key?: string }>; store?: MemoryPositionStore; limits?: object; sink?: (e: CertEvent[], p: { logKey: string; position: { index: number } }) => Promise<void> }) {
   const clock = new FakeClock();
   const store = opts.store ?? new MemoryPositionStore();
   const events: CertEvent[] = [];
@@ -70,6 +70,16 @@ describe('CtLogSource on a local RFC 6962 log', () => {
     const st = source.status()[0]!;
     expect(st).toMatchObject({ treeSize: 6, position: 6, verifiedSize: 6, lag: 0, healthy: true, verificationFailures: 0, entriesProcessed: 6 });
     expect(srv.requests.every((r) => r.userAgent?.startsWith('ctwatch/'))).toBe(true);
+  });
+
+  it('tells the sink the position it will save after the batch (for an exactly-once store)', async () => {
+    const srv = await startRfc6962Server({ entries: REAL, sth: sthFor(REAL), maxBatch: 100 });
+    servers.push(srv);
+    const progress: Array<[number, number]> = [];
+    const { source, store } = setup({ startAt: 'start', logs: [{ url: srv.url }], sink: async (events, p) => void progress.push([events.at(-1)!.index!, p.position.index]) });
+    await source.start();
+    await waitFor(() => store.load(srv.url)?.verifiedSize === 6, 'verified 6');
+    expect(progress).toEqual([[1, 2], [3, 4], [5, 6]]);
   });
 
   it('starts a new log at its current tree size (frontier from get-entry-and-proof) and reads only what follows', async () => {

@@ -111,13 +111,14 @@ function sameUrl(a: string, b: string): boolean {
 }
 
 /**
- * Selects logs: 'all' → every log in state `usable` (and, if `now` is given, whose temporal
- * interval has not ended); a list of URLs → those logs (matching `url`, monitoring or
- * submission URL), in any state. Returns the selection and the URLs that matched nothing.
+ * Selects logs: 'all' → every log whose state is in `states` (default: `usable` only) and, if
+ * `now` is given, whose temporal interval has not ended; a list of URLs → those logs (matching
+ * `url`, monitoring or submission URL), in any state. Returns the selection and the URLs that
+ * matched nothing. Pure.
  */
-export function selectLogs(list: LogList, which: 'all' | readonly string[], now?: Date): { logs: LogListEntry[]; unknown: string[] } {
+export function selectLogs(list: LogList, which: 'all' | readonly string[], now?: Date, states: readonly LogState[] = ['usable']): { logs: LogListEntry[]; unknown: string[] } {
   if (which === 'all') {
-    const logs = list.logs.filter((l) => l.state === 'usable' && (!now || !l.temporalInterval || Date.parse(l.temporalInterval.endExclusive) > now.getTime()));
+    const logs = list.logs.filter((l) => states.includes(l.state) && (!now || !l.temporalInterval || Date.parse(l.temporalInterval.endExclusive) > now.getTime()));
     return { logs, unknown: [] };
   }
   const logs: LogListEntry[] = [];

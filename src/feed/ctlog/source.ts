@@ -48,8 +48,12 @@ export interface CtLogSourceOptions {
   id?: string;
   logs: CtLogConfig[];
   positions: PositionStore;
-  /** Resolves only after the pipeline committed the hits of these events. */
-  sink: (events: CertEvent[]) => Promise<void>;
+  /**
+   * Resolves only after the pipeline committed the hits of these events. `progress` is the
+   * position the source will save right after: a store that writes it in the same transaction
+   * as the hits makes delivery exactly-once across crashes (the later save is then a repeat).
+   */
+  sink: (events: CertEvent[], progress: { logKey: string; position: LogPosition }) => Promise<void>;
   /** Called when a log turns healthy/unhealthy and on every verification failure. */
   onHealth?: (logUrl: string, status: LogStatus) => void;
   /** Called once per failed round with the error, for logging. */
@@ -223,12 +227,13 @@ class LogWorker {
       if (batch.start !== range.size) throw new CtLogError('bad-value', `log returned entries from ${batch.start}, expected ${range.size}`);
       for (const h of batch.leafHashes) range.append(h);
       const events = batch.entries.map((e) => this.toEvent(e));
-      if (events.length > 0) await this.opts.sink(events);
+      const next: LogPosition = { ...pos, index: range.size, frontier: range.frontier().map(b64) };
+      if (events.length > 0) await this.opts.sink(events, { logKey: this.cfg.url, position: structuredClone(next) });
       this.status.entriesProcessed += events.length;
       this.status.malformedEntries += batch.malformed.length;
       for (const m of batch.malformed) this.opts.onError?.(this.cfg.url, m);
       this.status.lastProgress = this.clock.now();
-      pos = { ...pos, index: range.size, frontier: range.frontier().map(b64) };
+      pos = next;
       await this.save(pos);
       if (this.signal.aborted) return;
     }
