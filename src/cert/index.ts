@@ -8,5 +8,5 @@
 export type { CertDetails } from './types.js';
 export { parseCertificate, CertParseError, CT_POISON_OID, MAX_CERT_DER_BYTES } from './full-parse.js';
 export { readCertNames, strictBase64Decode, type FastCertNames } from './fast-names.js';
-export { issuanceKeyFromDer, issuanceKeyFromFields } from './issuance-key.js';
+export { issuanceKeyFromDer, issuanceKeyFromFields, issuanceKeyFromTbs } from './issuance-key.js';
 export { IssuanceKeyError } from './errors.js';

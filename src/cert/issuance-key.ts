@@ -31,7 +31,7 @@
 import { createHash } from 'node:crypto';
 import { bytesEqual, encodeLength, newTlv, OID, readTlv, TAG } from './der.js';
 import { CertParseError, IssuanceKeyError } from './errors.js';
-import { locateTbs, type TbsLayout } from './tbs-layout.js';
+import { locateBareTbs, locateTbs, type TbsLayout } from './tbs-layout.js';
 
 /**
  * Returns `tbs:<sha256 hex>` for a DER certificate or precertificate (see the module comment).
@@ -43,19 +43,37 @@ import { locateTbs, type TbsLayout } from './tbs-layout.js';
 export function issuanceKeyFromDer(der: Uint8Array, issuerDer?: Uint8Array | null): string {
   const layout = locateTbs(der);
   if (!layout) throw new CertParseError('certificate is not a DER Certificate');
-  let newIssuer: Uint8Array | null = null;
-  let newAki: Uint8Array | null | undefined; // undefined: keep; null: drop; bytes: replace
-  if (issuerDer) {
-    const sig = precertSigningReplacement(issuerDer);
-    if (sig) {
-      newIssuer = sig.issuerName;
-      newAki = sig.akiExtension;
-    }
-  }
+  let replacement: PrecertSignerReplacement | null = null;
+  if (issuerDer) replacement = precertSigningReplacement(issuerDer);
+  return keyOf(der, layout, replacement);
+}
+
+/**
+ * Returns `tbs:<sha256 hex>` for a bare TBSCertificate, as RFC 6962 logs store in a precert
+ * entry's leaf (already transformed by the log for Precertificate Signing Certificates, and
+ * without the poison), so a log reader without the full precertificate gets the same key as
+ * issuanceKeyFromDer gives the precertificate and the final certificate. Pure.
+ * Throws CertParseError when `tbs` is not exactly one strict DER TBSCertificate.
+ */
+export function issuanceKeyFromTbs(tbs: Uint8Array): string {
+  const layout = locateBareTbs(tbs);
+  if (!layout) throw new CertParseError('input is not a DER TBSCertificate');
+  return keyOf(tbs, layout, null);
+}
+
+interface PrecertSignerReplacement {
+  issuerName: Uint8Array;
+  akiExtension: Uint8Array | null;
+}
+
+/** SHA-256 over the TBS re-encoded without poison and SCT list (and with a PSC replacement). */
+function keyOf(der: Uint8Array, layout: TbsLayout, replacement: PrecertSignerReplacement | null): string {
+  // undefined: keep the AKI as is; null: drop it; bytes: replace it.
+  const newAki = replacement ? replacement.akiExtension : undefined;
   const parts: Uint8Array[] = [];
   // TBS content up to the issuer, the (possibly replaced) issuer, then up to the extensions.
   parts.push(der.subarray(layout.tbsValueStart, layout.issuerStart));
-  parts.push(newIssuer ?? der.subarray(layout.issuerStart, layout.issuerEnd));
+  parts.push(replacement ? replacement.issuerName : der.subarray(layout.issuerStart, layout.issuerEnd));
   if (layout.extsWrapperStart < 0) {
     parts.push(der.subarray(layout.issuerEnd, layout.tbsEnd));
   } else {
@@ -66,7 +84,7 @@ export function issuanceKeyFromDer(der: Uint8Array, issuerDer?: Uint8Array | nul
     const seqHeader = Uint8Array.from([TAG.SEQUENCE, ...encodeLength(extsLen)]);
     const wrapperHeader = Uint8Array.from([TAG.CTX3_CONS, ...encodeLength(seqHeader.length + extsLen)]);
     parts.push(wrapperHeader, seqHeader, ...kept);
-    // Nothing follows [3] in a TBSCertificate (locateTbs enforces the order).
+    // Nothing follows [3] in a TBSCertificate (the layout enforces the order).
   }
   let contentLen = 0;
   for (const p of parts) contentLen += p.length;
@@ -130,7 +148,7 @@ function keptExtensions(der: Uint8Array, layout: TbsLayout, newAki: Uint8Array |
  * returns its issuer Name element and its AKI extension element (null if it has none);
  * otherwise null.
  */
-function precertSigningReplacement(issuerDer: Uint8Array): { issuerName: Uint8Array; akiExtension: Uint8Array | null } | null {
+function precertSigningReplacement(issuerDer: Uint8Array): PrecertSignerReplacement | null {
   const layout = locateTbs(issuerDer);
   if (!layout) throw new CertParseError('issuer certificate is not a DER Certificate');
   if (layout.extsWrapperStart < 0) return null;

@@ -38,11 +38,23 @@ export function locateTbs(der: Uint8Array, t: Tlv = newTlv()): TbsLayout | null 
   const tbsStart = t.start;
   const tbsValueStart = t.valueStart;
   const tbsEnd = t.end;
-  let p = t.valueStart;
   // signatureAlgorithm and signatureValue must follow and fill the Certificate exactly.
   if (!readTlv(der, tbsEnd, certEnd, t) || t.tag !== TAG.SEQUENCE) return null;
   if (!readTlv(der, t.end, certEnd, t) || t.tag !== TAG.BIT_STRING || t.end !== certEnd) return null;
+  return layoutOfTbs(der, tbsStart, tbsValueStart, tbsEnd, t);
+}
 
+/**
+ * Returns the layout of `tbs` when it is exactly one DER TBSCertificate (as RFC 6962 logs
+ * store for precertificate entries), otherwise null. Never throws.
+ */
+export function locateBareTbs(tbs: Uint8Array, t: Tlv = newTlv()): TbsLayout | null {
+  if (!readTlv(tbs, 0, tbs.length, t) || t.tag !== TAG.SEQUENCE || t.end !== tbs.length) return null;
+  return layoutOfTbs(tbs, 0, t.valueStart, t.end, t);
+}
+
+function layoutOfTbs(der: Uint8Array, tbsStart: number, tbsValueStart: number, tbsEnd: number, t: Tlv): TbsLayout | null {
+  let p = tbsValueStart;
   // version [0] EXPLICIT (optional)
   if (!readTlv(der, p, tbsEnd, t)) return null;
   if (t.tag === TAG.CTX0_CONS) {
