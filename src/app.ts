@@ -29,6 +29,8 @@ import { LogRateLimiter } from './log/rate-limit.js';
 import type { FeedObserver, MessageType } from './feed/observer.js';
 import type { CertEvent, Source } from './feed/types.js';
 import type { Severity } from './match/types.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { queueDigests } from './jobs/digest.js';
 
 export interface AppOptions {
   log: Logger;
@@ -99,6 +101,34 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     });
     dispatcher.start();
     life.add('dispatcher', () => dispatcher.close(3_000));
+
+    // 3b. Scheduled jobs: retention and the digest.
+    const scheduler = new Scheduler(log.child({ module: 'jobs' }));
+    const startedAt = Date.now();
+    const r = cfg.retention;
+    scheduler.add('retention', r.cron, () => {
+      const pruned = store.prune({ sightingsMs: r.sightings, inventoryMs: r.inventory, hitsMs: r.hits });
+      log.info({ module: 'jobs', job: 'retention', ...pruned }, 'pruned old rows');
+    });
+    if (cfg.digest) {
+      const d = cfg.digest;
+      let lastDigestAt = Date.now() - 86_400_000;
+      scheduler.add(
+        'digest',
+        d.cron,
+        () => {
+          const to = Date.now();
+          const sum = (c: { get(): Promise<{ values: { value: number }[] }> }) => c.get().then((v) => v.values.reduce((n, x) => n + x.value, 0));
+          return Promise.all([sum(metrics.reconnects), sum(metrics.gaps), sum(metrics.dropped)]).then(([reconnects, gapCount, dropped]) => {
+            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names);
+            lastDigestAt = to;
+            if (n) dispatcher.nudge();
+          });
+        },
+        d.timezone,
+      );
+    }
+    life.add('jobs', () => scheduler.close());
 
     function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): void {
       const targets = allRoutedNotifiers(current.config.routes).filter((n) => n !== exceptNotifier && notifiers.has(n));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { durationMs } from './duration.js';
 import { brandSchema, detectionSchema, watchItemSchema } from '../match/config-schema.js';
 import { SEVERITIES } from '../match/types.js';
+import { digestSchema, retentionSchema } from './jobs-schema.js';
 
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
@@ -100,6 +101,8 @@ export const configSchema = z.strictObject({
       group_window: 60_000,
       lease: 60_000,
     }),
+  retention: retentionSchema,
+  digest: digestSchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -232,7 +232,7 @@ export class HitStore {
     const hit = this.getHit(id);
     if (!hit) return false;
     this.db.transaction(() => {
-      this.db.prepare('UPDATE hits SET status = ? WHERE id = ?').run(status, id);
+      this.db.prepare('UPDATE hits SET status = ?, triaged_at = ? WHERE id = ?').run(status, this.now(), id);
       if (status === 'false_positive' && hit.registrable) {
         const active = this.db.prepare('SELECT 1 FROM suppressions WHERE registrable = ? AND brand = ? AND active = 1').get(hit.registrable, hit.brand ?? '');
         if (!active) {

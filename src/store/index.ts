@@ -5,12 +5,15 @@ import { openDatabase, type Db } from './db.js';
 import { HitStore } from './hit-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
+import { prune, type PruneResult, type RetentionAges } from './retention.js';
 
 export interface Store {
   db: Db;
   hits: HitStore;
   outbox: Outbox;
   positions: PositionTable;
+  /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
+  prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
   ping(): boolean;
   /** Checkpoints the WAL and closes. Idempotent. */
@@ -25,6 +28,7 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
     hits: new HitStore(db, opts),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
+    prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {
         return !closed && (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;

@@ -113,6 +113,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'when a hit was triaged; deliveries by hit',
+    up(db) {
+      db.exec(`
+        ALTER TABLE hits ADD COLUMN triaged_at INTEGER;
+        CREATE INDEX deliveries_hit ON deliveries(hit_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
