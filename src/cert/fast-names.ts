@@ -121,6 +121,9 @@ function readSanDnsNames(buf: Buffer, start: number, end: number, t: Tlv, names:
 function readSubjectCommonNames(buf: Buffer, layout: TbsLayout, t: Tlv, names: string[]): boolean {
   const end = layout.subjectEnd;
   let p = layout.subjectValueStart;
+  // Small lists (nearly all certificates) are searched linearly; a hostile certificate with
+  // thousands of SANs and CNs gets a set, so the check stays linear overall.
+  let seen: Set<string> | null = null;
   while (p < end) {
     if (!readTlv(buf, p, end, t) || t.tag !== TAG.SET) return false;
     const setEnd = t.end;
@@ -134,7 +137,13 @@ function readSubjectCommonNames(buf: Buffer, layout: TbsLayout, t: Tlv, names: s
       if (isCn) {
         const cn = decodeDirectoryString(buf, t);
         if (cn === null) return false;
-        if (cn !== '' && !names.includes(cn)) names.push(cn);
+        if (cn !== '') {
+          if (seen === null && names.length > 16) seen = new Set(names);
+          if (seen === null ? !names.includes(cn) : !seen.has(cn)) {
+            names.push(cn);
+            seen?.add(cn);
+          }
+        }
       }
       q = atvEnd;
     }

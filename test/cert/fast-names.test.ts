@@ -106,3 +106,15 @@ describe('readCertNames on hostile input', () => {
     expect(r?.dnsNames[19_999]).toBe('n19999.example');
   });
 });
+
+describe('readCertNames CN de-duplication at scale', () => {
+  it('matches the full parse with many SANs and many CNs, some repeated', () => {
+    const sans = Array.from({ length: 40 }, (_, i) => dns(`s${i}.example`));
+    const cns = Array.from({ length: 30 }, (_, i) => cnRdn(printable(i % 3 === 0 ? `s${i}.example` : `c${i % 7}.example`)));
+    const der = buildCert(cns, [sanExt(sans)]);
+    const fast = readCertNames(der);
+    expect(fast?.dnsNames).toEqual(parseCertificate(der).dnsNames);
+    // 40 SANs, then c0..c6 once each; the CNs equal to SANs (s0, s3, ...) are not repeated.
+    expect(fast?.dnsNames.length).toBe(47);
+  });
+});
