@@ -100,7 +100,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
     });
     dispatcher.start();
-    life.add('dispatcher', () => dispatcher.close(3_000));
+    // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
+    life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
 
     // 3b. Scheduled jobs: retention and the digest.
     const scheduler = new Scheduler(log.child({ module: 'jobs' }));
@@ -224,6 +225,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           return 'other';
         case 'bad':
           observer.dropped(source, r.reason, { logUrl: r.logUrl, index: r.index, detail: r.detail });
+          if (r.badNames) observer.dropped(source, 'bad_name', { logUrl: r.logUrl, index: r.index, detail: 'names longer than DNS allows dropped' }, r.badNames);
           return null;
         case 'cert': {
           const ev = r.event;
