@@ -1,12 +1,20 @@
 /**
- * `ctwatch run`: the daemon. Signals: SIGTERM/SIGINT stop gracefully (a second one forces exit 1);
- * SIGHUP reloads the config (validated and compiled before anything changes).
- * uncaughtException/unhandledRejection: logged fatal, closed quickly, exit 1 for the supervisor.
+ * `ctwatch run`: the daemon.
+ *
+ * Signals:
+ *  - SIGTERM/SIGINT: graceful stop (readiness 503 at once, feed closed, received work committed,
+ *    in-flight deliveries finished or left queued, database closed), exit 0. Bounded by
+ *    SHUTDOWN_DEADLINE_MS; a second SIGTERM/SIGINT forces exit 1 at once.
+ *  - SIGHUP: reload the config file (validated and compiled before anything changes; on error the
+ *    running config stays, the error is logged and counted).
+ *  - uncaughtException/unhandledRejection: logged fatal, closed quickly, exit 1 so the supervisor
+ *    (systemd Restart=on-failure, a container restart policy) starts a fresh process.
  */
 import { loadConfigFile, type LoadedConfig } from '../../config/load.js';
 import { ConfigError } from '../../config/errors.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { startApp, type App } from '../../app.js';
+import type { LevelWithSilent } from 'pino';
 
 export interface RunOptions {
   pretty?: boolean;
@@ -14,35 +22,68 @@ export interface RunOptions {
   exitAfterReplay?: boolean;
 }
 
+/** Graceful stop budget. Below systemd's and Docker's stop timeouts, and the documented 5 s. */
+export const SHUTDOWN_DEADLINE_MS = 4_500;
+/** After a crash: close what can be closed quickly; the supervisor restarts us. */
+export const FATAL_DEADLINE_MS = 2_000;
+
+/** Runs the daemon until a signal stops it. Resolves to the process exit code; never throws. */
 export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): Promise<number> {
-  const log = createLogger({ level: (process.env.CTWATCH_LOG_LEVEL as never) ?? loaded.config.log.level, pretty: opts.pretty ?? process.stdout.isTTY });
+  const envLevel = process.env.CTWATCH_LOG_LEVEL as LevelWithSilent | undefined;
+  const log = createLogger({ level: envLevel ?? loaded.config.log.level, pretty: opts.pretty ?? !!process.stdout.isTTY });
+  const appLog = log.child({ module: 'app' });
   let app: App | null = null;
-  let stopping = false;
+  let stopping: { code: number } | null = null;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((r) => (resolveExit = r));
 
-  const stop = (code: number, why: string) => {
+  const stop = (code: number, why: string): void => {
     if (stopping) {
-      log.warn({ module: 'app' }, 'second signal: exiting now');
-      process.exit(1);
+      if (code !== 0 || why.startsWith('SIG')) {
+        appLog.warn({ why }, 'second stop request: exiting now');
+        process.exit(1);
+      }
+      return;
     }
-    stopping = true;
-    log.info({ module: 'app', why }, 'shutting down');
+    stopping = { code };
+    const deadline = code === 0 ? SHUTDOWN_DEADLINE_MS : FATAL_DEADLINE_MS;
+    appLog.info({ why, deadlineMs: deadline }, 'shutting down');
     const t0 = Date.now();
-    void (app ? app.close(code === 0 ? 8_000 : 2_000) : Promise.resolve()).then(() => {
-      log.info({ module: 'app', ms: Date.now() - t0 }, 'stopped');
-      resolveExit(code);
-    });
+    // If a closer hangs past every deadline, leave anyway: the supervisor must not wait forever.
+    setTimeout(() => {
+      appLog.error({ ms: Date.now() - t0 }, 'shutdown overran its deadline; exiting');
+      process.exit(code === 0 ? 1 : code);
+    }, deadline + 1_000).unref();
+    if (app) void finish(app, deadline, t0);
+    // else: startApp is still running; it sees `stopping` when it returns.
   };
+
+  const finish = async (a: App, deadline: number, t0: number): Promise<void> => {
+    await a.close(deadline);
+    appLog.info({ ms: Date.now() - t0, ...(await summary(a)) }, 'stopped');
+    resolveExit(stopping!.code);
+  };
+
   process.on('SIGTERM', () => stop(0, 'SIGTERM'));
   process.on('SIGINT', () => stop(0, 'SIGINT'));
-  process.on('SIGHUP', () => reload(log, loaded.file, () => app).then((next) => next && (loaded = next)));
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    if (!app) {
+      appLog.warn('SIGHUP before the daemon finished starting; ignored');
+      return;
+    }
+    const next = reload(log, loaded.file, app);
+    if (next) {
+      loaded = next;
+      if (!envLevel) log.level = next.config.log.level;
+    }
+  });
   process.on('uncaughtException', (err) => {
-    log.fatal({ err, module: 'app' }, 'uncaught exception');
+    appLog.fatal({ err }, 'uncaught exception');
     stop(1, 'uncaughtException');
   });
   process.on('unhandledRejection', (err) => {
-    log.fatal({ err, module: 'app' }, 'unhandled rejection');
+    appLog.fatal({ err }, 'unhandled rejection');
     stop(1, 'unhandledRejection');
   });
 
@@ -52,27 +93,49 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
       onReplayDone: opts.exitAfterReplay ? () => void waitDelivered(app).then(() => stop(0, 'replay finished')) : undefined,
     });
   } catch (err) {
-    log.fatal({ err, module: 'app', code: (err as { code?: string }).code }, 'cannot start');
-    await new Promise((r) => setTimeout(r, 50));
+    appLog.fatal({ err, code: (err as { code?: string }).code }, 'cannot start');
     return 1;
   }
+  if (stopping) void finish(app, SHUTDOWN_DEADLINE_MS, Date.now());
   return exited;
 }
 
-async function reload(log: Logger, file: string | null, getApp: () => App | null): Promise<LoadedConfig | null> {
-  const app = getApp();
-  if (!app || !file) return null;
+/**
+ * Re-reads and validates `file`, then swaps it in. Returns the new config, or null when it was
+ * rejected (logged with every field error and counted in ctwatch_config_reloads_total{result="error"}).
+ */
+function reload(log: Logger, file: string | null, app: App): LoadedConfig | null {
+  const configLog = log.child({ module: 'config' });
+  if (!file) {
+    configLog.warn('SIGHUP: no config file to re-read');
+    return null;
+  }
   try {
     const next = loadConfigFile(file);
     const { restartNeeded } = app.reload(next);
-    log.info({ module: 'config', restartNeeded }, restartNeeded.length ? 'config reloaded; some changes need a restart and were not applied' : 'config reloaded');
+    if (restartNeeded.length) configLog.warn({ file, restartNeeded }, 'config reloaded; these changes need a restart and were not applied');
+    else configLog.info({ file }, 'config reloaded');
     return next;
   } catch (err) {
     app.metrics.reloads.inc({ result: 'error' });
     const issues = err instanceof ConfigError ? err.issues : [(err as Error).message];
-    log.error({ module: 'config', code: (err as { code?: string }).code, issues }, 'config reload failed; keeping the running config');
+    configLog.error({ file, code: (err as { code?: string }).code ?? 'RELOAD_FAILED', issues }, 'config reload failed; keeping the running config');
     return null;
   }
+}
+
+/** Counters for the "stopped" line: what this process received, examined and committed. */
+async function summary(app: App): Promise<Record<string, number>> {
+  const sum = async (c: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, pred: (l: Record<string, unknown>) => boolean = () => true) =>
+    (await c.get()).values.filter((v) => pred(v.labels)).reduce((a, v) => a + v.value, 0);
+  const m = app.metrics;
+  return {
+    certMessages: await sum(m.messages, (l) => l.type === 'certificate_update' || l.type === 'dns_entries'),
+    certificatesExamined: await sum(m.certificates),
+    newHits: await sum(m.hits, (l) => l.outcome === 'new'),
+    overloadDropped: await sum(m.dropped, (l) => l.reason === 'overload'),
+    duplicates: await sum(m.dropped, (l) => l.reason === 'duplicate'),
+  };
 }
 
 /** After a replay: give the dispatcher time to send what is due (bounded). */
