@@ -23,7 +23,15 @@ export type DecodeResult =
     }
   | { kind: 'heartbeat' }
   | { kind: 'ignored'; messageType: string }
-  | { kind: 'bad'; reason: BadReason; detail: string; logUrl?: string | null; index?: number | null };
+  | {
+      kind: 'bad';
+      reason: BadReason;
+      detail: string;
+      logUrl?: string | null;
+      index?: number | null;
+      /** Names dropped on the way (counted as bad_name besides the message's own reason). */
+      badNames?: number;
+    };
 
 /** Reasons a frame is counted as bad. Fixed set: they become metric label values. */
 export type BadReason = 'invalid_json' | 'not_object' | 'bad_field' | 'bad_der' | 'no_names';
@@ -76,10 +84,10 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
     if (!der || der.length === 0 || !derLengthConsistent(der)) {
       der = null;
       warning = 'bad_der';
-      if (names.list.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64 DER (or truncated) and there are no names', logUrl, index };
+      if (names.list.length === 0) return { kind: 'bad', reason: 'bad_der', detail: 'leaf_cert.as_der is not base64 DER (or truncated) and there are no names', logUrl, index, badNames: names.bad };
     }
   }
-  if (!der && names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'no as_der and no all_domains', logUrl, index };
+  if (!der && names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'no as_der and no usable all_domains', logUrl, index, badNames: names.bad };
 
   const updateType = data.update_type;
   const precert = updateType === 'PrecertLogEntry' ? true : updateType === 'X509LogEntry' ? false : null;
@@ -104,7 +112,7 @@ function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): De
   const list = Array.isArray(d) ? d : isObject(d) ? d.all_domains ?? d.domains : undefined;
   const names = readNames(list, opts.maxNames);
   if (names === 'bad') return { kind: 'bad', reason: 'bad_field', detail: 'dns_entries data is not a list of names' };
-  if (names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'dns_entries carries no usable name' };
+  if (names.list.length === 0) return { kind: 'bad', reason: 'no_names', detail: 'dns_entries carries no usable name', badNames: names.bad };
   const data = isObject(d) ? d : {};
   const source = isObject(data.source) ? data.source : {};
   const event: CertEvent = {
