@@ -11,7 +11,7 @@ import { CtLogSource } from '../../src/feed/ctlog/source.js';
 import { StaticCtReader } from '../../src/feed/ctlog/static-client.js';
 import type { CertEvent } from '../../src/feed/types.js';
 import { NAVIGLI, NAVIGLI_SIZE, fixture, SKYLIGHT_KEY } from './fixtures.js';
-import { FakeClock, waitFor } from './helpers/clock.js';
+import { FakeClock, expectFallbacks, waitFor } from './helpers/clock.js';
 import { type RunningServer, startStaticServer } from './helpers/servers.js';
 import { hashTiles, navigliFiles, navigliLeafHashes, readTree, syntheticStaticLog } from './helpers/static-log.js';
 import { testLogKey } from './helpers/testlog.js';
@@ -122,8 +122,11 @@ describe('static-ct-api: the real Navigli tiles', () => {
     const s = source(srv.url, store, []);
     await s.start();
     await waitFor(() => s.status()[0]!.verificationFailures >= 1, 'verification failure');
-    expect(store.load(srv.url)).toMatchObject({ index: 0, verifiedSize: 0 });
-    expect(s.status()[0]!.lastError!.code).toBe('inconsistent-tree');
+    const err = s.status()[0]!.lastError!.code;
+    await s.close();
+    expect(err).toBe('inconsistent-tree');
+    expect(expectFallbacks(store.saves, 0, 1024)).toBeGreaterThanOrEqual(1);
+    expect(store.load(srv.url)!.verifiedSize).toBe(0);
   });
 
   it('a checkpoint signed by another key is rejected', async () => {

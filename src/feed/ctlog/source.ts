@@ -152,14 +152,17 @@ class LogWorker {
     this.status.http = { requests: s.requests, retries: s.retries, throttled: s.throttled };
   }
 
+  /** Health last told to onHealth (null: nothing told yet). */
+  private reported: boolean | null = null;
+
   private setHealthy(h: boolean): void {
-    const changed = this.status.healthy !== h;
     this.status.healthy = h;
     if (h) this.status.lastError = null;
-    if (changed) this.report();
+    if (this.reported !== h) this.report();
   }
 
   private report(): void {
+    this.reported = this.status.healthy;
     try {
       this.opts.onHealth?.(this.cfg.url, this.snapshot());
     } catch {
@@ -176,9 +179,8 @@ class LogWorker {
     } catch {
       // logging must not stop the loop
     }
-    const wasHealthy = this.status.healthy;
     this.status.healthy = false;
-    if (wasHealthy || verification || this.status.lastContact === null) this.report();
+    if (verification || this.reported !== false) this.report();
   }
 
   snapshot(): LogStatus {

@@ -32,3 +32,22 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Checks a MemoryPositionStore's save history for a log whose tree stops verifying at
+ * `verified`: no save ever claims more, and every round that read up to `end` was followed by a
+ * save back at `verified` (the fallback after the failed proof). Returns the number of fallbacks.
+ */
+export function expectFallbacks(saves: Array<{ position: { index: number; verifiedSize: number } }>, verified: number, end: number): number {
+  const ps = saves.map((s) => s.position);
+  if (ps.some((p) => p.verifiedSize > verified)) throw new Error(`a save claims more than ${verified} verified entries`);
+  let fallbacks = 0;
+  ps.forEach((p, i) => {
+    if (p.index !== end || p.verifiedSize === end) return;
+    const next = ps[i + 1];
+    if (next === undefined) return; // stopped between the last batch and the proof
+    if (next.index !== verified) throw new Error(`after reading to ${end} the position went to ${next.index}, not ${verified}`);
+    fallbacks++;
+  });
+  return fallbacks;
+}
