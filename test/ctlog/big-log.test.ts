@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decodeDataTile, decodeRfc6962Entry } from '../../src/feed/ctlog/leaf.js';
+import { CompactRange } from '../../src/feed/ctlog/merkle.js';
+import { parseLogKey, verifyGetSth } from '../../src/feed/ctlog/signature.js';
+import { fixture, fixtureJson, ICARUS_KEY } from './fixtures.js';
 import { MemoryPositionStore } from '../../src/feed/ctlog/memory-store.js';
 import { CtLogSource } from '../../src/feed/ctlog/source.js';
 import { NAVIGLI } from './fixtures.js';
@@ -63,4 +67,30 @@ describe.skipIf(!process.env.CTWATCH_BIG)('50,000-entry log, 10 interrupted runs
     expect(twice).toBeLessThanOrEqual(stops * 256);
     expect(store.load(srv.url)).toMatchObject({ index: N, verifiedSize: N });
   }, 300_000);
+});
+
+describe.skipIf(!process.env.CTWATCH_BIG)('figures', () => {
+  it('decode, hash and signature rates', () => {
+    const tiles = ['000', '001', '002', '003'].map((t) => new Uint8Array(fixture(`static-ct/navigli2025h2/tile/data/${t}`)));
+    let t = performance.now();
+    let n = 0;
+    for (let r = 0; r < 10; r++) for (const [i, tile] of tiles.entries()) n += decodeDataTile(tile, i * 256, 256).length;
+    const tileRate = n / ((performance.now() - t) / 1000);
+    const rfc = fixtureJson('rfc6962/get-entries_precert_and_x509.json').entries;
+    t = performance.now();
+    for (let i = 0; i < 5000; i++) decodeRfc6962Entry(i, rfc[i % 2].leaf_input, rfc[i % 2].extra_data);
+    const rfcRate = 5000 / ((performance.now() - t) / 1000);
+    const range = CompactRange.empty();
+    const h = new Uint8Array(32);
+    t = performance.now();
+    for (let i = 0; i < 200_000; i++) range.append(h);
+    const appendRate = 200_000 / ((performance.now() - t) / 1000);
+    const key = parseLogKey(ICARUS_KEY);
+    const sth = fixtureJson('rfc6962/get-sth_icarus_129721434.json');
+    t = performance.now();
+    for (let i = 0; i < 500; i++) verifyGetSth(sth, key);
+    const sthRate = 500 / ((performance.now() - t) / 1000);
+    console.log(`TileLeaf decode+leaf hash: ${tileRate.toFixed(0)} entries/s; RFC 6962 entry decode: ${rfcRate.toFixed(0)} entries/s; compact-range append: ${appendRate.toFixed(0)} leaves/s; STH verify (ECDSA P-256): ${sthRate.toFixed(0)}/s`);
+    expect(n).toBe(10240);
+  });
 });
