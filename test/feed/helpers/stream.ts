@@ -6,7 +6,7 @@ let real: any[] | null = null;
 
 /** A real full-stream message (real DER and names) re-labelled as entry `index` of `logUrl`. */
 export function certMessage(index: number, logUrl = 'https://test-log.example/'): any {
-  real ??= navigliMessages();
+  real ??= navigliMessages().filter((m) => m.message_type === 'certificate_update');
   const m = structuredClone(real[index % real.length]);
   m.data.cert_index = index;
   m.data.source.url = logUrl;
