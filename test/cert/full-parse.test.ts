@@ -103,3 +103,18 @@ describe('serialToHex', () => {
     expect(serialToHex(Uint8Array.from(bytes))).toBe(hex);
   });
 });
+
+describe('parseCertificate input views', () => {
+  const der = loadCert('valid/ct__aia.pem');
+  it.each([
+    // Small base64-decoded Buffers live in Node's shared pool: their .buffer holds other data.
+    ['a pooled Buffer from base64', () => Buffer.from(Buffer.from(der).toString('base64'), 'base64')],
+    ['a subarray in the middle of a larger buffer', () => Uint8Array.from([1, 2, 3, ...der, 4, 5]).subarray(3, 3 + der.length)],
+    ['a Buffer view with an offset', () => Buffer.concat([Buffer.from([9, 9]), Buffer.from(der)]).subarray(2)],
+  ])('reads %s', (_n, make) => {
+    const view = make();
+    expect(view.byteLength).toBe(der.length);
+    expect(parseCertificate(view).dnsNames).toEqual(['www.google.com']);
+    expect(parseCertificate(view).sha256).toBe(parseCertificate(der).sha256);
+  });
+});
