@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readCertNames } from '../../src/cert/fast-names.js';
+import { issuanceKeyFromDer } from '../../src/cert/issuance-key.js';
 import { parseCertificate } from '../../src/cert/full-parse.js';
 import { buildCert, cnRdn, enc, POISON_EXT, sanExt, tlv } from './gen-certs.js';
 
@@ -116,5 +117,17 @@ describe('readCertNames CN de-duplication at scale', () => {
     expect(fast?.dnsNames).toEqual(parseCertificate(der).dnsNames);
     // 40 SANs, then c0..c6 once each; the CNs equal to SANs (s0, s3, ...) are not repeated.
     expect(fast?.dnsNames.length).toBe(47);
+  });
+});
+
+describe('readCertNames and issuanceKeyFromDer on views', () => {
+  const der = buildCert([cnRdn(printable('v.example'))], [sanExt([dns('a.example')])]);
+  it.each([
+    ['a pooled Buffer from base64', () => Buffer.from(Buffer.from(der).toString('base64'), 'base64')],
+    ['a subarray in the middle of a larger buffer', () => Uint8Array.from([1, 2, 3, ...der, 4, 5]).subarray(3, 3 + der.length)],
+  ])('read %s like the plain bytes', (_n, make) => {
+    const view = make();
+    expect(readCertNames(view)).toEqual(readCertNames(der));
+    expect(issuanceKeyFromDer(view)).toBe(issuanceKeyFromDer(der));
   });
 });
