@@ -120,6 +120,18 @@ describe('CtLogSource on a local RFC 6962 log', () => {
     expect(events.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('skips (and counts) an entry whose extra_data does not decode, still verifying the tree', async () => {
+    const served = [...REAL];
+    served[2] = { ...REAL[2]!, extra_data: Buffer.from([0, 0, 9, 1]).toString('base64') };
+    const srv = await startRfc6962Server({ entries: served, sth: sthFor(REAL), maxBatch: 100 });
+    servers.push(srv);
+    const { source, store, events } = setup({ startAt: 'start', logs: [{ url: srv.url }] });
+    await source.start();
+    await waitFor(() => store.load(srv.url)?.verifiedSize === 6, 'verified 6');
+    expect(events.map((e) => e.index)).toEqual([0, 1, 3, 4, 5]);
+    expect(source.status()[0]).toMatchObject({ malformedEntries: 1, entriesProcessed: 5, verificationFailures: 0, healthy: true });
+  });
+
   it('detects entries that do not match the signed root and does not advance the position', async () => {
     const served = [...REAL];
     served[3] = tampered(REAL[3]!);

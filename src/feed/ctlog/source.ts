@@ -174,13 +174,17 @@ class LogWorker {
     this.status.lastError = { code: err.code, message: err.message, at: this.clock.now() };
     const verification = ['bad-signature', 'no-signature', 'inconsistent-tree', 'bad-proof'].includes(err.code);
     if (verification) this.status.verificationFailures++;
+    this.tellError(err);
+    this.status.healthy = false;
+    if (verification || this.reported !== false) this.report();
+  }
+
+  private tellError(err: CtLogError): void {
     try {
       this.opts.onError?.(this.cfg.url, err);
     } catch {
       // logging must not stop the loop
     }
-    this.status.healthy = false;
-    if (verification || this.reported !== false) this.report();
   }
 
   snapshot(): LogStatus {
@@ -233,7 +237,7 @@ class LogWorker {
       if (events.length > 0) await this.opts.sink(events, { logKey: this.cfg.url, position: structuredClone(next) });
       this.status.entriesProcessed += events.length;
       this.status.malformedEntries += batch.malformed.length;
-      for (const m of batch.malformed) this.opts.onError?.(this.cfg.url, m);
+      for (const m of batch.malformed) this.tellError(m);
       this.status.lastProgress = this.clock.now();
       pos = next;
       await this.save(pos);
