@@ -3,9 +3,10 @@ import { decodeRfc6962Entry } from '../../src/feed/ctlog/leaf.js';
 import { CompactRange, compactRangeFromLastLeafProof, hashLeaf, rootFromInclusion, rootFromLeafHashes, verifyConsistency, verifyInclusion } from '../../src/feed/ctlog/merkle.js';
 import { compactRangeFromTiles, encodeTileIndex, tilePath, tileWidth } from '../../src/feed/ctlog/tiles.js';
 import { fixture, fixtureJson } from './fixtures.js';
+import { hashTiles } from './helpers/static-log.js';
 
 const h = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const leaves = (n: number) => Array.from({ length: n }, (_, i) => hashLeaf(Uint8Array.of(i, i >> 8)));
+const leaves = (n: number) => Array.from({ length: n }, (_, i) => hashLeaf(Uint8Array.of(i, i >> 8, i >> 16)));
 
 describe('Merkle tree hashing', () => {
   it('matches the RFC 6962 reference root for the 8 test leaves', () => {
@@ -124,7 +125,20 @@ describe('tiles', () => {
     });
     expect(r.size).toBe(size);
     expect(Buffer.from(r.root()).equals(Buffer.from(rootFromLeafHashes(all)))).toBe(true);
+    expect(new Set(fetched).size).toBe(fetched.length); // each tile fetched once
     if (size === 778) expect(fetched).toContain('0/3/10');
+  });
+
+  it.each([70_000, 65_536, 65_537, 256 * 255 + 1])('builds the compact range of a %i-leaf tree from three levels of tiles', async (size) => {
+    const ls = leaves(size);
+    const tiles = hashTiles(ls, size);
+    const r = await compactRangeFromTiles(size, async (l, i, w) => {
+      const t = tiles.get(tilePath(l, i, w));
+      if (!t) throw new Error(`no tile ${tilePath(l, i, w)}`);
+      return t;
+    });
+    expect(Buffer.from(r.root()).equals(Buffer.from(rootFromLeafHashes(ls)))).toBe(true);
+    if (size === 70_000) expect([...tiles.keys()].filter((k) => k.includes('.p/'))).toEqual(['tile/0/273.p/112', 'tile/1/001.p/17', 'tile/2/000.p/1']);
   });
 
   it('rejects a hash tile of the wrong length', async () => {

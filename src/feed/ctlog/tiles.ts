@@ -41,6 +41,14 @@ export type TileFetcher = (level: number, index: number, width: number) => Promi
  */
 export async function compactRangeFromTiles(treeSize: number, fetchTile: TileFetcher): Promise<CompactRange> {
   const range = CompactRange.empty();
+  // Several subtrees of one level usually sit in the same (partial) tile: fetch each tile once.
+  const tiles = new Map<string, Promise<Uint8Array>>();
+  const tileOnce = (l: number, i: number, w: number) => {
+    const k = `${l}/${i}/${w}`;
+    let p = tiles.get(k);
+    if (!p) tiles.set(k, (p = fetchTile(l, i, w)));
+    return p;
+  };
   let start = 0;
   for (let height = 52; height >= 0; height--) {
     const width = 2 ** height;
@@ -50,7 +58,7 @@ export async function compactRangeFromTiles(treeSize: number, fetchTile: TileFet
     const first = start / TILE_WIDTH ** level;
     const tileIndex = Math.floor(first / TILE_WIDTH);
     const w = tileWidth(level, tileIndex, treeSize);
-    const tile = await fetchTile(level, tileIndex, w);
+    const tile = await tileOnce(level, tileIndex, w);
     if (tile.length !== w * HASH) throw new CtLogError('bad-proof', `tile ${level}/${tileIndex} has ${tile.length} bytes, expected ${w * HASH}`);
     const off = first - tileIndex * TILE_WIDTH;
     const hashes: Uint8Array[] = [];
