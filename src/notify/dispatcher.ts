@@ -36,7 +36,11 @@ export interface DispatcherOptions {
 
 interface PumpState {
   busy: boolean;
+  /** Not before this time (a receiver's Retry-After). */
   nextSendAt: number;
+  /** Token bucket for the provider's rate: at most `ratePerSecond` sends a second, bursts up to one second's worth. */
+  tokens: number;
+  tokensAt: number;
   disabled: boolean;
   groupSentAt: Map<string, number>;
 }
@@ -54,7 +58,7 @@ export class Dispatcher {
   constructor(private readonly opts: DispatcherOptions) {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
-    for (const id of opts.notifiers.keys()) this.state.set(id, { busy: false, nextSendAt: 0, disabled: false, groupSentAt: new Map() });
+    for (const id of opts.notifiers.keys()) this.state.set(id, { busy: false, nextSendAt: 0, tokens: 1, tokensAt: 0, disabled: false, groupSentAt: new Map() });
   }
 
   /** Starts the background loop. Interrupted sends from a previous run are due at once. */
@@ -90,22 +94,24 @@ export class Dispatcher {
     st.busy = true;
     try {
       const entry = this.opts.notifiers.get(id)!;
-      const gapMs = 1000 / Math.max(0.001, entry.def.ratePerSecond);
+      const rate = Math.max(0.001, entry.def.ratePerSecond);
       for (let rounds = 0; rounds < 10_000 && !this.closing.signal.aborted; rounds++) {
         let now = this.now();
-        if (now < st.nextSendAt) {
-          const wait = st.nextSendAt - now;
+        let wait = Math.max(st.nextSendAt - now, this.tokenWait(st, rate, now));
+        if (wait > 0) {
+          // Short waits are slept here; longer ones are left to a later pass.
           if (wait > 250) break;
           await sleep(wait);
           now = this.now();
-          if (now < st.nextSendAt) break;
+          wait = Math.max(st.nextSendAt - now, this.tokenWait(st, rate, now));
+          if (wait > 0) break;
         }
         const human = entry.def.audience === 'human';
         const claimed = this.opts.outbox.claimDue(id, now, human ? HUMAN_CLAIM : 1, this.opts.delivery.lease);
         if (claimed.length === 0) break;
         const message = human ? this.humanMessage(id, st, claimed, now) : this.singleMessage(id, claimed[0]!);
         if (!message) continue; // everything claimed was deferred to its group window
-        st.nextSendAt = now + gapMs;
+        st.tokens -= 1;
         await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey);
         if (st.disabled) break;
       }
@@ -114,6 +120,16 @@ export class Dispatcher {
     } finally {
       st.busy = false;
     }
+  }
+
+  /** Refills the bucket to `now`; returns how long until one token is there (0 = send now). */
+  private tokenWait(st: PumpState, rate: number, now: number): number {
+    const capacity = Math.max(1, rate);
+    if (now > st.tokensAt) {
+      st.tokens = Math.min(capacity, st.tokens + ((now - st.tokensAt) * rate) / 1000);
+      st.tokensAt = now;
+    }
+    return st.tokens >= 1 ? 0 : Math.ceil(((1 - st.tokens) * 1000) / rate);
   }
 
   /** Machine channel: exactly one hit (or health/digest/test message) per send. */
