@@ -90,11 +90,20 @@ export class BrandTable {
       if (domain === null) throw new RulesInvalidError(`allow[${ai}]`, `${JSON.stringify(raw)} is not a domain`);
       this.exempt.add(domain);
     });
+    for (const d of this.exempt) if (splitDomain(d).registrable !== d) this.exemptDeep = true;
   }
 
-  /** True when `host` (A-label form) is an exempt domain or under one. */
-  isExempt(host: string): boolean {
+  /** True when some exempt entry is not itself a registrable domain (then every parent is checked). */
+  private exemptDeep = false;
+
+  /**
+   * True when `host` (A-label form) is an exempt domain or under one. `registrable` is the
+   * host's registrable domain when known: if every exempt entry is a registrable domain, one
+   * look-up of it decides.
+   */
+  isExempt(host: string, registrable: string | null = null): boolean {
     if (this.exempt.size === 0) return false;
+    if (!this.exemptDeep && registrable !== null) return this.exempt.has(registrable);
     for (let d = host; ; ) {
       if (this.exempt.has(d)) return true;
       const i = d.indexOf('.');

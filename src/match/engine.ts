@@ -44,10 +44,48 @@ function add(out: BrandSignals, brand: number, s: Signal): void {
 }
 
 function isTokenStart(label: string, i: number): boolean {
-  return i === 0 || label.charCodeAt(i - 1) === 0x2d;
+  if (i === 0) return true;
+  const c = label.charCodeAt(i - 1);
+  return c === 0x2d || c === 0x2e;
 }
 function isTokenEnd(label: string, i: number): boolean {
-  return i === label.length || label.charCodeAt(i) === 0x2d;
+  if (i === label.length) return true;
+  const c = label.charCodeAt(i);
+  return c === 0x2d || c === 0x2e;
+}
+
+/**
+ * Per-name working view, built lazily: the match key of the labels left of the public
+ * suffix as one string (scanned once), and the per-label arrays only when something hit.
+ */
+class NameView {
+  private _uLabels: string[] | null = null;
+  private _keys: string[] | null = null;
+  constructor(
+    readonly n: NormalizedName,
+    /** Match key of the labels left of the public suffix, dots kept. */
+    readonly ownKey: string,
+    /** Number of labels left of the public suffix. */
+    readonly own: number,
+  ) {}
+  /** Unicode labels left of the public suffix. */
+  get uLabels(): string[] {
+    if (this._uLabels === null) {
+      const all = (this.n.isIdn ? this.n.unicode : this.n.host).split('.');
+      this._uLabels = all.slice(0, this.own);
+    }
+    return this._uLabels;
+  }
+  /** Match keys of the labels left of the public suffix (aligned with uLabels). */
+  get keys(): string[] {
+    if (this._keys === null) {
+      let k = this.ownKey.split('.');
+      if (k.length !== this.own) k = this.uLabels.map((l) => matchKey(l));
+      k[this.own - 1] = this.n.labelSkeleton;
+      this._keys = k;
+    }
+    return this._keys;
+  }
 }
 
 /** True when a keyword occurrence [s, e) in `label` satisfies the keyword's mode. */
@@ -140,23 +178,33 @@ export class BrandEngine {
   run(n: NormalizedName): BrandSignals {
     const out: BrandSignals = new Map();
     if (n.parts.isIp || n.parts.registrable === null || n.parts.label === '') return out;
-    const uLabels = n.unicode.split('.');
-    const suffixCount = n.parts.publicSuffix === '' ? 0 : n.parts.publicSuffix.split('.').length;
-    const own = uLabels.length - suffixCount; // labels left of the public suffix
+    const ps = n.parts.publicSuffix;
+    let suffixLabels = ps === '' ? 0 : 1;
+    for (let i = 0; i < ps.length; i++) if (ps.charCodeAt(i) === 0x2e) suffixLabels++;
+    const sk = n.skeleton;
+    let total = 1;
+    for (let i = 0; i < sk.length; i++) if (sk.charCodeAt(i) === 0x2e) total++;
+    const own = total - suffixLabels;
     if (own < 1) return out;
-    let keys = n.skeleton.split('.');
-    if (keys.length !== uLabels.length) keys = uLabels.map((l) => matchKey(l));
-    keys[own - 1] = n.labelSkeleton;
-
-    for (let li = 0; li < own; li++) this.keywordHits(n, uLabels, keys, li, own, out);
-    this.registrableLabel(n, uLabels, keys, own, out);
-    for (let li = 0; li < own - 1; li++) this.embedding(n, uLabels, keys, li, own, out);
+    let ownKey = sk;
+    if (suffixLabels > 0) {
+      let seen = 0;
+      for (let i = 0; i < sk.length; i++) {
+        if (sk.charCodeAt(i) === 0x2e && ++seen === own) {
+          ownKey = sk.slice(0, i);
+          break;
+        }
+      }
+    }
+    const view = new NameView(n, ownKey, own);
+    this.keywordHits(view, out);
+    this.registrableLabel(view, out);
+    if (own > 1) this.embedding(view, out);
     return out;
   }
 
-  private keywordHits(n: NormalizedName, uLabels: string[], keys: string[], li: number, own: number, out: BrandSignals): void {
-    const key = keys[li];
-    const uLabel = uLabels[li];
+  private keywordHits(view: NameView, out: BrandSignals): void {
+    const key = view.ownKey;
     let found: [KeywordEntry, number, number][] | null = null;
     this.keywords.automaton.scan(key, (id, s, e) => {
       for (const entry of this.keywords.byPattern[id]) (found ??= []).push([entry, s, e]);
@@ -166,9 +214,25 @@ export class BrandEngine {
       if (s >= 0) (found ??= []).push([entry, s, s + entry.skel.length]);
     }
     if (found === null) return;
-    const registrable = li === own - 1;
+    const n = view.n;
+    const { own } = view;
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
       if (!modeAllows(entry.mode, key, s, e)) continue;
+      // Which label the occurrence is in, and where inside it.
+      let li = 0;
+      let start = 0;
+      for (let i = 0; i < s; i++) {
+        if (key.charCodeAt(i) === 0x2e) {
+          li++;
+          start = i + 1;
+        }
+      }
+      if (li >= own) continue;
+      const ls = s - start;
+      const le = e - start;
+      const keys = view.keys;
+      const uLabel = view.uLabels[li];
+      const registrable = li === own - 1;
       const literal = uLabel.includes(entry.word);
       const where = registrable ? 'registrable label' : 'label';
       const kwReason = literal
@@ -177,7 +241,7 @@ export class BrandEngine {
       add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}` });
 
       // The rest of the name, with this occurrence blanked so a term cannot reuse its letters.
-      const rest = keys.slice(0, own).map((k, i) => (i === li ? k.slice(0, s) + '.' + k.slice(e) : k));
+      const rest = keys.map((k, i) => (i === li ? k.slice(0, ls) + '.' + k.slice(le) : k));
       const hit = this.terms.find(([t]) => rest.some((r) => r.includes(t)) && !entry.skel.includes(t));
       if (hit !== undefined) {
         const term = hit[1];
@@ -187,7 +251,7 @@ export class BrandEngine {
           reason: `${esc(n.name)}: '${esc(entry.word)}' combined with phishing term '${esc(term)}'`,
         });
       }
-      if (registrable && entry.isLabel) this.affixes(n, key, s, e, entry, out);
+      if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
     }
   }
 
@@ -218,9 +282,11 @@ export class BrandEngine {
   }
 
   /** Techniques on the registrable label: homograph, homoglyph, TLD swap, typosquats. */
-  private registrableLabel(n: NormalizedName, uLabels: string[], keys: string[], own: number, out: BrandSignals): void {
-    const key = keys[own - 1];
-    const uLabel = uLabels[own - 1];
+  private registrableLabel(view: NameView, out: BrandSignals): void {
+    const n = view.n;
+    const own = view.own;
+    const key = n.labelSkeleton;
+    const uLabel = n.uLabel;
     const exact = this.typos.byKey.get(key);
     if (exact !== undefined) for (const tid of exact) this.sameKey(n, uLabel, this.typos.targets[tid], out);
 
@@ -249,7 +315,14 @@ export class BrandEngine {
     }
     if (own >= 2) {
       // dnstwist `subdomain`: a dot inserted into the brand label ("pay.pal.com").
-      const joinedKey = keys[own - 2] + key;
+      const ok = view.ownKey;
+      const lastDot = ok.lastIndexOf('.');
+      const prevDot = ok.lastIndexOf('.', lastDot - 1);
+      const joinedLength = lastDot - prevDot - 1 + key.length;
+      if (lastDot < 0 || joinedLength >= 1024 || this.typos.keyLengths[joinedLength] === 0) return;
+      const joinedKey = ok.slice(prevDot + 1, lastDot) + key;
+      if (!this.typos.byKey.has(joinedKey)) return;
+      const uLabels = view.uLabels;
       for (const tid of this.typos.byKey.get(joinedKey) ?? []) {
         const t = this.typos.targets[tid];
         add(out, t.brand, {
@@ -395,12 +468,30 @@ export class BrandEngine {
   }
 
   /** A brand label (or domain) used as a leading label of another registrable domain. */
-  private embedding(n: NormalizedName, uLabels: string[], keys: string[], li: number, own: number, out: BrandSignals): void {
-    const ids = this.typos.byKey.get(keys[li]);
-    if (ids === undefined) return;
+  private embedding(view: NameView, out: BrandSignals): void {
+    const key = view.ownKey;
+    const lastDot = key.lastIndexOf('.');
+    let from = 0;
+    let li = 0;
+    while (from <= lastDot) {
+      let to = key.indexOf('.', from);
+      if (to < 0 || to > lastDot) to = lastDot;
+      const len = to - from;
+      if (len > 0 && len < 1024 && this.typos.keyLengths[len] === 1) {
+        const ids = this.typos.byKey.get(key.slice(from, to));
+        if (ids !== undefined) this.embeddedLabel(view, li, ids, out);
+      }
+      from = to + 1;
+      li++;
+    }
+  }
+
+  private embeddedLabel(view: NameView, li: number, ids: number[], out: BrandSignals): void {
+    const n = view.n;
+    const uLabels = view.uLabels;
     for (const tid of ids) {
       const t = this.typos.targets[tid];
-      const following = uLabels.slice(li + 1, own).join('.');
+      const following = uLabels.slice(li + 1, view.own).join('.');
       const dom = t.domains.find((d) => following === d.suffix || following.startsWith(`${d.suffix}.`));
       if (dom !== undefined) {
         add(out, t.brand, {

@@ -40,7 +40,7 @@ export function compileMatcher(rules: RulesConfig): Matcher {
     for (const hit of own.match(host, n.wildcard)) {
       matches.push(mergeSignals(n.name, null, hit.watch, [{ technique: 'own-domain', score: 50, reason: hit.reason }], noModifiers));
     }
-    if (table.brands.length > 0 && !table.isExempt(host)) {
+    if (table.brands.length > 0 && !table.isExempt(host, n.idnaValid ? n.parts.registrable : null)) {
       const signals = engine.run(n);
       const mods = signals.size > 0 ? engine.modifiers(n) : noModifiers;
       for (const [bi, list] of signals) {

@@ -37,7 +37,29 @@ export interface NormalizedName {
   mixedScript: boolean;
 }
 
-const PLAIN_HOST = /^[a-z0-9._-]*$/;
+const LATIN: readonly string[] = Object.freeze(['Latin']);
+const NONE: readonly string[] = Object.freeze([]);
+
+/** True when `s` has only [a-z0-9._-] and no "xn--" label (no IDNA work needed). */
+function isPlainHost(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f) continue;
+    return false;
+  }
+  return !s.includes('xn--');
+}
+
+/** The last-but-`skip` label of `s` (labels separated by '.'), or "" when absent. */
+function labelFromEnd(s: string, skip: number): string {
+  let end = s.length;
+  for (let k = 0; k < skip; k++) {
+    end = s.lastIndexOf('.', end - 1);
+    if (end < 0) return '';
+  }
+  const start = s.lastIndexOf('.', end - 1) + 1;
+  return s.slice(start, end);
+}
 
 /** Normalises a raw certificate name; see NormalizedName. Pure; never throws. */
 export function normalizeName(raw: string): NormalizedName {
@@ -51,7 +73,7 @@ export function normalizeName(raw: string): NormalizedName {
   let ascii = host;
   let unicode = host;
   let idnaValid = true;
-  if (!PLAIN_HOST.test(host) || host.includes('xn--')) {
+  if (!isPlainHost(host)) {
     try {
       ascii = domainToASCII(host);
       idnaValid = ascii !== '';
@@ -76,7 +98,17 @@ export function normalizeName(raw: string): NormalizedName {
     const suffixLabels = parts.publicSuffix === '' ? 0 : parts.publicSuffix.split('.').length;
     uLabel = labels[labels.length - suffixLabels - 1] ?? parts.label;
   }
-  const labelScripts = isIdn ? scriptsOf(uLabel) : uLabel === '' ? [] : scriptsOf(uLabel);
+  const labelScripts = isIdn ? scriptsOf(uLabel) : uLabel === '' ? NONE : /[a-z]/.test(uLabel) ? LATIN : NONE;
+  const skeleton = matchKey(unicode);
+  let labelSkeleton: string;
+  if (!isIdn && idnaValid && uLabel !== '') {
+    // Plain ASCII: the skeleton keeps the dots, so the label's key is a slice of the host's.
+    let suffixLabels = parts.publicSuffix === '' ? 0 : 1;
+    for (let i = 0; i < parts.publicSuffix.length; i++) if (parts.publicSuffix.charCodeAt(i) === 0x2e) suffixLabels++;
+    labelSkeleton = labelFromEnd(skeleton, suffixLabels);
+  } else {
+    labelSkeleton = matchKey(uLabel);
+  }
   return {
     name,
     wildcard,
@@ -87,9 +119,9 @@ export function normalizeName(raw: string): NormalizedName {
     isIdn,
     parts,
     uLabel,
-    skeleton: matchKey(unicode),
-    labelSkeleton: matchKey(uLabel),
-    labelScripts,
+    skeleton,
+    labelSkeleton,
+    labelScripts: labelScripts as string[],
     mixedScript: labelScripts.length > 1,
   };
 }

@@ -24,13 +24,37 @@ function isAscii(s: string): boolean {
   return true;
 }
 
+/** ASCII characters whose lower-cased skeleton is not themselves. */
+const ASCII_CHANGED = new RegExp(
+  '[' +
+    ASCII_SKELETON.map((sk, c) => (sk === String.fromCharCode(c) ? '' : '\\x' + c.toString(16).padStart(2, '0'))).join('') +
+    ']',
+  'g',
+);
+const replaceAscii = (ch: string): string => ASCII_SKELETON[ch.charCodeAt(0)];
+
+/** True when `s` uses only the characters of host names: a-z, 0-9, '.', '-', '_'. */
+function isHostChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f) continue;
+    return false;
+  }
+  return true;
+}
+
 /** Lower-cased UTS #39 skeleton of `s`. Pure, total, deterministic. */
 export function skeleton(s: string): string {
-  if (isAscii(s)) {
-    let out = '';
-    for (let i = 0; i < s.length; i++) out += ASCII_SKELETON[s.charCodeAt(i)];
+  if (isHostChars(s)) {
+    // Among host-name characters only 'm', '0' and '1' have other prototypes
+    // (asserted against the table in the tests); native replaceAll beats a callback.
+    let out = s;
+    if (out.includes('m')) out = out.replaceAll('m', 'rn');
+    if (out.includes('0')) out = out.replaceAll('0', 'o');
+    if (out.includes('1')) out = out.replaceAll('1', 'l');
     return out;
   }
+  if (isAscii(s)) return s.replace(ASCII_CHANGED, replaceAscii);
   let mapped = '';
   for (const ch of s.normalize('NFD')) {
     const cp = ch.codePointAt(0) ?? 0;
@@ -40,6 +64,13 @@ export function skeleton(s: string): string {
   // Lower-casing can expose a character that has its own prototype; one more ASCII pass
   // keeps skeleton idempotent on the ASCII range that domain labels mostly use.
   return isAscii(lower) ? skeleton(lower) : lower;
+}
+
+/** Host-name characters whose skeleton differs from themselves (for the fast-path test). */
+export function changedHostChars(): string[] {
+  const out: string[] = [];
+  for (const ch of 'abcdefghijklmnopqrstuvwxyz0123456789.-_') if (ASCII_SKELETON[ch.charCodeAt(0)] !== ch) out.push(ch);
+  return out;
 }
 
 /** Prototype of one code point (lower-cased), or null when it is not confusable. */

@@ -12,17 +12,31 @@
  * Symmetric deletions of depth d on both sides find every pair within d edits.
  */
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+// Polynomial hash mod 2^32 (so the hash of a string with one or two characters deleted is
+// computed in O(1) from prefix and suffix values), finished with a murmur3 mixer because the
+// table is indexed by the low bits.
+const B = 0x01000193;
 
-/** FNV-1a of `s` without the UTF-16 units at indexes `skip1` and `skip2` (-1 = none). */
+function mix(h: number, len: number): number {
+  h = (h + Math.imul(len, 0x9e3779b1)) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hash of `s` without the UTF-16 units at indexes `skip1` and `skip2` (-1 = none). */
 export function hashSkip(s: string, skip1 = -1, skip2 = -1): number {
-  let h = FNV_OFFSET;
+  let h = 0;
+  let len = 0;
   for (let i = 0; i < s.length; i++) {
     if (i === skip1 || i === skip2) continue;
-    h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+    h = (Math.imul(h, B) + s.charCodeAt(i)) | 0;
+    len++;
   }
-  return h >>> 0;
+  return mix(h, len);
 }
 
 /**
@@ -88,7 +102,12 @@ export class DeletionIndex {
   private readonly lengthOk = new Uint8Array(1024);
   /** lengthOk2[L] = 1 when some distance-2 target may be within reach of a query of length L. */
   private readonly lengthOk2 = new Uint8Array(1024);
-  private readonly prefix = new Uint32Array(1025);
+  private readonly pre = new Int32Array(1026); // pre[i] = poly of q[0..i)
+  private readonly suf = new Int32Array(1026); // suf[i] = poly of q[i..n)
+  private readonly pw = new Int32Array(1026); // B^k
+  /** One bit per hash (low bits), checked before the table: most probes stop here, in cache. */
+  private bits: Uint32Array;
+  private bitMask: number;
 
   constructor(expectedEntries: number) {
     let cap = 1024;
@@ -96,6 +115,12 @@ export class DeletionIndex {
     this.keys = new Uint32Array(cap);
     this.vals = new Int32Array(cap);
     this.mask = cap - 1;
+    let bitCap = 1 << 16;
+    while (bitCap < expectedEntries * 8) bitCap *= 2;
+    this.bits = new Uint32Array(bitCap >>> 5);
+    this.bitMask = bitCap - 1;
+    this.pw[0] = 1;
+    for (let k = 1; k < this.pw.length; k++) this.pw[k] = Math.imul(this.pw[k - 1], B);
   }
 
   /** Adds target `id` whose key is `key`, reachable within `maxDist` (1 or 2) edits. */
@@ -109,6 +134,8 @@ export class DeletionIndex {
 
   private insert(h: number, id: number): void {
     if ((this.count + 1) * 2 > this.vals.length) this.grow();
+    const bit = (h >>> 7) & this.bitMask;
+    this.bits[bit >>> 5] |= 1 << (bit & 31);
     let p = h & this.mask;
     while (this.vals[p] !== 0) {
       if (this.keys[p] === h && this.vals[p] === id + 1) return;
@@ -123,6 +150,9 @@ export class DeletionIndex {
     const oldK = this.keys;
     const oldV = this.vals;
     this.keys = new Uint32Array(oldK.length * 2);
+    const bitCap = (this.bitMask + 1) * 2;
+    this.bits = new Uint32Array(bitCap >>> 5);
+    this.bitMask = bitCap - 1;
     this.vals = new Int32Array(oldV.length * 2);
     this.mask = this.keys.length - 1;
     this.count = 0;
@@ -132,6 +162,8 @@ export class DeletionIndex {
   private found: Set<number> | null = null;
 
   private probe(h: number): void {
+    const bit = (h >>> 7) & this.bitMask;
+    if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return;
     let p = h & this.mask;
     while (this.vals[p] !== 0) {
       if (this.keys[p] === h) (this.found ??= new Set<number>()).add(this.vals[p] - 1);
@@ -146,25 +178,39 @@ export class DeletionIndex {
   candidates(q: string): Set<number> | null {
     if (q.length === 0 || q.length >= 1024 || this.lengthOk[q.length] === 0 || this.count === 0) return null;
     const n = q.length;
-    const prefix = this.prefix;
-    prefix[0] = FNV_OFFSET;
-    for (let i = 0; i < n; i++) prefix[i + 1] = Math.imul(prefix[i] ^ q.charCodeAt(i), FNV_PRIME) >>> 0;
+    const { pre, suf, pw, bits, bitMask } = this;
+    pre[0] = 0;
+    for (let i = 0; i < n; i++) pre[i + 1] = (Math.imul(pre[i], B) + q.charCodeAt(i)) | 0;
+    suf[n] = 0;
+    for (let i = n - 1; i >= 0; i--) suf[i] = (Math.imul(q.charCodeAt(i), pw[n - 1 - i]) + suf[i + 1]) | 0;
     this.found = null;
-    this.probe(prefix[n]);
+    this.probe(mix(pre[n], n));
     const depth2 = this.lengthOk2[n] === 1;
+    const len1 = Math.imul(n - 1, 0x9e3779b1);
+    const len2 = Math.imul(n - 2, 0x9e3779b1);
     for (let i = 0; i < n; i++) {
-      // Hash of q without q[i]: continue from the prefix state before i.
-      let h = prefix[i];
-      for (let k = i + 1; k < n; k++) h = Math.imul(h ^ q.charCodeAt(k), FNV_PRIME);
-      this.probe(h >>> 0);
+      // q without q[i].
+      let h = (Math.imul(pre[i], pw[n - 1 - i]) + suf[i + 1] + len1) | 0;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      let bit = (h >>> 7) & bitMask;
+      if ((bits[bit >>> 5] & (1 << (bit & 31))) !== 0) this.probe(h >>> 0);
       if (!depth2) continue;
-      // Without q[i] and q[j], j > i: h1 = hash of q[0..i) + q[i+1..j).
-      let h1 = prefix[i];
+      const head = pre[i];
       for (let j = i + 1; j < n; j++) {
-        let h2 = h1;
-        for (let k = j + 1; k < n; k++) h2 = Math.imul(h2 ^ q.charCodeAt(k), FNV_PRIME);
-        this.probe(h2 >>> 0);
-        h1 = Math.imul(h1 ^ q.charCodeAt(j), FNV_PRIME);
+        // q without q[i] and q[j]: q[0..i) + q[i+1..j) + q[j+1..n).
+        const mid = (pre[j] - Math.imul(pre[i + 1], pw[j - i - 1])) | 0;
+        h = (Math.imul(head, pw[n - 2 - i]) + Math.imul(mid, pw[n - 1 - j]) + suf[j + 1] + len2) | 0;
+        h ^= h >>> 16;
+        h = Math.imul(h, 0x85ebca6b);
+        h ^= h >>> 13;
+        h = Math.imul(h, 0xc2b2ae35);
+        h ^= h >>> 16;
+        bit = (h >>> 7) & bitMask;
+        if ((bits[bit >>> 5] & (1 << (bit & 31))) !== 0) this.probe(h >>> 0);
       }
     }
     const out = this.found;
@@ -174,6 +220,6 @@ export class DeletionIndex {
 
   /** Number of stored (hash, target) pairs and bytes held by the table. */
   stats(): { entries: number; bytes: number } {
-    return { entries: this.count, bytes: this.keys.byteLength + this.vals.byteLength };
+    return { entries: this.count, bytes: this.keys.byteLength + this.vals.byteLength + this.bits.byteLength };
   }
 }

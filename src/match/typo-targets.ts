@@ -25,6 +25,8 @@ export class TypoTargets {
   /** Match key -> target ids. */
   readonly byKey = new Map<string, number[]>();
   readonly index: DeletionIndex;
+  /** keyLengths[L] = 1 when some target key has length L (cheap pre-check before a Map look-up). */
+  readonly keyLengths = new Uint8Array(1024);
 
   constructor(table: BrandTable, detection: DetectionConfig) {
     const seen = new Map<string, TypoTarget>();
@@ -44,6 +46,7 @@ export class TypoTargets {
         seen.set(id, t);
         const tid = this.targets.length;
         this.targets.push(t);
+        if (t.key.length < 1024) this.keyLengths[t.key.length] = 1;
         const list = this.byKey.get(t.key);
         if (list) list.push(tid);
         else this.byKey.set(t.key, [tid]);

@@ -1,0 +1,97 @@
+/**
+ * `check` throughput of the detection engine: names per second at 10, 1,000 and 10,000
+ * protected brands, on a realistic mix of names (real CT names, real phishing names and
+ * legitimate look-alikes), plus compile time and memory after compiling.
+ *
+ * runCheckBench() returns the figures and prints nothing (the top-level runner prints
+ * them); run alone (`node dist/bench/check-bench.js`) it prints them as JSON.
+ * Names per second are measured on CPU time of this process (process.cpuUsage), so other
+ * load on the machine distorts them less; wall-clock figures are reported too.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileMatcher } from '../src/match/index.js';
+import { detectionSchema, brandSchema } from '../src/match/config-schema.js';
+import type { Matcher } from '../src/match/types.js';
+import { syntheticBrands } from './brand-sets.js';
+import { benignNamesPath, defaultLookalikeDir, readLines, rulesFromBrandsYaml, EXAMPLE_PAYPAL } from './lookalike-data.js';
+
+const SIZES = [10, 1_000, 10_000] as const;
+
+function nameMix(): string[] {
+  const dir = defaultLookalikeDir();
+  const benign = readLines(benignNamesPath());
+  const phishing = readLines(join(dir, 'phishing.txt'));
+  const legit = readLines(join(dir, 'legitimate.txt'));
+  // CT traffic is overwhelmingly benign: weight the benign names 4:1 against look-alikes.
+  return [...benign, ...benign, ...benign, ...benign, ...phishing, ...legit];
+}
+
+function measure(matcher: Matcher, names: readonly string[], minCpuMs: number): { namesPerCpuSecond: number; namesPerSecond: number; matchesPer1000: number; usPerName: number } {
+  // Warm-up so the JIT has compiled the hot path.
+  for (let i = 0; i < Math.min(names.length, 5_000); i++) matcher.matchName(names[i]);
+  let count = 0;
+  let matches = 0;
+  const cpu0 = process.cpuUsage();
+  const wall0 = process.hrtime.bigint();
+  let cpuMs = 0;
+  while (cpuMs < minCpuMs) {
+    for (const n of names) matches += matcher.matchName(n).length;
+    count += names.length;
+    const c = process.cpuUsage(cpu0);
+    cpuMs = (c.user + c.system) / 1000;
+  }
+  const wallMs = Number(process.hrtime.bigint() - wall0) / 1e6;
+  return {
+    namesPerCpuSecond: Math.round(count / (cpuMs / 1000)),
+    namesPerSecond: Math.round(count / (wallMs / 1000)),
+    matchesPer1000: Math.round((matches / count) * 1000 * 10) / 10,
+    usPerName: Math.round((cpuMs * 1000 / count) * 1000) / 1000,
+  };
+}
+
+function mb(bytes: number): number {
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+/** Runs the benchmark; returns a flat record of figures. Prints nothing. */
+export async function runCheckBench(options: { minCpuMs?: number } = {}): Promise<Record<string, unknown>> {
+  const minCpuMs = options.minCpuMs ?? 1_500;
+  const names = nameMix();
+  const real = rulesFromBrandsYaml(join(defaultLookalikeDir(), 'brands.yaml'), [EXAMPLE_PAYPAL]).brands;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const out: Record<string, unknown> = { names_in_mix: names.length };
+  const perName: Record<number, number> = {};
+  for (const size of SIZES) {
+    const brands = [...real, ...syntheticBrands(size - real.length).map((b) => brandSchema.parse(b))].slice(0, size);
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const t0 = process.hrtime.bigint();
+    const matcher = compileMatcher({ watch: [], brands, allow: [], detection: detectionSchema.parse(undefined) });
+    const compileMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    gc?.();
+    const mem = process.memoryUsage();
+    const r = measure(matcher, names, minCpuMs);
+    perName[size] = r.usPerName;
+    out[`brands_${size}_names_per_cpu_s`] = r.namesPerCpuSecond;
+    out[`brands_${size}_names_per_s_wall`] = r.namesPerSecond;
+    out[`brands_${size}_us_per_name`] = r.usPerName;
+    out[`brands_${size}_matches_per_1000_names`] = r.matchesPer1000;
+    out[`brands_${size}_compile_ms`] = Math.round(compileMs);
+    out[`brands_${size}_heap_delta_mb`] = mb(mem.heapUsed - heapBefore);
+    out[`brands_${size}_rss_mb`] = mb(mem.rss);
+  }
+  out.cost_ratio_10000_vs_10 = Math.round((perName[10_000] / perName[10]) * 100) / 100;
+  out.gc_exposed = gc !== undefined;
+  return out;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runCheckBench().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
