@@ -26,7 +26,7 @@ import { FeedHealth } from './feed/health.js';
 import { GapTracker } from './feed/gap-tracker.js';
 import { RecentKeys } from './feed/dedup.js';
 import { LogRateLimiter } from './log/rate-limit.js';
-import type { FeedObserver, MessageType } from './feed/observer.js';
+import type { FeedObserver, MessageType, TextResult } from './feed/observer.js';
 import type { CertEvent, Source } from './feed/types.js';
 import type { Severity } from './match/types.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -214,7 +214,15 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       return source.startsWith('replay:') ? 'replay' : `feed${feedIndex.get(source)}`;
     };
 
-    function onText(source: string, text: string, receivedAt: number): MessageType | null {
+    function onText(source: string, text: string, receivedAt: number): TextResult {
+      if (intake.full) {
+        // Dropped unread: decoding what cannot be queued would take the time processing needs
+        // to catch up. The stream is alive (not stale). Entries skipped this way also show as
+        // missing in their log's gap count, since their index was never read.
+        observer.dropped(source, 'overload', { detail: 'queue full; frame dropped before decoding' });
+        health.messageReceived(receivedAt);
+        return 'unparsed';
+      }
       const r = decodeCertstreamText(text, { source, maxNames: cfg.feed.max_names, receivedAt });
       switch (r.kind) {
         case 'heartbeat':
@@ -293,6 +301,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         file: f.replay,
         rate: f.replay_rate,
         onText: (t, at) => onText(replay.id, t, at),
+        whenRoom: () => intake.whenRoom(),
         onEnd: (count) => {
           feedLog.info({ messages: count }, 'replay finished');
           void intake.drained().then(() => opts.onReplayDone?.(count));

@@ -13,7 +13,7 @@
  */
 import WebSocket from 'ws';
 import { Backoff } from './backoff.js';
-import type { FeedObserver, MessageType, ReconnectReason } from './observer.js';
+import type { FeedObserver, ReconnectReason, TextResult } from './observer.js';
 import type { Source } from './types.js';
 
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -28,7 +28,7 @@ export interface CertstreamClientOptions {
   resetAfterMs: number;
   maxMessageBytes: number;
   /** Hands one text frame to the pipeline; returns its message type (null when it was bad). */
-  onText: (text: string, receivedAt: number) => MessageType | null;
+  onText: (text: string, receivedAt: number) => TextResult;
   observer: FeedObserver;
   userAgent?: string;
   /** Source of jitter in [0, 1) (tests pin it to check the backoff bounds). */
@@ -103,7 +103,7 @@ export class CertstreamClient implements Source {
         return;
       }
       const type = this.opts.onText(frameText(data), now);
-      if (type === 'certificate_update' || type === 'dns_entries') {
+      if (type === 'certificate_update' || type === 'dns_entries' || type === 'unparsed') {
         this.lastCertAt = now;
         if (this.connectedAt && now - this.connectedAt >= this.opts.resetAfterMs) this.backoff.reset();
       }

@@ -3,6 +3,12 @@
  * arrive; the queue is drained in time-boxed slices so sockets, timers and HTTP keep running.
  * When events arrive faster than they can be processed, the queue stops at `maxQueue` and the
  * excess is dropped and counted ('overload'): memory stays bounded and processing goes on.
+ *
+ * Batches shrink when processing is slow (a burst of candidates that need the full parse): the
+ * batch size follows the measured cost per event so that one batch fits in `sliceMs`, and the
+ * event loop gets back to the sockets often enough to read (and, when full, drop) what arrives,
+ * answer pings and serve /readyz. Otherwise the kernel socket buffers would fill, TCP would push
+ * back on the server, and the loss would happen on the server, uncounted.
  */
 import type { CertEvent } from './types.js';
 import type { DropReason } from './observer.js';
@@ -27,6 +33,9 @@ export class Intake {
   private resolveDrained: (() => void) | null = null;
   private readonly batchSize: number;
   private readonly sliceMs: number;
+  /** Moving average of processing cost per event, in ms. */
+  private msPerEvent = 0;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: IntakeOptions) {
     this.batchSize = opts.batchSize ?? 256;
@@ -35,6 +44,20 @@ export class Intake {
 
   get depth(): number {
     return this.queue.length - this.head;
+  }
+
+  /** True when a push now would be dropped. Sources check it to skip decoding what would be dropped. */
+  get full(): boolean {
+    return this.depth >= this.opts.maxQueue;
+  }
+
+  /**
+   * Resolves once the queue has room again (at once when it has). For sources that can wait
+   * (a replay file) instead of dropping. Never rejects.
+   */
+  whenRoom(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((r) => this.roomWaiters.push(r));
   }
 
   /** Queues an event, or drops it (counted) when the queue is full. */
@@ -57,21 +80,26 @@ export class Intake {
     this.scheduled = false;
     const deadline = performance.now() + this.sliceMs;
     while (this.depth > 0 && performance.now() < deadline) {
-      const end = Math.min(this.queue.length, this.head + this.batchSize);
+      const size = this.msPerEvent > 0 ? Math.max(1, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerEvent))) : Math.min(this.batchSize, 16);
+      const end = Math.min(this.queue.length, this.head + size);
       const batch = this.queue.slice(this.head, end);
       this.head = end;
       if (this.head > 4096 && this.head * 2 > this.queue.length) {
         this.queue = this.queue.slice(this.head);
         this.head = 0;
       }
+      const t0 = performance.now();
       try {
         this.opts.process(batch);
       } catch {
         // The processor handles and counts its own errors; a throw here is a bug, and the
         // stream must go on regardless.
       }
+      const per = Math.max(1e-4, (performance.now() - t0) / batch.length);
+      this.msPerEvent = this.msPerEvent === 0 ? per : this.msPerEvent * 0.8 + per * 0.2;
     }
     this.opts.onDepth?.(this.depth);
+    if (!this.full && this.roomWaiters.length) for (const w of this.roomWaiters.splice(0)) w();
     if (this.depth > 0) this.schedule();
     else {
       this.queue = [];

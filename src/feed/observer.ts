@@ -19,6 +19,11 @@ export type DropReason =
   | 'escaped_name'
   | 'duplicate';
 export type MessageType = 'certificate_update' | 'dns_entries' | 'heartbeat' | 'other';
+/**
+ * What a source's text handler returns: the message type, null for a bad message, or 'unparsed'
+ * for a frame dropped unread because the queue is full (the stream is alive, so not stale).
+ */
+export type TextResult = MessageType | 'unparsed' | null;
 
 export interface DropContext {
   logUrl?: string | null;

@@ -4,14 +4,16 @@
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import type { MessageType } from './observer.js';
+import type { TextResult } from './observer.js';
 import type { Source } from './types.js';
 
 export interface ReplaySourceOptions {
   file: string;
   /** Messages per second; 0 = as fast as the pipeline takes them. */
   rate: number;
-  onText: (text: string, receivedAt: number) => MessageType | null;
+  onText: (text: string, receivedAt: number) => TextResult;
+  /** Resolves when the pipeline can take more: a file can wait, unlike a live feed, so nothing is dropped. */
+  whenRoom?: () => Promise<void>;
   /** Called once when the whole file was handed over. */
   onEnd?: (count: number) => void;
 }
@@ -57,6 +59,8 @@ export class ReplaySource implements Source {
         // Let timers, HTTP and the processing loop run between slices of a large file.
         await new Promise((r) => setImmediate(r));
       }
+      if (this.opts.whenRoom) await this.opts.whenRoom();
+      if (this.stopped) break;
       this.opts.onText(line, Date.now());
       count++;
     }
