@@ -39,10 +39,20 @@ export interface LogLine {
   [k: string]: unknown;
 }
 
-/** Runs a one-shot CLI command; returns its exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs a one-shot CLI command; resolves to its exit code and output. Asynchronous on purpose: the
+ * test's own servers (SMTP, HTTP receivers) must keep answering while the command runs.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    p.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 export class Daemon {
