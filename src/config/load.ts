@@ -74,7 +74,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
       issues.push(`${at}.type: unknown notifier type "${n.type}"`);
       return;
     }
-    const { id: _id, type: _type, ...rest } = n as Record<string, unknown>;
+    const { id: _id, type: _type, rate_per_second: rate, ...rest } = n as Record<string, unknown>;
     const r = provider.configSchema.safeParse(rest);
     if (!r.success) {
       issues.push(...formatIssues(r.error.issues, at));
@@ -85,7 +85,7 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
       addSecretsDeep(v);
       if (v !== undefined) secretPaths.push(`${at}.${f}`);
     }
-    notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown> });
+    notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown>, ratePerSecond: rate as number | undefined });
   });
   config.routes.forEach((r, i) =>
     r.notifiers.forEach((id, j) => {

@@ -59,6 +59,8 @@ export const routeSchema = z.strictObject({
 export const notifierBaseSchema = z.looseObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'id may contain letters, digits, "_", "." and "-"'),
   type: z.string().min(1),
+  /** Overrides the provider's default pace (messages per second) for this notifier. */
+  rate_per_second: z.number().positive().max(10_000).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -108,4 +110,4 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
-export type NotifierConfig = { id: string; type: string; options: Record<string, unknown> };
+export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number };

@@ -18,6 +18,8 @@ import { DeliveryError, type AlertMessage, type HitAlert, type Notifier, type Pr
 export interface NotifierEntry {
   notifier: Notifier;
   def: ProviderDefinition;
+  /** Messages per second for this notifier; defaults to the provider's. */
+  ratePerSecond?: number;
 }
 
 export interface DispatcherOptions {
@@ -46,6 +48,7 @@ interface PumpState {
 }
 
 const HUMAN_CLAIM = 2000;
+const MACHINE_BATCH = 64;
 
 export class Dispatcher {
   private readonly now: () => number;
@@ -94,7 +97,7 @@ export class Dispatcher {
     st.busy = true;
     try {
       const entry = this.opts.notifiers.get(id)!;
-      const rate = Math.max(0.001, entry.def.ratePerSecond);
+      const rate = Math.max(0.001, entry.ratePerSecond ?? entry.def.ratePerSecond);
       for (let rounds = 0; rounds < 10_000 && !this.closing.signal.aborted; rounds++) {
         let now = this.now();
         let wait = Math.max(st.nextSendAt - now, this.tokenWait(st, rate, now));
@@ -107,12 +110,29 @@ export class Dispatcher {
           if (wait > 0) break;
         }
         const human = entry.def.audience === 'human';
-        const claimed = this.opts.outbox.claimDue(id, now, human ? HUMAN_CLAIM : 1, this.opts.delivery.lease);
+        if (!human) {
+          // Machine channels: claim as many as the rate allows now, send them one by one, and
+          // mark the delivered ones in one transaction (one fsync per batch, not per message).
+          const claimed = this.opts.outbox.claimDue(id, now, Math.max(1, Math.min(MACHINE_BATCH, Math.floor(st.tokens))), this.opts.delivery.lease);
+          if (claimed.length === 0) break;
+          const delivered: number[] = [];
+          for (const d of claimed) {
+            if (st.disabled || this.closing.signal.aborted) break;
+            const message = this.singleMessage(id, d);
+            if (!message) continue;
+            st.tokens -= 1;
+            if (await this.deliver(id, entry, st, message.msg, message.rows, null, false)) delivered.push(d.id);
+          }
+          if (delivered.length) this.opts.outbox.markDelivered(delivered, this.now());
+          if (st.disabled) break;
+          continue;
+        }
+        const claimed = this.opts.outbox.claimDue(id, now, HUMAN_CLAIM, this.opts.delivery.lease);
         if (claimed.length === 0) break;
-        const message = human ? this.humanMessage(id, st, claimed, now) : this.singleMessage(id, claimed[0]!);
+        const message = this.humanMessage(id, st, claimed, now);
         if (!message) continue; // everything claimed was deferred to its group window
         st.tokens -= 1;
-        await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey);
+        await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey, true);
         if (st.disabled) break;
       }
     } catch (err) {
@@ -198,17 +218,20 @@ export class Dispatcher {
     msg: AlertMessage,
     rows: ClaimedDelivery[],
     groupKey: string | null,
-  ): Promise<void> {
+    markNow: boolean,
+  ): Promise<boolean> {
     const ids = rows.map((r) => r.id);
     const signal = AbortSignal.any([AbortSignal.timeout(this.opts.delivery.timeout), this.closing.signal]);
     try {
       await entry.notifier.send(msg, signal);
       const now = this.now();
-      this.opts.outbox.markDelivered(ids, now);
+      if (markNow) this.opts.outbox.markDelivered(ids, now);
       if (groupKey !== null) st.groupSentAt.set(groupKey, now);
       this.opts.metrics.deliveries.inc({ notifier: id, outcome: 'delivered' });
+      return true;
     } catch (err) {
       this.onFailure(id, st, rows, err);
+      return false;
     }
   }
 

@@ -1,0 +1,46 @@
+/** Reading another process's CPU time and memory from /proc (Linux), and scraping /metrics. */
+import fs from 'node:fs';
+
+const CLK_TCK = 100;
+
+/** User + system CPU seconds used so far by `pid`. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Resident set size of `pid` in MB. */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+}
+
+/** Sum of a metric's samples whose labels contain `labelFilter` (e.g. 'reason="overload"'). */
+export function metricValue(text: string, name: string, labelFilter = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    if (labelFilter && !rest.includes(labelFilter)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** p-quantile upper bound from a Prometheus histogram's cumulative buckets (seconds). */
+export function histogramQuantile(text: string, name: string, q: number): number | null {
+  const buckets: { le: number; count: number }[] = [];
+  for (const line of text.split('\n')) {
+    const m = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`).exec(line);
+    if (m) buckets.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
+  }
+  const total = buckets.at(-1)?.count ?? 0;
+  if (!total) return null;
+  return buckets.find((b) => b.count >= q * total)?.le ?? null;
+}
+
+export async function scrape(base: string): Promise<string> {
+  return (await fetch(`${base}/metrics`)).text();
+}
