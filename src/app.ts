@@ -237,7 +237,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           return null;
         case 'cert': {
           const ev = r.event;
-          const type: MessageType = ev.der || ev.fields.serialHex ? 'certificate_update' : 'dns_entries';
+          const type: MessageType = r.messageType;
           observer.message(source, type);
           health.messageReceived(receivedAt);
           const where = { logUrl: ev.logUrl, index: ev.index };

@@ -12,6 +12,8 @@ import type { CertEvent, MessageCertFields } from './types.js';
 export type DecodeResult =
   | {
       kind: 'cert';
+      /** The message's own type (the daemon counts messages by it). */
+      messageType: 'certificate_update' | 'dns_entries';
       event: CertEvent;
       /** Names beyond maxNames, ignored. */
       truncatedNames: number;
@@ -103,7 +105,7 @@ export function decodeCertstreamMessage(msg: unknown, opts: DecodeOptions): Deco
     precert,
     fields: readFields(leaf),
   };
-  return { kind: 'cert', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped, warning };
+  return { kind: 'cert', messageType: 'certificate_update', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped, warning };
 }
 
 function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): DecodeResult {
@@ -127,7 +129,7 @@ function decodeDnsEntries(msg: Record<string, unknown>, opts: DecodeOptions): De
     precert: null,
     fields: emptyFields(),
   };
-  return { kind: 'cert', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped };
+  return { kind: 'cert', messageType: 'dns_entries', event, truncatedNames: names.truncated, badNames: names.bad, escapedNames: names.escaped };
 }
 
 interface NameList {

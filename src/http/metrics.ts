@@ -17,7 +17,7 @@ export class Metrics {
   readonly hits = new client.Counter({ name: 'ctwatch_hits_total', help: 'Hits recorded, by outcome (new, sighting, suppressed)', labelNames: ['outcome'], registers: [this.registry] });
   readonly reconnects = new client.Counter({ name: 'ctwatch_feed_reconnects_total', help: 'Feed reconnects, by reason', labelNames: ['feed', 'reason'], registers: [this.registry] });
   readonly connected = new client.Gauge({ name: 'ctwatch_feed_connected', help: '1 when the feed connection is up', labelNames: ['feed'], registers: [this.registry] });
-  readonly dropped = new client.Counter({ name: 'ctwatch_dropped_total', help: 'Messages or names skipped, by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly dropped = new client.Counter({ name: 'ctwatch_dropped_total', help: 'Messages or names skipped, by reason (escaped_name: names kept with unsafe characters escaped)', labelNames: ['reason'], registers: [this.registry] });
   readonly lastMessage = new client.Gauge({ name: 'ctwatch_last_message_timestamp_seconds', help: 'When the last message of each type arrived', labelNames: ['type'], registers: [this.registry] });
   readonly gaps = new client.Counter({ name: 'ctwatch_log_missing_entries_total', help: 'CT log entries never received (cert_index gaps), per log', labelNames: ['log'], registers: [this.registry] });
   readonly queueDepth = new client.Gauge({ name: 'ctwatch_queue_depth', help: 'Messages waiting for processing', registers: [this.registry] });

@@ -35,6 +35,7 @@ export class FakeCertstream {
   readonly paths: string[] = [];
   private timers: NodeJS.Timeout[] = [];
   private readonly perClientSent = new WeakMap<WebSocket, number>();
+  private readonly clientPath = new WeakMap<WebSocket, string>();
 
   constructor(private readonly opts: FakeCertstreamOptions = {}) {}
 
@@ -62,6 +63,7 @@ export class FakeCertstream {
     wss.on('connection', (ws, req) => {
       this.connections++;
       this.paths.push(req.url ?? '');
+      this.clientPath.set(ws, req.url ?? '');
       this.clients.add(ws);
       this.perClientSent.set(ws, 0);
       let lastPing = Date.now();
@@ -92,6 +94,11 @@ export class FakeCertstream {
   /** Sends a text frame to every connected client (honouring closeEveryN). */
   broadcast(text: string): void {
     for (const c of this.clients) this.sendTo(c, text, false);
+  }
+
+  /** Sends a text frame to the clients connected on one endpoint path only. */
+  broadcastOn(path: string, text: string): void {
+    for (const c of this.clients) if (this.clientPath.get(c) === path) this.sendTo(c, text, false);
   }
 
   broadcastBinary(data: Buffer): void {
