@@ -371,6 +371,9 @@ function restartKeys(a: Config, b: Config): string[] {
   if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
   if (!same(a.delivery, b.delivery)) out.push('delivery');
   if (a.store.realert_after !== b.store.realert_after) out.push('store.realert_after');
+  // The scheduler is set up at start from these; a reload must not pretend to apply them.
+  if (!same(a.retention, b.retention)) out.push('retention');
+  if (!same(a.digest, b.digest)) out.push('digest');
   return out;
 }
 
