@@ -3,14 +3,19 @@
  * parses arguments and maps failures to exit codes (0 ok, 1 failure, 2 usage or config error).
  */
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from './context.js';
 import { CliError, EXIT_USAGE, err } from './util.js';
-import { checkCommand } from './commands/check.js';
-import { hitsListCommand, hitsTriageCommand } from './commands/hits.js';
-import { allowAddCommand, configCheckCommand, inventoryCommand, outboxListCommand, outboxRetryCommand, permutationsCommand } from './commands/misc.js';
-import { notifyTestCommand } from './commands/notify-test.js';
-import { runCommand } from './commands/run.js';
-import { demoCommand } from './commands/demo.js';
+
+// Commands are loaded on demand: `ctwatch hits` should not pay for loading the matcher,
+// the X.509 library and every notifier provider.
+const load = {
+  context: () => import('./context.js'),
+  check: () => import('./commands/check.js'),
+  hits: () => import('./commands/hits.js'),
+  misc: () => import('./commands/misc.js'),
+  notifyTest: () => import('./commands/notify-test.js'),
+  run: () => import('./commands/run.js'),
+  demo: () => import('./commands/demo.js'),
+};
 
 const USAGE = `usage: ctwatch <command> [options]
 
@@ -51,35 +56,39 @@ export async function main(argv: string[]): Promise<number> {
     (cmd ? process.stdout : process.stderr).write(USAGE);
     return f.help ? 0 : EXIT_USAGE;
   }
-  const config = () => loadConfigOrExit(f.config);
+  const config = async () => (await load.context()).loadConfigOrExit(f.config);
   switch (cmd) {
     case 'run':
-      return runCommand(config(), { pretty: f.pretty });
+      return (await load.run()).runCommand(await config(), { pretty: f.pretty });
     case 'check':
-      return checkCommand(config(), [sub, ...rest].filter((x): x is string => x !== undefined), !!f.json);
-    case 'hits':
-      if (sub === 'ack' || sub === 'fp' || sub === 'reopen') return hitsTriageCommand(config(), sub, rest[0]);
+      return (await load.check()).checkCommand(await config(), [sub, ...rest].filter((x): x is string => x !== undefined), !!f.json);
+    case 'hits': {
+      const hits = await load.hits();
+      if (sub === 'ack' || sub === 'fp' || sub === 'reopen') return hits.hitsTriageCommand(await config(), sub, rest[0]);
       if (sub !== undefined) throw new CliError(`hits: unknown subcommand "${sub}"`, EXIT_USAGE);
-      return hitsListCommand(config(), f);
+      return hits.hitsListCommand(await config(), f);
+    }
     case 'inventory':
-      return inventoryCommand(config(), f);
+      return (await load.misc()).inventoryCommand(await config(), f);
     case 'allow':
       if (sub !== 'add') throw new CliError('usage: ctwatch allow add DOMAIN', EXIT_USAGE);
-      return allowAddCommand(config(), rest[0]);
-    case 'outbox':
-      if (sub === 'retry') return outboxRetryCommand(config(), rest[0], !!f.dead);
+      return (await load.misc()).allowAddCommand(await config(), rest[0]);
+    case 'outbox': {
+      const misc = await load.misc();
+      if (sub === 'retry') return misc.outboxRetryCommand(await config(), rest[0], !!f.dead);
       if (sub !== undefined) throw new CliError(`outbox: unknown subcommand "${sub}"`, EXIT_USAGE);
-      return outboxListCommand(config(), f);
+      return misc.outboxListCommand(await config(), f);
+    }
     case 'notify':
       if (sub !== 'test') throw new CliError('usage: ctwatch notify test ID', EXIT_USAGE);
-      return notifyTestCommand(config(), rest[0]);
+      return (await load.notifyTest()).notifyTestCommand(await config(), rest[0]);
     case 'permutations':
-      return permutationsCommand(sub, !!f.json);
+      return (await load.misc()).permutationsCommand(sub, !!f.json);
     case 'config':
       if (sub !== 'check') throw new CliError('usage: ctwatch config check [--config FILE]', EXIT_USAGE);
-      return configCheckCommand(config());
+      return (await load.misc()).configCheckCommand(await config());
     case 'demo':
-      return demoCommand();
+      return (await load.demo()).demoCommand();
     default:
       throw new CliError(`unknown command "${cmd}"\n${USAGE}`, EXIT_USAGE);
   }

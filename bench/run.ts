@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: every benchmark, a table of figures, and bench/results.json.
+ * These are measurements, not tests: nothing here passes or fails. Durations can be shortened
+ * with BENCH_SECONDS (end-to-end max phase, default 60), BENCH_RATE_SECONDS, BENCH_LITE_SECONDS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCheckBench } from './check-bench.js';
+import { runCertBench } from './cert-bench.js';
+import { runE2eBench } from './e2e-bench.js';
+import { projectRoot } from './lookalike-data.js';
+
+type Row = [string, string | number | null | undefined];
+
+function table(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  const w = Math.max(...rows.map((r) => r[0].length));
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v ?? '-'}`);
+}
+
+function get(o: unknown, p: string): any {
+  return p.split('.').reduce((x: any, k) => (x == null ? undefined : x[k]), o);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+  };
+  if (!only || only === 'check') {
+    console.error('bench: check (matcher) ...');
+    results.check = await runCheckBench();
+    console.log(JSON.stringify(results.check, null, 1));
+  }
+  if (!only || only === 'cert') {
+    console.error('bench: certificate readers ...');
+    results.cert = await runCertBench();
+    console.log(JSON.stringify(results.cert, null, 1));
+  }
+  if (!only || only === 'e2e') {
+    console.error('bench: end to end, 1,000 brands ...');
+    const e = await runE2eBench({ brandCount: 1000 });
+    results.e2e = e;
+    table('End to end, 1,000 brands (figures per CPU-second of the daemon process)', [
+      ['cores', get(e, 'cores')],
+      ['full stream, as fast as read: messages/CPU-s', get(e, 'max.messagesPerCpuSecond')],
+      ['  messages/s (wall)', get(e, 'max.messagesPerSecond')],
+      ['  CPU seconds per 1,000 messages', get(e, 'max.cpuSecondsPer1000')],
+      ['  processed / sent', `${get(e, 'max.processed')} / ${get(e, 'max.sent')} in ${get(e, 'max.wallSeconds')} s`],
+      ['  dropped by ctwatch (overload)', get(e, 'max.droppedOverload')],
+      ['  RSS MB', get(e, 'max.rssMb')],
+      ['5,000 msg/s: p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(e, 'rate.commitP50Ms')} / ${get(e, 'rate.commitP99Ms')}`],
+      ['  p50 / p99 send → webhook delivered (ms)', `${get(e, 'rate.webhookP50Ms')} / ${get(e, 'rate.webhookP99Ms')} (${get(e, 'rate.webhookDeliveries')} deliveries)`],
+      ['lite stream, as fast as read: messages/CPU-s', get(e, 'lite.messagesPerCpuSecond')],
+    ]);
+    console.error('bench: start-up and memory, 10,000 brands ...');
+    const big = await runE2eBench({ brandCount: 10_000, seconds: 0, rateSeconds: 15, liteSeconds: 0 });
+    results.brands10k = big;
+    table('10,000 brands', [
+      ['start-up (spawn → feed connected), ms', get(big, 'startupMs')],
+      ['RSS after start, MB', get(big, 'rssAfterStartMb')],
+      ['RSS with the stream running (5,000 msg/s), MB', get(big, 'rate.rssMb')],
+      ['messages/CPU-s at 5,000 msg/s', get(big, 'rate.messagesPerCpuSecond')],
+    ]);
+  }
+  const out = path.join(projectRoot, 'bench/results.json');
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
+}
+
+await main();
