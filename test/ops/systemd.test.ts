@@ -111,5 +111,12 @@ describe('systemd unit', () => {
     const missing = spawnSync(WRAPPER, ['config', 'check', '--config', cfg], { encoding: 'utf8', env: { ...env, CREDENTIALS_DIRECTORY: path.join(dir, 'none') } });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('CTWATCH_WEBHOOK_SECRET is not set');
+    // By hand: a plain directory of files named after the variables.
+    const plain = path.join(dir, 'plain');
+    fs.mkdirSync(plain);
+    fs.writeFileSync(path.join(plain, 'CTWATCH_WEBHOOK_SECRET'), secret);
+    const byHand = spawnSync(WRAPPER, ['config', 'check', '--config', cfg], { encoding: 'utf8', env: { ...env, CREDENTIALS_DIRECTORY: '', CTWATCH_CREDENTIALS_DIR: plain } });
+    expect(byHand.status, byHand.stderr).toBe(0);
+    expect(byHand.stdout + byHand.stderr).not.toContain(secret);
   });
 });
