@@ -90,7 +90,7 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   try {
     app = await startApp(loaded, {
       log,
-      onReplayDone: opts.exitAfterReplay ? () => void waitDelivered(app).then(() => stop(0, 'replay finished')) : undefined,
+      onReplayDone: (opts.exitAfterReplay ?? (!!loaded.config.feed.replay && !loaded.config.feed.replay_then_idle)) ? () => void waitDelivered(app).then(() => stop(0, 'replay finished')) : undefined,
     });
   } catch (err) {
     appLog.fatal({ err, code: (err as { code?: string }).code }, 'cannot start');
