@@ -8,6 +8,7 @@
  * `dns_entries` (domains-only stream) and `heartbeat`. Unknown message types and fields are ignored.
  */
 import type { CertEvent, MessageCertFields } from './types.js';
+import { strictBase64Decode } from '../cert/fast-names.js';
 
 export type DecodeResult =
   | {
@@ -275,12 +276,12 @@ export function normalizeLogUrl(u: string): string {
   return s;
 }
 
-const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Node's base64 decoder skips invalid characters silently; a feed must tell garbage apart. */
+/**
+ * Node's base64 decoder skips invalid characters silently; a feed must tell garbage apart.
+ * The cert stage's decoder checks strictly at a fraction of a regular expression's cost.
+ */
 export function strictBase64(s: string): Uint8Array | null {
-  if (s.length % 4 !== 0 || !BASE64_RE.test(s)) return null;
-  return Buffer.from(s, 'base64');
+  return strictBase64Decode(s);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -12,6 +12,7 @@ import { readCertNames } from '../cert/fast-names.js';
 import { issuanceKeyFromDer, issuanceKeyFromFields } from '../cert/issuance-key.js';
 import type { CertDetails } from '../cert/types.js';
 import type { CertEvent } from '../feed/types.js';
+import { sanitizeName } from '../feed/certstream-decode.js';
 import type { Matcher, Match } from '../match/types.js';
 import { registrableDomain } from '../match/index.js';
 import type { Logger } from '../log/logger.js';
@@ -95,6 +96,9 @@ export class Processor {
         if (details) names = details.dnsNames;
       }
     }
+    // Names read from the DER are raw bytes: the same rule as for message names applies (names that
+    // cannot exist in DNS dropped, characters a hostname cannot hold escaped) before matching.
+    if (names.length) names = this.sanitize(names);
     // The message's own list is matched too: if it names something the DER does not (or the DER
     // did not parse), matching it can only add hits, never hide one.
     if (ev.names) names = names.length ? union(names, ev.names) : ev.names;
@@ -165,6 +169,20 @@ export class Processor {
       const id = JSON.stringify([ev.logUrl, ev.index, ev.names]);
       return `entry:${createHash('sha256').update(id).digest('hex')}`;
     }
+  }
+
+  private sanitize(raw: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const n of raw) {
+      const r = sanitizeName(n);
+      if (r.kind === 'drop') {
+        this.deps.metrics.dropped.inc({ reason: 'bad_name' });
+        continue;
+      }
+      if (r.kind === 'escaped') this.deps.metrics.dropped.inc({ reason: 'escaped_name' });
+      out.push(r.name);
+    }
+    return out;
   }
 
   private fullParse(ev: CertEvent): CertDetails | null {
