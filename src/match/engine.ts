@@ -441,14 +441,6 @@ export class BrandEngine {
       });
       return;
     }
-    if (len >= this.detection.edit_distance.any_edit2_min_length) {
-      add(out, t.brand, {
-        technique: 'typosquat:edit-distance',
-        score: BASE_SCORES.editDistance2,
-        reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
-      });
-      return;
-    }
     let typos = this.typoCache.get(tid);
     if (typos === undefined) {
       typos = singleTypos(t.label);
@@ -464,6 +456,13 @@ export class BrandEngine {
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with two errors (${first}, then ${second.fuzzer}: ${second.detail})`,
       });
       return;
+    }
+    if (len >= this.detection.edit_distance.any_edit2_min_length) {
+      add(out, t.brand, {
+        technique: 'typosquat:edit-distance',
+        score: BASE_SCORES.editDistance2,
+        reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
+      });
     }
   }
 

@@ -49,11 +49,12 @@ function* homoglyph(l: string): Iterable<string> {
     for (const g of [...(ASCII_GLYPHS[l[i]] ?? []), ...(DIACRITIC_GLYPHS.get(l[i]) ?? [])]) singles.push(l.slice(0, i) + g + l.slice(i + 1));
   }
   yield* singles;
-  // Two ASCII look-alikes at once ("rnyetherwa1let").
+  // Two single-character ASCII look-alikes at once ("myetherwa11et").
+  const one = (c: string): string[] => (ASCII_GLYPHS[c] ?? []).filter((g) => g.length === 1);
   for (let i = 0; i < l.length; i++) {
-    for (const g1 of ASCII_GLYPHS[l[i]] ?? []) {
+    for (const g1 of one(l[i])) {
       for (let j = i + 1; j < l.length; j++) {
-        for (const g2 of ASCII_GLYPHS[l[j]] ?? []) yield l.slice(0, i) + g1 + l.slice(i + 1, j) + g2 + l.slice(j + 1);
+        for (const g2 of one(l[j])) yield l.slice(0, i) + g1 + l.slice(i + 1, j) + g2 + l.slice(j + 1);
       }
     }
   }

@@ -81,12 +81,30 @@ export function prototypeOf(cp: number): string | null {
 
 const MARKS = /\p{Mn}/gu;
 
+/** Digits commonly typed for letters ("paypa1", "p4ypal", "3th3r"), folded in match keys. */
+const DIGIT_FOLD: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+
+/** Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w). */
+function foldHost(s: string): string {
+  let out = s;
+  if (/[013457]/.test(out)) out = out.replace(/[013457]/g, (d) => DIGIT_FOLD[d]);
+  if (out.includes('rn')) out = out.replaceAll('rn', 'm');
+  if (out.includes('vv')) out = out.replaceAll('vv', 'w');
+  return out;
+}
+
 /**
- * The key the matcher compares labels by: the skeleton of `s` with nonspacing marks removed
- * first, so that diacritic look-alikes ("paypál", "pàypal") compare equal to the plain
- * letters as well as the UTS #39 confusables do. Pure, total.
+ * The key the matcher compares labels by, so that look-alikes compare equal:
+ * the lower-cased UTS #39 skeleton with nonspacing marks removed first (diacritic
+ * look-alikes: "paypál" and "pàypal" -> "paypal"), then digits folded to the letters they
+ * imitate (0 o, 1 l, 3 e, 4 a, 5 s, 7 t) and "rn" contracted to "m", "vv" to "w".
+ * Contracting (rather than expanding m to "rn" as UTS #39 does) keeps a key as long as
+ * the label, so edit distances on keys stay those of the labels ("paypam" is one edit
+ * from "paypal", not two). Pure, total.
  */
 export function matchKey(s: string): string {
-  if (isAscii(s)) return skeleton(s);
-  return skeleton(s.normalize('NFD').replace(MARKS, ''));
+  if (isHostChars(s)) return foldHost(s);
+  const base = isAscii(s) ? s : s.normalize('NFD').replace(MARKS, '');
+  const sk = skeleton(base);
+  return isHostChars(sk) ? foldHost(sk) : foldHost(sk.replaceAll('rn', 'm'));
 }

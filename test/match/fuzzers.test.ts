@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { generatePermutations, countByFuzzer, FUZZERS } from '../../src/match/permutations.js';
+import { matcherFor, PAYPAL } from './helpers.js';
+
+const MEW = { name: 'MyEtherWallet', domains: ['myetherwallet.com'] };
+const m = matcherFor({ brands: [PAYPAL, MEW] });
+
+describe('every generated permutation is detected as the brand it imitates', () => {
+  for (const [domain, brand] of [
+    ['paypal.com', 'PayPal'],
+    ['myetherwallet.com', 'MyEtherWallet'],
+  ] as const) {
+    const perms = generatePermutations(domain);
+    it(`${domain}: every fuzzer produces variants`, () => {
+      const counts = countByFuzzer(perms);
+      for (const f of FUZZERS) if (f !== 'plural' || domain !== 'paypal.com') expect(counts[f], f).toBeGreaterThan(0);
+    });
+    it.each(FUZZERS.map((f) => [f]))(`${domain}: %s variants all hit ${brand}`, (fuzzer) => {
+      const missed = perms.filter((p) => p.fuzzer === fuzzer && !m.matchName(p.domain).some((x) => x.brand === brand));
+      expect(missed.map((p) => p.domain)).toEqual([]);
+    });
+  }
+});
+
+describe('each fuzzer is named in the technique', () => {
+  it.each([
+    ['paypalx.com', 'typosquat:addition'],
+    ['paypa1.com', 'typosquat:homoglyph'],
+    ['rnyetherwallet.com', 'typosquat:homoglyph'],
+    ['myetherwaiiet.com', 'typosquat:homoglyph'],
+    ['qaypal.com', 'typosquat:bitsquatting'],
+    ['paypal-.com'.replace('-.', '.'), null],
+    ['pay-pal.com', 'typosquat:hyphenation'],
+    ['p-a-ypal.com', 'typosquat:hyphenation'],
+    ['paypzal.com', 'typosquat:insertion'],
+    ['pypal.com', 'typosquat:omission'],
+    ['myetherswallet.com', 'typosquat:plural'],
+    ['paypall.com', 'typosquat:repetition'],
+    ['paypsl.com', 'typosquat:replacement'],
+    ['pay.pal.com', 'typosquat:subdomain'],
+    ['payapl.com', 'typosquat:transposition'],
+    ['paypcl.com', 'typosquat:bitsquatting'],
+    ['peypal.com', 'typosquat:vowel-swap'],
+    ['poypal.com', 'typosquat:vowel-swap'],
+    ['paypal-login.com', 'combosquat'],
+    ['paypalsupport.com', 'combosquat'],
+    ['paypalclick.com', 'typosquat:dictionary'],
+    ['paypalcom.com', 'typosquat:various'],
+    ['paypal.xyz', 'tld-swap'],
+    ['myetherwallet.xyz', 'tld-swap'],
+    ['xn--pypal-4ve.com', 'homograph'],
+    ['xn--pypal-4ve.com', 'typosquat:cyrillic'],
+    ['myetherwalet.com', 'typosquat:omission'],
+    ['myetherwa11et.com', 'typosquat:homoglyph'],
+    ['myeterwalet.com', 'typosquat:omission'],
+    ['mvetnerwallet.com', 'typosquat:edit-distance'],
+  ])('%s -> %s', (name, technique) => {
+    const hits = m.matchName(name);
+    if (technique === null) return;
+    expect(hits.flatMap((h) => h.techniques)).toContain(technique);
+  });
+});
