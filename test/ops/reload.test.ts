@@ -81,6 +81,23 @@ describe('SIGHUP reload (real process)', () => {
     expect(metricSum(text, 'ctwatch_feed_reconnects_total')).toBe(0);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
+  });
+
+  it('reports changes that need a restart instead of half-applying them', async () => {
+    // A valid file that moves the database and the HTTP port, and adds a brand.
+    const cfg = baseConfig(dir, server.url, { brands: [sberbank, avito, { name: 'BlaBlaCar', domains: ['blablacar.com'], keywords: ['blablacar'] }] });
+    writeConfig(file, { ...cfg, store: { path: path.join(dir, 'elsewhere.db') }, http: { listen: '127.0.0.1:1' } });
+    const from = d.lines.length;
+    d.proc.kill('SIGHUP');
+    const line = await d.waitForLine((l) => l.module === 'config' && /config reloaded/.test(l.msg), 10_000, from);
+    expect(line.level).toBe('warn');
+    expect(line.restartNeeded).toEqual(['store.path', 'http.listen']);
+    // Still serving on the old address, still writing the old database; the rules did apply.
+    expect((await fetch(`${base}/livez`)).status).toBe(200);
+    expect(fs.existsSync(path.join(dir, 'elsewhere.db'))).toBe(false);
+    server.broadcast(JSON.stringify(messages[151]));
+    await until(() => brandsHit().has('BlaBlaCar'), 10_000, 'BlaBlaCar hit after reload');
+
     const { code } = await d.stop('SIGTERM');
     expect(code).toBe(0);
   });

@@ -44,6 +44,8 @@ describe('SIGTERM during a stream (real process)', () => {
         ],
         notifiers: [{ id: 'siem', type: 'webhook', url: `http://127.0.0.1:${hookPort}/hook`, secret: '${HOOK_SECRET}' }],
         routes: [{ notifiers: ['siem'], min_severity: 'low' }],
+        // Retries a second apart (the default backoff), so the stop is not spent retrying.
+        delivery: { backoff_min: 1, backoff_max: 2, max_attempts: 100_000, group_window: 0 },
       }),
     );
   }, 120_000);

@@ -100,7 +100,7 @@ describe('systemd unit', () => {
       cfg,
       ['feed: { url: "ws://127.0.0.1:9/full-stream" }', 'notifiers:', '  - { id: siem, type: webhook, url: "http://127.0.0.1:9/hook", secret: "${CTWATCH_WEBHOOK_SECRET}" }', 'routes: [ { notifiers: [siem] } ]', ''].join('\n'),
     );
-    const env = { ...process.env, CREDENTIALS_DIRECTORY: creds, NODE: process.execPath };
+    const env: NodeJS.ProcessEnv = { ...process.env, CREDENTIALS_DIRECTORY: creds, NODE: process.execPath };
     delete env.CTWATCH_WEBHOOK_SECRET;
     const ok = spawnSync(WRAPPER, ['config', 'check', '--config', cfg], { encoding: 'utf8', env });
     expect(ok.status, ok.stderr + ok.stdout).toBe(0);
