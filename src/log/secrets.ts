@@ -12,11 +12,16 @@ export class SecretRegistry {
   private readonly values = new Set<string>();
   private sorted: string[] = [];
 
-  /** Registers a secret. Idempotent. Also registers the forms it takes inside JSON and URLs. */
+  /**
+   * Registers a secret. Idempotent. Also registers the forms it takes inside JSON and URLs, and,
+   * for a URL, the parts that carry the secret on their own (see urlParts).
+   */
   add(value: string | undefined | null): void {
     if (!value || value.length < MIN_SECRET_LENGTH) return;
-    const forms = new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]);
-    for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.values.add(f);
+    for (const v of [value, ...urlParts(value)]) {
+      const forms = new Set([v, JSON.stringify(v).slice(1, -1), encodeURIComponent(v)]);
+      for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.values.add(f);
+    }
     // Longest first, so a URL is replaced whole before a token inside it.
     this.sorted = [...this.values].sort((a, b) => b.length - a.length);
   }
@@ -32,6 +37,43 @@ export class SecretRegistry {
   get size(): number {
     return this.values.size;
   }
+}
+
+/** Paths at least this long are a URL's secret on their own (Slack, Discord, Teams webhooks). */
+const MIN_SECRET_PATH = 12;
+/** Single path segments (tokens) and query values at least this long are secrets too. */
+const MIN_SECRET_TOKEN = 16;
+
+/**
+ * The parts of a secret URL that may show up without the rest: its normalised form (what
+ * `new URL(x).href` prints), user info, a long path (webhook URLs carry their token there), long
+ * path segments and query values. Returns [] when `value` is not a URL. Pure.
+ */
+export function urlParts(value: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return [];
+  }
+  const parts = [u.href];
+  const decode = (x: string) => {
+    try {
+      return decodeURIComponent(x);
+    } catch {
+      return x;
+    }
+  };
+  if (u.password) parts.push(u.password, decode(u.password));
+  if (u.username && u.password) parts.push(`${u.username}:${u.password}`);
+  // A path is secret when it carries a token-like segment (webhook URLs); "/full-stream" is not.
+  const tokens = u.pathname.split('/').filter((seg) => seg.length >= MIN_SECRET_TOKEN);
+  if (tokens.length > 0 && u.pathname.length >= MIN_SECRET_PATH) parts.push(u.pathname + u.search);
+  for (const seg of tokens) parts.push(seg, decode(seg));
+  for (const v of u.searchParams.values()) if (v.length >= MIN_SECRET_TOKEN) parts.push(v);
+  if (u.search.length > 1) parts.push(u.search.slice(1));
+  return parts;
 }
 
 /** The process-wide registry: secrets are process-wide facts, and every printer must see all of them. */
