@@ -105,6 +105,26 @@ function foldHost(s: string): string {
 export function matchKey(s: string): string {
   if (isHostChars(s)) return foldHost(s);
   const base = isAscii(s) ? s : s.normalize('NFD').replace(MARKS, '');
-  const sk = skeleton(base);
-  return isHostChars(sk) ? foldHost(sk) : foldHost(sk.replaceAll('rn', 'm'));
+  let sk = skeleton(base);
+  if (!isHostChars(sk)) {
+    // Prototypes can carry marks of their own (U+01A5 -> p + U+0314); drop them too, then
+    // fold the few Latin letters that pass for another letter but that confusables.txt
+    // leaves alone.
+    sk = sk.normalize('NFD').replace(MARKS, '').replace(EXTRA_LATIN_RE, (c) => EXTRA_LATIN[c] ?? c);
+  }
+  return foldHost(sk);
 }
+
+/** Latin letters used as look-alikes (dnstwist's glyph list) that UTS #39 does not map. */
+const EXTRA_LATIN: Readonly<Record<string, string>> = {
+  '\u01bf': 'p', // ƿ wynn
+  '\u00fe': 'p', // þ thorn
+  '\u0259': 'a', // ə schwa
+  '\u01dd': 'a', // ǝ turned e (the skeleton of ə)
+  '\u0250': 'a', // ɐ turned a
+  '\u0131': 'i', // ı dotless i
+  '\u0269': 'i', // ɩ iota
+  '\u0251': 'a', // ɑ alpha
+  '\u0261': 'g', // ɡ script g
+};
+const EXTRA_LATIN_RE = new RegExp(`[${Object.keys(EXTRA_LATIN).join('')}]`, 'gu');

@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generatePermutations, countByFuzzer, FUZZERS } from '../../src/match/permutations.js';
 import { matcherFor, PAYPAL } from './helpers.js';
 
@@ -58,5 +60,19 @@ describe('each fuzzer is named in the technique', () => {
     const hits = m.matchName(name);
     if (technique === null) return;
     expect(hits.flatMap((h) => h.techniques)).toContain(technique);
+  });
+});
+
+describe("dnstwist's own permutations of paypal.com (dnstwist 20221213 output)", () => {
+  const rows = readFileSync(join(__dirname, '..', 'fixtures', 'match', 'dnstwist_paypal.com.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => l.split(' ') as [string, string]);
+  it('has the 1,870 permutations', () => {
+    expect(rows.length).toBe(1870);
+  });
+  it('every one of them hits PayPal', () => {
+    const missed = rows.filter(([, d]) => !m.matchName(d).some((x) => x.brand === 'PayPal'));
+    expect(missed).toEqual([]);
   });
 });
