@@ -22,6 +22,7 @@ import { Intake } from './feed/intake.js';
 import { decodeCertstreamText } from './feed/certstream-decode.js';
 import { CertstreamClient } from './feed/certstream-client.js';
 import { ReplaySource } from './feed/replay-source.js';
+import { CtLogFeed } from './feed/ctlog-feed.js';
 import { FeedHealth } from './feed/health.js';
 import { GapTracker } from './feed/gap-tracker.js';
 import { RecentKeys } from './feed/dedup.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   onReplayDone?: (count: number) => void;
   /** Injected clock for tests. */
   now?: () => number;
+  /** Injected fetch for the CT-log source (tests). */
+  fetch?: typeof fetch;
   /**
    * Tests and benchmarks only: called with each batch just before it is processed (to record
    * what was processed, or to make processing artificially slow for overload tests).
@@ -261,10 +264,19 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
 
     // 6. HTTP.
     const sources: Source[] = [];
+    let ctFeed: CtLogFeed | null = null;
     const http = await startHttpServer({
       listen: cfg.http.listen,
       metrics: () => {
         countGaps(gaps.sweep());
+        for (const st of ctFeed?.status() ?? []) {
+          const log = metrics.logLabel(st.url);
+          if (st.lag !== null) metrics.ctlogLag.set({ log }, st.lag);
+          if (st.lastContact !== null) metrics.ctlogLastContact.set({ log }, st.lastContact / 1000);
+          metrics.ctlogVerificationFailures.set({ log }, st.verificationFailures);
+          metrics.ctlogEntries.set({ log }, st.entriesProcessed);
+          metrics.ctlogHealthy.set({ log }, st.healthy ? 1 : 0);
+        }
         const counts = store.outbox.countByStatus();
         for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
         return metrics.render();
@@ -289,6 +301,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         queue_depth: intake.depth,
         outbox: store.outbox.countByStatus(),
         feeds: sources.map((s) => ({ feed: feedLabel(s.id), connected: s instanceof CertstreamClient ? s.connected : null })),
+        ct_logs: ctFeed?.status().map((st) => ({ ...st, lastContact: st.lastContact && new Date(st.lastContact).toISOString(), lastProgress: st.lastProgress && new Date(st.lastProgress).toISOString() })),
       }),
     });
     life.add('http', () => http.close());
@@ -325,6 +338,44 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         userAgent: 'ctwatch/0.1',
       });
       sources.push(client);
+    }
+    if (f.ct_logs) {
+      const ctLog = log.child({ module: 'ctlog' });
+      const unhealthy = new Set<string>();
+      const feed: CtLogFeed = new CtLogFeed({
+        feed: f,
+        store,
+        log: ctLog,
+        fetch: opts.fetch,
+        process: (events, alsoInTransaction) => void processor.processBatch(events, alsoInTransaction),
+        onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
+        onEntries: (n) => {
+          if (n === 0) return;
+          health.messageReceived();
+          metrics.messages.inc({ type: 'ct_log_entry' }, n);
+        },
+      });
+      ctFeed = feed;
+      sources.push(feed);
+      // A log not contacted for ct_unhealthy_after: one alert, and one when it answers again.
+      const watchdog = setInterval(() => {
+        const now = Date.now();
+        for (const st of feed.status()) {
+          const silent = now - (st.lastContact ?? startedAt) > f.ct_unhealthy_after;
+          if (silent && !unhealthy.has(st.url)) {
+            unhealthy.add(st.url);
+            raiseHealth('ctlog.unhealthy', 'high', `CT log ${st.url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: st.url, last_error: st.lastError?.code ?? null });
+          } else if (!silent && unhealthy.delete(st.url)) {
+            raiseHealth('ctlog.recovered', 'low', `CT log ${st.url} is reachable again`, { log: st.url });
+          }
+        }
+      }, 10_000);
+      watchdog.unref();
+      life.add('ctlog-watchdog', () => clearInterval(watchdog));
+      if (f.log_list.url && !f.log_list.file) {
+        void feed.refresh();
+        scheduler.add('log-list-refresh', f.log_list.refresh, () => feed.refresh().then(() => undefined));
+      }
     }
     health.start();
     life.add('feed', async () => {

@@ -104,6 +104,7 @@ function applyEnvOverrides(tree: unknown, env: NodeJS.ProcessEnv): unknown {
   const feed = { ...((t.feed as Record<string, unknown>) ?? {}) };
   delete feed.urls;
   delete feed.replay;
+  delete feed.ct_logs;
   feed.url = env.CTWATCH_FEED_URL;
   t.feed = feed;
   return t;

@@ -43,9 +43,30 @@ export const feedSchema = z
     max_queue: z.number().int().positive().default(10_000),
     /** Most names one certificate may carry before the rest are ignored (and counted). */
     max_names: z.number().int().positive().default(1_000),
+    /** Read CT logs directly: "all" usable logs of the log list, or a list of log URLs. */
+    ct_logs: z.union([z.literal('all'), z.array(z.string().url()).min(1)]).optional(),
+    log_list: z
+      .strictObject({
+        /** A v3 log_list.json to use instead of the snapshot shipped with ctwatch. */
+        file: z.string().min(1).optional(),
+        /** Where to refresh the list from; unset = never refresh. */
+        url: z.string().url().optional(),
+        /** When to refresh it (cron). A failed refresh keeps the list in use. */
+        refresh: z.string().default('23 */6 * * *'),
+      })
+      .default({ url: 'https://www.gstatic.com/ct/log_list/v3/log_list.json', refresh: '23 */6 * * *' }),
+    /** Where a log never read before starts: its current end (default) or its first entry. */
+    ct_start: z.enum(['end', 'start']).default('end'),
+    /** Pause between polls of a log that is caught up. */
+    ct_poll_interval: durationMs.default(30_000),
+    /** Requests in flight per log, and the least time between two requests to one log. */
+    ct_max_concurrent: z.number().int().positive().max(32).default(2),
+    ct_min_request_interval: durationMs.default(100),
+    /** A log not successfully contacted for this long raises a ctwatch.health alert. */
+    ct_unhealthy_after: durationMs.default(900_000),
   })
-  .refine((f) => f.url || (f.urls && f.urls.length > 0) || f.replay, {
-    message: 'set feed.url, feed.urls or feed.replay',
+  .refine((f) => f.url || (f.urls && f.urls.length > 0) || f.replay || f.ct_logs, {
+    message: 'set feed.ct_logs, feed.url, feed.urls or feed.replay',
   });
 
 export const routeSchema = z.strictObject({

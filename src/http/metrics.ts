@@ -24,6 +24,11 @@ export class Metrics {
   readonly deliveries = new client.Counter({ name: 'ctwatch_deliveries_total', help: 'Delivery attempts, by notifier and outcome', labelNames: ['notifier', 'outcome'], registers: [this.registry] });
   readonly outbox = new client.Gauge({ name: 'ctwatch_outbox', help: 'Deliveries by status', labelNames: ['status'], registers: [this.registry] });
   readonly reloads = new client.Counter({ name: 'ctwatch_config_reloads_total', help: 'Config reloads, by result', labelNames: ['result'], registers: [this.registry] });
+  readonly ctlogLag = new client.Gauge({ name: 'ctwatch_ctlog_lag_entries', help: 'Entries behind the signed tree head, per CT log read directly', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogLastContact = new client.Gauge({ name: 'ctwatch_ctlog_last_contact_timestamp_seconds', help: 'Last verified tree head fetched, per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogVerificationFailures = new client.Gauge({ name: 'ctwatch_ctlog_verification_failures', help: 'Tree heads or trees that failed verification since start, per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogEntries = new client.Gauge({ name: 'ctwatch_ctlog_entries_processed', help: 'Entries processed since start, per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogHealthy = new client.Gauge({ name: 'ctwatch_ctlog_healthy', help: '1 when the last round with the CT log succeeded', labelNames: ['log'], registers: [this.registry] });
   readonly processSeconds = new client.Histogram({
     name: 'ctwatch_commit_latency_seconds',
     help: 'From message arrival to hit committed',

@@ -46,7 +46,7 @@ export class Processor {
   constructor(private readonly deps: ProcessorDeps) {}
 
   /** Processes a batch synchronously. Never throws for bad input; a storage failure is logged and rethrown. */
-  processBatch(batch: readonly CertEvent[]): RecordResult | null {
+  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void): RecordResult | null {
     const rules = this.deps.rules();
     const candidates: CandidateRecord[] = [];
     for (const ev of batch) {
@@ -59,10 +59,10 @@ export class Processor {
         this.logLimited('process_error', { err, log: ev.logUrl, index: ev.index }, 'failed to process an entry');
       }
     }
-    if (candidates.length === 0) return null;
+    if (candidates.length === 0 && !alsoInTransaction) return null;
     let result: RecordResult;
     try {
-      result = this.deps.store.hits.recordBatch(candidates, rules.route);
+      result = this.deps.store.hits.recordBatch(candidates, rules.route, alsoInTransaction);
     } catch (err) {
       this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
       throw err;

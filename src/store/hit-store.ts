@@ -54,11 +54,14 @@ export class HitStore {
    * inventory, and one pending delivery per routed notifier for every new, unsuppressed hit.
    * Idempotent per issuance: recording the same issuance again only adds sightings.
    */
-  recordBatch(records: readonly CandidateRecord[], route: RouteFn): RecordResult {
+  recordBatch(records: readonly CandidateRecord[], route: RouteFn, alsoInTransaction?: () => void): RecordResult {
     const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
-    if (records.length === 0) return result;
+    if (records.length === 0 && !alsoInTransaction) return result;
     this.db.transaction(() => {
       for (const rec of records) this.recordOne(rec, route, result);
+      // e.g. a CT log reading position: saved with the hits it covers, so a crash can neither
+      // lose those hits nor process their entries twice.
+      alsoInTransaction?.();
     }).immediate();
     return result;
   }
