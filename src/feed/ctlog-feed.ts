@@ -61,7 +61,8 @@ export class CtLogFeed {
   }
 
   private cachePath(): string {
-    return path.join(path.dirname(path.resolve(this.opts.store.db.name)), 'log_list.json');
+    // Not 'log_list.json': the default database folder (./data) also holds the shipped snapshot.
+    return path.join(path.dirname(path.resolve(this.opts.store.db.name)), 'log_list.refreshed.json');
   }
 
   /** Starts reading. Throws (code CTLOG_CONFIG) when configured log URLs are not in the list. */
@@ -76,7 +77,7 @@ export class CtLogFeed {
       throw Object.assign(new Error(`feed.ct_logs: not in the log list: ${unknown.join(', ')}`), { code: 'CTLOG_CONFIG' });
     }
     this.selected = logs.map((l) => l.url).sort();
-    if (logs.length === 0) this.opts.log.warn({ module: 'ctlog' }, 'no usable CT log in the log list');
+    if (logs.length === 0) this.opts.log.warn('no usable CT log in the log list');
     const store = this.opts.store;
     this.source = new CtLogSource({
       logs: logs.map(toCtLogConfig),
@@ -89,7 +90,7 @@ export class CtLogFeed {
         this.opts.onEntries(events.length);
       },
       onHealth: (url, status) => this.opts.onStatus(url, status),
-      onError: (url, err) => this.opts.log.warn({ module: 'ctlog', log: url, code: err.code, err: err.message }, 'CT log round failed'),
+      onError: (url, err) => this.opts.log.warn({ log: url, code: err.code, err: err.message }, 'CT log round failed'),
       startAt: f.ct_start,
       fetch: this.opts.fetch,
       limits: {
@@ -108,14 +109,14 @@ export class CtLogFeed {
     if (!url || this.opts.feed.log_list.file) return { failed: false };
     const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch });
     if (r.failed) {
-      this.opts.log.warn({ module: 'ctlog', code: r.error?.code }, 'log list refresh failed; keeping the list in use');
+      this.opts.log.warn({ code: r.error?.code }, 'log list refresh failed; keeping the list in use');
       return { failed: true };
     }
     this.list = r.list;
     fs.writeFileSync(this.cachePath(), JSON.stringify(toV3(r.list)));
     const next = selectLogs(this.list, this.opts.feed.ct_logs ?? 'all', new Date()).logs.map((l) => l.url).sort();
     if (!this.closed && JSON.stringify(next) !== JSON.stringify(this.selected)) {
-      this.opts.log.info({ module: 'ctlog', logs: next.length }, 'log list changed; restarting the CT log reader');
+      this.opts.log.info({ logs: next.length }, 'log list changed; restarting the CT log reader');
       await this.source?.close();
       this.startSource();
     }
