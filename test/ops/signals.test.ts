@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeCertstream } from '../helpers/certstream-server.js';
 import { navigliMessages, tmpDir } from '../helpers/fixtures.js';
 import { Daemon, ensureBuilt } from './helpers/daemon.js';
-import { baseConfig, writeConfig } from './helpers/config.js';
+import { baseConfig, readDb, writeConfig } from './helpers/config.js';
 
 describe('signals and crashes (real process)', () => {
   const server = new FakeCertstream();
@@ -67,6 +67,43 @@ describe('signals and crashes (real process)', () => {
     expect(code).toBe(1);
     expect(d.lines.some((l) => l.msg === 'second stop request: exiting now')).toBe(true);
     expect(d.lines.some((l) => l.msg === 'stopped')).toBe(false);
+  });
+
+  it('a send in flight when SIGTERM arrives finishes, and is marked delivered', async () => {
+    // A receiver that answers after a pause: the send is in flight when the signal comes.
+    const slowDir = tmpDir('ctwatch-ops-');
+    let got = 0;
+    const slow = http.createServer((_req, res) => {
+      got++;
+      setTimeout(() => res.writeHead(200).end('ok'), 600);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const cfg = writeConfig(
+        path.join(slowDir, 'ctwatch.yaml'),
+        baseConfig(slowDir, server.url, {
+          brands: [{ name: 'Sberbank', domains: ['sberbank.ru'], keywords: ['sberbank'] }],
+          notifiers: [{ id: 'siem', type: 'webhook', url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook` }],
+          routes: [{ notifiers: ['siem'] }],
+        }),
+      );
+      const d = Daemon.run(cfg);
+      daemons.push(d);
+      await d.started();
+      await server.waitForClients(1);
+      server.broadcast(JSON.stringify(messages[5]));
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => got > 0 && resolve(clearInterval(t)), 10);
+      });
+      const { code } = await d.stop('SIGTERM');
+      expect(code).toBe(0);
+      const db = readDb(path.join(slowDir, 'ctwatch.db'));
+      expect(db.deliveries.filter((x) => x.kind === 'hit').map((x) => x.status)).toEqual(['delivered']);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+      fs.rmSync(slowDir, { recursive: true, force: true });
+    }
   });
 
   it.each([
