@@ -180,21 +180,18 @@ export class BrandEngine {
     if (n.parts.isIp || n.parts.registrable === null || n.parts.label === '') return out;
     const ps = n.parts.publicSuffix;
     let suffixLabels = ps === '' ? 0 : 1;
-    for (let i = 0; i < ps.length; i++) if (ps.charCodeAt(i) === 0x2e) suffixLabels++;
+    for (let i = ps.indexOf('.'); i >= 0; i = ps.indexOf('.', i + 1)) suffixLabels++;
     const sk = n.skeleton;
     let total = 1;
-    for (let i = 0; i < sk.length; i++) if (sk.charCodeAt(i) === 0x2e) total++;
+    for (let i = sk.indexOf('.'); i >= 0; i = sk.indexOf('.', i + 1)) total++;
     const own = total - suffixLabels;
     if (own < 1) return out;
     let ownKey = sk;
     if (suffixLabels > 0) {
-      let seen = 0;
-      for (let i = 0; i < sk.length; i++) {
-        if (sk.charCodeAt(i) === 0x2e && ++seen === own) {
-          ownKey = sk.slice(0, i);
-          break;
-        }
-      }
+      // Cut before the first label of the public suffix.
+      let cut = sk.length;
+      for (let k = 0; k < suffixLabels; k++) cut = sk.lastIndexOf('.', cut - 1);
+      ownKey = cut > 0 ? sk.slice(0, cut) : sk;
     }
     const view = new NameView(n, ownKey, own);
     this.keywordHits(view, out);

@@ -41,6 +41,7 @@ const LATIN: readonly string[] = Object.freeze(['Latin']);
 const NONE: readonly string[] = Object.freeze([]);
 
 const NOT_HOST_CHAR = /[^a-z0-9._-]/;
+const NEEDS_LOWER = /[A-Z\u0080-\uffff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** True when `s` has only [a-z0-9._-] and no "xn--" label (no IDNA work needed). */
@@ -64,7 +65,8 @@ function labelFromEnd(s: string, skip: number): string {
 export function normalizeName(raw: string): NormalizedName {
   let name = typeof raw === 'string' ? raw : String(raw);
   if (name.length > 1024) name = name.slice(0, 1024); // longer than any DNS name; bound the work
-  name = name.toLowerCase();
+  // Most names arrive lower case already: a regex scan is cheaper than always lower-casing.
+  if (NEEDS_LOWER.test(name)) name = name.toLowerCase();
   while (name.endsWith('.')) name = name.slice(0, -1);
   const wildcard = name.startsWith('*.');
   const host = wildcard ? name.slice(2) : name;

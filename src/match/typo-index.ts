@@ -128,7 +128,10 @@ export class DeletionIndex {
     for (const v of deletions(key, maxDist)) this.insert(hashSkip(v), id);
     for (let l = Math.max(0, key.length - maxDist); l <= Math.min(1023, key.length + maxDist); l++) {
       this.lengthOk[l] = 1;
-      if (maxDist >= 2) this.lengthOk2[l] = 1;
+      // Deleting two characters from the query is needed only when the query is at least as
+      // long as the target (two substitutions or insertions); shorter queries are reached by
+      // the target's own two-deletion variants.
+      if (maxDist >= 2 && l >= key.length) this.lengthOk2[l] = 1;
     }
   }
 
