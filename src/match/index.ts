@@ -18,6 +18,7 @@ export { registrableDomain } from './psl.js';
 export { RulesInvalidError } from './errors.js';
 export { generatePermutations } from './permutations.js';
 export type { Match, Matcher, Severity } from './types.js';
+export { withIssuer } from './scoring.js';
 
 /**
  * Compiles the rule sections into a Matcher. Throws RulesInvalidError (code 'RULES_INVALID',

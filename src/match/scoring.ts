@@ -62,3 +62,26 @@ export function mergeSignals(
     reason: reasons.join('; '),
   };
 }
+
+/** Issuers of free, automated domain-validated certificates (matched in the issuer DN). */
+const FREE_DV_ISSUERS: readonly [RegExp, string][] = [
+  [/let'?s encrypt/i, "Let's Encrypt"],
+  [/zerossl/i, 'ZeroSSL'],
+  [/buypass.*\bgo\b/i, 'Buypass Go'],
+  [/google trust services/i, 'Google Trust Services'],
+  [/ssl\.com.*(free|dv)/i, 'SSL.com DV'],
+  [/cpanel/i, 'cPanel AutoSSL'],
+];
+
+/**
+ * Applies the free-DV-issuance modifier, known only after the certificate parse: a brand
+ * match on a certificate from a free automated CA gets +5 and a reason. Own-domain matches
+ * and unknown issuers are returned unchanged. Pure: returns a new Match, never throws.
+ */
+export function withIssuer(match: Match, issuer: string | null | undefined): Match {
+  if (match.brand === null || typeof issuer !== 'string') return match;
+  const hit = FREE_DV_ISSUERS.find(([re]) => re.test(issuer));
+  if (hit === undefined) return match;
+  const score = Math.min(100, match.score + 5);
+  return { ...match, score, severity: severityFor(score), reason: `${match.reason}; free DV certificate (${hit[1]})` };
+}

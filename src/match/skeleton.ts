@@ -148,4 +148,13 @@ const EXTRA_LATIN: Readonly<Record<string, string>> = {
   '\u0251': 'a', // ɑ alpha
   '\u0261': 'g', // ɡ script g
 };
+// Latin small capitals pass for lower-case letters in most fonts; UTS #39 maps only some.
+for (const [cap, letter] of [
+  ['\u1d00', 'a'], ['\u0299', 'b'], ['\u1d04', 'c'], ['\u1d05', 'd'], ['\u1d07', 'e'], ['\ua730', 'f'],
+  ['\u0262', 'g'], ['\u029c', 'h'], ['\u026a', 'i'], ['\u1d0a', 'j'], ['\u1d0b', 'k'], ['\u029f', 'l'],
+  ['\u1d0d', 'm'], ['\u0274', 'n'], ['\u1d0f', 'o'], ['\u1d18', 'p'], ['\u0280', 'r'], ['\ua731', 's'],
+  ['\u1d1b', 't'], ['\u1d1c', 'u'], ['\u1d20', 'v'], ['\u1d21', 'w'], ['\u028f', 'y'], ['\u1d22', 'z'],
+] as const) {
+  (EXTRA_LATIN as Record<string, string>)[cap] = letter;
+}
 const EXTRA_LATIN_RE = new RegExp(`[${Object.keys(EXTRA_LATIN).join('')}]`, 'gu');

@@ -149,3 +149,20 @@ describe('config', () => {
     expect(mm.matchName('paypal-login.com')).toHaveLength(1);
   });
 });
+
+describe('withIssuer (free DV modifier, applied after the certificate parse)', () => {
+  it.each([
+    ["C=US, O=Let's Encrypt, CN=R11", true],
+    ['C=AT, O=ZeroSSL, CN=ZeroSSL RSA Domain Secure Site CA', true],
+    ['C=US, O=DigiCert Inc, CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1', false],
+    [null, false],
+  ])('%s', async (issuer, raised) => {
+    const { withIssuer } = await import('../../src/match/index.js');
+    const [h] = m.matchName('paypal-login.com');
+    const out = withIssuer(h, issuer);
+    expect(out.score > h.score).toBe(raised);
+    if (raised) expect(out.reason).toContain('free DV certificate');
+    const [own] = m.matchName('www.example.com');
+    expect(withIssuer(own, issuer)).toEqual(own);
+  });
+});
