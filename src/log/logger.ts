@@ -25,7 +25,7 @@ export interface LoggerOptions {
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const write = opts.write ?? ((line: string) => void process.stdout.write(line));
-  const level = opts.level ?? (process.env.CTWATCH_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
+  const level = opts.level ?? ((process.env.CTWATCH_LOG_LEVEL || undefined) as LevelWithSilent | undefined) ?? 'info';
   if (opts.pretty) {
     const prettify = loadPrettyFactory()({
       colorize: opts.colorize ?? !!process.stdout.isTTY,

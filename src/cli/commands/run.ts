@@ -22,6 +22,8 @@ export interface RunOptions {
   exitAfterReplay?: boolean;
 }
 
+const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /** Graceful stop budget. Below systemd's and Docker's stop timeouts, and the documented 5 s. */
 export const SHUTDOWN_DEADLINE_MS = 4_500;
 /** After a crash: close what can be closed quickly; the supervisor restarts us. */
@@ -29,7 +31,12 @@ export const FATAL_DEADLINE_MS = 2_000;
 
 /** Runs the daemon until a signal stops it. Resolves to the process exit code; never throws. */
 export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): Promise<number> {
-  const envLevel = process.env.CTWATCH_LOG_LEVEL as LevelWithSilent | undefined;
+  // An empty variable counts as unset; a wrong one is a usage error, named, before anything starts.
+  const envLevel = (process.env.CTWATCH_LOG_LEVEL || undefined) as LevelWithSilent | undefined;
+  if (envLevel !== undefined && !LEVELS.includes(envLevel)) {
+    process.stderr.write(`ctwatch: CTWATCH_LOG_LEVEL: "${envLevel}" is not one of ${LEVELS.join(', ')}\n`);
+    return 2;
+  }
   const log = createLogger({ level: envLevel ?? loaded.config.log.level, pretty: opts.pretty ?? !!process.stdout.isTTY });
   const appLog = log.child({ module: 'app' });
   let app: App | null = null;
@@ -72,11 +79,8 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
       appLog.warn('SIGHUP before the daemon finished starting; ignored');
       return;
     }
-    const next = reload(log, loaded.file, app);
-    if (next) {
-      loaded = next;
-      if (!envLevel) log.level = next.config.log.level;
-    }
+    const next = reload(log, loaded.file, app, envLevel === undefined);
+    if (next) loaded = next;
   });
   process.on('uncaughtException', (err) => {
     appLog.fatal({ err }, 'uncaught exception');
@@ -101,10 +105,10 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
 }
 
 /**
- * Re-reads and validates `file`, then swaps it in. Returns the new config, or null when it was
- * rejected (logged with every field error and counted in ctwatch_config_reloads_total{result="error"}).
+ * Re-reads and validates `file`, then swaps it in (and its log.level, unless CTWATCH_LOG_LEVEL
+ * is set). Returns the new config, or null when it was rejected (logged with every field error and counted in ctwatch_config_reloads_total{result="error"}).
  */
-function reload(log: Logger, file: string | null, app: App): LoadedConfig | null {
+function reload(log: Logger, file: string | null, app: App, applyLevel: boolean): LoadedConfig | null {
   const configLog = log.child({ module: 'config' });
   if (!file) {
     configLog.warn('SIGHUP: no config file to re-read');
@@ -113,6 +117,8 @@ function reload(log: Logger, file: string | null, app: App): LoadedConfig | null
   try {
     const next = loadConfigFile(file);
     const { restartNeeded } = app.reload(next);
+    // Child loggers read the level through their prototype, so this reaches every component.
+    if (applyLevel) log.level = next.config.log.level;
     if (restartNeeded.length) configLog.warn({ file, restartNeeded }, 'config reloaded; these changes need a restart and were not applied');
     else configLog.info({ file }, 'config reloaded');
     return next;
