@@ -164,6 +164,11 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       // Declared below; only called once events flow, after everything is wired.
       onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
       onDepth: (d) => metrics.queueDepth.set(d),
+      // Behind: stop reading the CertStream sockets until the queue is down to a quarter.
+      onPressure: (pressed) => {
+        metrics.backpressure.inc({ state: pressed ? 'paused' : 'resumed' });
+        for (const s of sources) if (s instanceof CertstreamClient) (pressed ? s.pause() : s.resume());
+      },
     });
 
     // 5. Feed health (readiness and the stale-feed alert).

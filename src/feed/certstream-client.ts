@@ -61,6 +61,26 @@ export class CertstreamClient implements Source {
     return this.isUp;
   }
 
+  private paused = false;
+
+  /**
+   * Stops reading the socket (the pipeline is behind): TCP then pushes back on the server.
+   * Keepalive deadlines do not run while paused, since frames cannot be read. Idempotent.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.ws?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    const now = Date.now();
+    this.lastFrameAt = Math.max(this.lastFrameAt, now - 1);
+    this.ws?.resume();
+  }
+
   private connect(): void {
     if (this.closed) return;
     const ws = new WebSocket(this.opts.url, {
@@ -78,6 +98,7 @@ export class CertstreamClient implements Source {
       this.lastFrameAt = now;
       this.lastCertAt = now;
       this.setUp(true);
+      if (this.paused) ws.pause();
       reason = 'closed';
       this.startTimers(ws, (r) => {
         reason = r;
@@ -132,6 +153,12 @@ export class CertstreamClient implements Source {
     let lastPing = Date.now();
     const t = setInterval(() => {
       const now = Date.now();
+      if (this.paused) {
+        // Not reading: no pong can arrive, and no certificate either. Not the server's fault.
+        this.lastFrameAt = now;
+        this.lastCertAt = now;
+        return;
+      }
       if (now - this.lastFrameAt > this.opts.pongTimeoutMs) return kill('pong_timeout');
       if (now - this.lastCertAt > this.opts.staleAfterMs) return kill('stale');
       if (now - lastPing >= this.opts.pingIntervalMs && ws.readyState === WebSocket.OPEN) {

@@ -23,6 +23,14 @@ export interface IntakeOptions {
   batchSize?: number;
   /** Time budget per slice before yielding to the event loop. */
   sliceMs?: number;
+  /**
+   * Backpressure: called with true when the queue reaches half of maxQueue (sources that can,
+   * pause reading their socket, so TCP pushes back on the server), and with false once it is
+   * down to a quarter. A server that then drops for a slow client (certstream-server-go does)
+   * leaves gaps that the gap tracker counts per log; the queue itself drops only when it is
+   * full anyway (several feeds at once, or a source that cannot pause).
+   */
+  onPressure?: (pressed: boolean) => void;
 }
 
 export class Intake {
@@ -36,6 +44,7 @@ export class Intake {
   /** Moving average of processing cost per event, in ms. */
   private msPerEvent = 0;
   private roomWaiters: (() => void)[] = [];
+  private pressed = false;
 
   constructor(private readonly opts: IntakeOptions) {
     this.batchSize = opts.batchSize ?? 256;
@@ -67,6 +76,10 @@ export class Intake {
       return;
     }
     this.queue.push(event);
+    if (!this.pressed && this.opts.onPressure && this.depth >= this.opts.maxQueue / 2) {
+      this.pressed = true;
+      this.opts.onPressure(true);
+    }
     this.schedule();
   }
 
@@ -99,6 +112,10 @@ export class Intake {
       this.msPerEvent = this.msPerEvent === 0 ? per : this.msPerEvent * 0.8 + per * 0.2;
     }
     this.opts.onDepth?.(this.depth);
+    if (this.pressed && this.depth <= this.opts.maxQueue / 4) {
+      this.pressed = false;
+      this.opts.onPressure?.(false);
+    }
     if (!this.full && this.roomWaiters.length) for (const w of this.roomWaiters.splice(0)) w();
     if (this.depth > 0) this.schedule();
     else {

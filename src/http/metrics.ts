@@ -20,6 +20,7 @@ export class Metrics {
   readonly dropped = new client.Counter({ name: 'ctwatch_dropped_total', help: 'Messages or names skipped, by reason (escaped_name: names kept with unsafe characters escaped)', labelNames: ['reason'], registers: [this.registry] });
   readonly lastMessage = new client.Gauge({ name: 'ctwatch_last_message_timestamp_seconds', help: 'When the last message of each type arrived', labelNames: ['type'], registers: [this.registry] });
   readonly gaps = new client.Counter({ name: 'ctwatch_log_missing_entries_total', help: 'CT log entries never received (cert_index gaps), per log', labelNames: ['log'], registers: [this.registry] });
+  readonly backpressure = new client.Counter({ name: 'ctwatch_feed_backpressure_total', help: 'Times the feed sockets were paused (queue half full) and resumed', labelNames: ['state'], registers: [this.registry] });
   readonly queueDepth = new client.Gauge({ name: 'ctwatch_queue_depth', help: 'Messages waiting for processing', registers: [this.registry] });
   readonly deliveries = new client.Counter({ name: 'ctwatch_deliveries_total', help: 'Delivery attempts, by notifier and outcome', labelNames: ['notifier', 'outcome'], registers: [this.registry] });
   readonly outbox = new client.Gauge({ name: 'ctwatch_outbox', help: 'Deliveries by status', labelNames: ['status'], registers: [this.registry] });

@@ -1,6 +1,6 @@
-// A CertStream server in its own process that floods its clients as fast as the socket takes
-// (bounded by a send buffer, so the flood itself uses bounded memory). Driven over IPC:
-//   → {cmd:'burst', seconds}  floods for that long, then answers {done:'burst', sent, seconds}
+// A CertStream server in its own process that floods its clients (bounded by a send buffer, so
+// the flood itself uses bounded memory). Driven over IPC:
+//   → {cmd:'burst', seconds}  floods for that long, then answers {done:'burst', sent, dropped, seconds}
 //   → {cmd:'send'}             sends the next entry alone, answers {done:'send', index}
 // Announces {port} when listening. Messages are real full-stream entries re-labelled with a
 // running cert_index (one synthetic log), read from the file given as argv[2].
@@ -25,20 +25,28 @@ let next = 0;
 wss.on('listening', () => process.send({ port: wss.address().port }));
 wss.on('connection', (ws) => ws.on('error', () => {}));
 
+// Like certstream-server-go: each client has a bounded send buffer, and a message that does not
+// fit because the client reads too slowly is dropped for that client (the entry's index is used
+// up, so the client sees a gap). Entries are offered at RATE per second.
 const HIGH_WATER = 1 << 20;
+const RATE = 20_000;
 function burst(seconds) {
   const start = Date.now();
-  let sent = 0;
+  let offered = 0;
+  let dropped = 0;
   const tick = () => {
-    if (Date.now() - start >= seconds * 1000) {
-      process.send({ done: 'burst', sent, seconds: (Date.now() - start) / 1000 });
+    const elapsed = Date.now() - start;
+    if (elapsed >= seconds * 1000) {
+      process.send({ done: 'burst', sent: offered, dropped, seconds: elapsed / 1000 });
       return;
     }
-    for (const ws of wss.clients) {
-      let n = 0;
-      while (ws.readyState === ws.OPEN && ws.bufferedAmount < HIGH_WATER && n++ < 500) {
-        ws.send(text(next++));
-        sent++;
+    const due = Math.floor((elapsed / 1000) * RATE);
+    while (offered < due) {
+      const i = next++;
+      offered++;
+      for (const ws of wss.clients) {
+        if (ws.readyState === ws.OPEN && ws.bufferedAmount < HIGH_WATER) ws.send(text(i));
+        else dropped++;
       }
     }
     setImmediate(tick);
