@@ -91,3 +91,22 @@ export function classifyGlyphs(cand: string, brand: string): EditClass | null {
   }
   return pairs.length === 0 ? null : { fuzzer: 'homoglyph', detail: `${pairs.join(', ')} (look alike)` };
 }
+
+/**
+ * True when `a` and `b` are at most one substitution, insertion, omission or adjacent swap
+ * apart (UTF-16 units). Allocation-free pre-check before classifyEdit. Pure.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let p = 0;
+  const min = la < lb ? la : lb;
+  while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  if (p === min) return true; // equal, or one extra character at the end
+  let s = 0;
+  while (s < min - p && a.charCodeAt(la - 1 - s) === b.charCodeAt(lb - 1 - s)) s++;
+  if (la !== lb) return p + s >= min;
+  if (p + s >= la - 1) return true; // one substitution
+  return p + s === la - 2 && a.charCodeAt(p) === b.charCodeAt(p + 1) && a.charCodeAt(p + 1) === b.charCodeAt(p);
+}

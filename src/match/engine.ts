@@ -9,7 +9,7 @@ import type { Modifier, Signal } from './scoring.js';
 import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
-import { classifyEdit, classifyGlyphs, isHyphenated } from './classify.js';
+import { classifyEdit, classifyGlyphs, isHyphenated, withinOneEdit } from './classify.js';
 import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
@@ -444,7 +444,7 @@ export class BrandEngine {
       this.typoCache.set(tid, typos);
     }
     for (const [variant, first] of typos) {
-      if (Math.abs(variant.length - uLabel.length) > 1) continue;
+      if (!withinOneEdit(uLabel, variant)) continue;
       const second = classifyEdit(uLabel, variant);
       if (second === null || second.fuzzer === 'edit-distance') continue;
       add(out, t.brand, {

@@ -48,3 +48,24 @@ describe('deletion-neighbourhood index', () => {
     for (const id of c ?? []) expect(osaDistance(q, id === 0 ? 'paypal' : 'myetherwallet', id === 0 ? 1 : 2)).toBeGreaterThan(id === 0 ? 1 : 2);
   });
 });
+
+import { withinOneEdit } from '../../src/match/classify.js';
+describe('withinOneEdit', () => {
+  it.each([
+    ['paypal', 'paypal', true],
+    ['paypal', 'paypa', true],
+    ['paypal', 'aypal', true],
+    ['paypal', 'paypall', true],
+    ['paypal', 'pyapal', true],
+    ['paypal', 'paxpal', true],
+    ['paypal', 'pxypxl', false],
+    ['paypal', 'papyla', false],
+    ['paypal', 'paypalxx', false],
+    ['paypal', 'pypl', false],
+    ['ab', 'ba', true],
+    ['abc', 'bca', false],
+  ])('%s / %s -> %s', (a, b, r) => {
+    expect(withinOneEdit(a, b)).toBe(r);
+    expect(withinOneEdit(b, a)).toBe(r);
+  });
+});
