@@ -7,6 +7,7 @@ import type { DetectionConfig } from './config-schema.js';
 import type { NormalizedName } from './normalize.js';
 import type { Modifier, Signal } from './scoring.js';
 import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
+import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
 import { classifyEdit, classifyGlyphs, isHyphenated, withinOneEdit } from './classify.js';
@@ -122,6 +123,10 @@ export class BrandEngine {
   private readonly typos: TypoTargets;
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
+  /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
+  private readonly termAutomaton: AhoCorasick;
+  private readonly termKeys: string[];
+  private readonly termWords: string[];
   private readonly suspiciousTlds: ReadonlySet<string>;
   private readonly platforms: ReadonlySet<string>;
   /** dnstwist dictionary words by match key. */
@@ -140,6 +145,10 @@ export class BrandEngine {
       if (k !== '' && !termMap.has(k)) termMap.set(k, t.toLowerCase());
     }
     this.terms = [...termMap];
+    const termPatterns = this.terms.map(([k]) => k).filter((k) => inAlphabet(k));
+    this.termKeys = termPatterns;
+    this.termWords = termPatterns.map((k) => termMap.get(k) ?? k);
+    this.termAutomaton = new AhoCorasick(termPatterns);
     this.suspiciousTlds = new Set((detection.suspicious_tlds ?? SUSPICIOUS_TLDS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.platforms = new Set((detection.hosting_platforms ?? HOSTING_PLATFORMS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.dictionary = new Map(DNSTWIST_ENGLISH.map((w) => [matchKey(w), w]));
@@ -213,6 +222,7 @@ export class BrandEngine {
     if (found === null) return;
     const n = view.n;
     const { own } = view;
+    let termHits: number[] | null = null;
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
       if (!modeAllows(entry.mode, key, s, e)) continue;
       // Which label the occurrence is in, and where inside it.
@@ -237,11 +247,22 @@ export class BrandEngine {
         : `${where} '${esc(uLabel)}' contains a look-alike of keyword '${esc(entry.word)}'`;
       add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}` });
 
-      // The rest of the name, with this occurrence blanked so a term cannot reuse its letters.
-      const rest = keys.map((k, i) => (i === li ? k.slice(0, ls) + '.' + k.slice(le) : k));
-      const hit = this.terms.find(([t]) => rest.some((r) => r.includes(t)) && !entry.skel.includes(t));
-      if (hit !== undefined) {
-        const term = hit[1];
+      // A phishing term elsewhere in the name: not overlapping this occurrence, and not a
+      // part of the keyword itself.
+      if (termHits === null) {
+        termHits = [];
+        const th = termHits;
+        this.termAutomaton.scan(key, (id, ts, te) => th.push(id, ts, te));
+      }
+      let term: string | undefined;
+      for (let k = 0; k < termHits.length; k += 3) {
+        const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
+        if (te > s && ts < e) continue;
+        if (entry.skel.includes(this.termKeys[id])) continue;
+        term = this.termWords[id];
+        break;
+      }
+      if (term !== undefined) {
         add(out, entry.brand, {
           technique: 'combosquat',
           score: BASE_SCORES.combosquat,

@@ -10,7 +10,7 @@ describe('techniques (one row per technique, strongest technique and severity)',
   it.each([
     // name, brand, strongest technique, minimum severity rank (0 low .. 3 critical), reason fragment
     ['paypal-account.com', 'PayPal', 'combosquat', 2, "phishing term 'account'"],
-    ['secure-paypal-verify.xyz', 'PayPal', 'combosquat', 2, "'verify'"],
+    ['secure-paypal-verify.xyz', 'PayPal', 'combosquat', 2, "phishing term 'secure'"],
     ['mypaypalshop.net', 'PayPal', 'keyword', 1, "keyword 'paypal'"],
     ['paypa1.com', 'PayPal', 'typosquat:homoglyph', 3, "'l' replaced by '1'"],
     ['xn--pypal-4ve.com', 'PayPal', 'homograph', 3, 'Cyrillic U+0430'],
