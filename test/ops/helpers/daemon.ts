@@ -3,7 +3,9 @@
  * as JSON log lines, signals are real signals, the database is a real file.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../helpers/fixtures.js';
 
@@ -21,22 +23,37 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+const isStale = (): boolean => {
+  const built = fs.existsSync(DIST_MAIN) ? fs.statSync(DIST_MAIN).mtimeMs : 0;
+  return built < newestSource(path.join(ROOT, 'src'));
+};
+
 /**
  * Makes sure dist/ is at least as new as src/ (`npm test` builds first; a lone `vitest run
- * test/ops` may not have). Runs `tsc` when stale; throws when the build fails.
+ * test/ops` may not have). Runs `tsc` when stale, one test file at a time (a lock directory, so
+ * parallel test files never read a half-written dist/). Throws when the build fails.
  */
 export function ensureBuilt(): void {
-  const built = fs.existsSync(DIST_MAIN) ? fs.statSync(DIST_MAIN).mtimeMs : 0;
-  if (built >= newestSource(path.join(ROOT, 'src'))) return;
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (!fs.existsSync(DIST_MAIN)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-}
-
-export interface LogLine {
-  level: string;
-  msg: string;
-  module?: string;
-  [k: string]: unknown;
+  // The lock is taken even to check: a build in progress has written some files but not all.
+  const lock = path.join(os.tmpdir(), `ctwatch-ops-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than 3 minutes was left by a killed run.
+      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000) fs.rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(pause, 0, 0, 200);
+    }
+  }
+  try {
+    if (!isStale()) return;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    if (!fs.existsSync(DIST_MAIN)) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**
