@@ -16,7 +16,7 @@ import { mergeSignals, type Modifier } from './scoring.js';
 export { normalizeName, type NormalizedName } from './normalize.js';
 export { registrableDomain } from './psl.js';
 export { RulesInvalidError } from './errors.js';
-export { generatePermutations } from './permutations.js';
+export { generatePermutations, countByFuzzer, FUZZERS, type Permutation } from './permutations.js';
 export type { Match, Matcher, Severity } from './types.js';
 export { withIssuer } from './scoring.js';
 
