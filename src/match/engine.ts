@@ -10,6 +10,7 @@ import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
 import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
+import { FuzzySubstrings } from './fuzzy-substring.js';
 import { classifyEdit, classifyGlyphs, isHyphenated, withinOneEdit } from './classify.js';
 import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
@@ -32,6 +33,7 @@ export const BASE_SCORES = {
   embeddingLabel: 70,
   fuzzer: 70,
   editDistance1: 60,
+  embeddedTypo: 55,
   tldSwap: 60,
   keywordLookalike: 55,
   editDistance2: 50,
@@ -105,6 +107,13 @@ export function modeAllows(mode: KeywordEntry['mode'], label: string, s: number,
 
 const esc = (s: string): string => escapeForReason(s);
 
+/** Number of '.' in `s` before index `end`. */
+function countDots(s: string, end: number): number {
+  let c = 0;
+  for (let i = s.indexOf('.'); i >= 0 && i < end; i = s.indexOf('.', i + 1)) c++;
+  return c;
+}
+
 /** Describes the code points of `label` that differ from plain ASCII letters, for reasons. */
 function describeLookalikes(label: string): string {
   const parts: string[] = [];
@@ -121,6 +130,7 @@ function describeLookalikes(label: string): string {
 export class BrandEngine {
   private readonly keywords: KeywordIndex;
   private readonly typos: TypoTargets;
+  private readonly fuzzy: FuzzySubstrings;
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
   /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
@@ -138,6 +148,7 @@ export class BrandEngine {
   ) {
     this.keywords = new KeywordIndex(table.keywords);
     this.typos = new TypoTargets(table, detection);
+    this.fuzzy = new FuzzySubstrings(this.typos);
     const terms = (detection.phishing_terms ?? PHISHING_TERMS).concat(detection.extra_phishing_terms);
     const termMap = new Map<string, string>();
     for (const t of terms) {
@@ -206,6 +217,7 @@ export class BrandEngine {
     this.keywordHits(view, out);
     this.registrableLabel(view, out);
     if (own > 1) this.embedding(view, out);
+    this.fuzzySubstrings(view, out);
     return out;
   }
 
@@ -270,6 +282,35 @@ export class BrandEngine {
         });
       }
       if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
+    }
+  }
+
+  /** A one-edit typo of a long brand label inside a longer label ("etheriumairdrop"). */
+  private fuzzySubstrings(view: NameView, out: BrandSignals): void {
+    const hits = this.fuzzy.find(view.ownKey);
+    if (hits.length === 0) return;
+    const n = view.n;
+    for (const h of hits) {
+      const t = this.typos.targets[h.tid];
+      const li = countDots(view.ownKey, h.start);
+      const uLabel = view.uLabels[li] ?? '';
+      add(out, t.brand, {
+        technique: 'typosquat:embedded',
+        score: BASE_SCORES.embeddedTypo,
+        reason: `${esc(n.name)}: label '${esc(uLabel)}' contains a one-edit variant of '${esc(t.label)}'`,
+      });
+      // A phishing term next to it makes it a combosquat as well.
+      let term: string | undefined;
+      this.termAutomaton.scan(view.ownKey, (id, ts, te) => {
+        if (term === undefined && (te <= h.start || ts >= h.end) && !t.key.includes(this.termKeys[id])) term = this.termWords[id];
+      });
+      if (term !== undefined) {
+        add(out, t.brand, {
+          technique: 'combosquat',
+          score: BASE_SCORES.combosquat,
+          reason: `${esc(n.name)}: variant of '${esc(t.label)}' combined with phishing term '${esc(term)}'`,
+        });
+      }
     }
   }
 

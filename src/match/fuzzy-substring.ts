@@ -1,0 +1,136 @@
+/**
+ * Typos of a long brand label inside a longer label ("etheriumairdrop", "metamakrecovery"):
+ * approximate substring search with at most one edit, by the pigeonhole principle. Each
+ * protected label key of 8+ characters is cut in two halves; one edit leaves at least one
+ * half intact, so an Aho-Corasick scan for the halves finds every candidate position, and a
+ * small bounded edit-distance check around it confirms. Cost on a miss: one automaton scan.
+ */
+import { AhoCorasick, inAlphabet } from './aho-corasick.js';
+import type { TypoTargets } from './typo-targets.js';
+
+/** Minimum protected-label length for the fuzzy substring search. */
+export const FUZZY_MIN_LENGTH = 8;
+
+/** Smallest edit distance between `pat` and any substring of `text`, capped at max + 1. */
+export function substringDistance(pat: string, text: string, max: number): number {
+  const m = pat.length;
+  let prev = new Int32Array(text.length + 1); // row 0: free start
+  let cur = new Int32Array(text.length + 1);
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= text.length; j++) {
+      const cost = pat.charCodeAt(i - 1) === text.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  let best = max + 1;
+  for (let j = 0; j <= text.length; j++) if (prev[j] < best) best = prev[j];
+  return best;
+}
+
+/**
+ * Compares `p` with `t[ts, ts + tl)`: 0 when equal, 1 when one substitution, insertion,
+ * omission or adjacent swap apart, 2 otherwise. Allocation-free.
+ */
+export function editsAt(p: string, t: string, ts: number, tl: number): number {
+  const pl = p.length;
+  if (Math.abs(pl - tl) > 1 || ts < 0 || ts + tl > t.length) return 2;
+  const min = pl < tl ? pl : tl;
+  let a = 0;
+  while (a < min && p.charCodeAt(a) === t.charCodeAt(ts + a)) a++;
+  if (a === min) return pl === tl ? 0 : 1;
+  let b = 0;
+  while (b < min - a && p.charCodeAt(pl - 1 - b) === t.charCodeAt(ts + tl - 1 - b)) b++;
+  if (pl !== tl) return a + b >= min ? 1 : 2;
+  if (a + b >= pl - 1) return 1;
+  if (a + b === pl - 2 && p.charCodeAt(a) === t.charCodeAt(ts + a + 1) && p.charCodeAt(a + 1) === t.charCodeAt(ts + a)) return 1;
+  return 2;
+}
+
+/** One fuzzy hit: target id and the text window (match-key coordinates) that contains it. */
+export interface FuzzyHit {
+  tid: number;
+  start: number;
+  end: number;
+}
+
+export class FuzzySubstrings {
+  private readonly automaton: AhoCorasick | null;
+  /** Pattern id -> [target id, half (0 = head, 1 = tail)] pairs. */
+  private readonly owners: [number, number][][] = [];
+  /** Target id -> [head, tail] of its key (only for targets in the automaton). */
+  private readonly halves = new Map<number, [string, string]>();
+
+  constructor(private readonly typos: TypoTargets) {
+    const ids = new Map<string, number>();
+    const patterns: string[] = [];
+    typos.targets.forEach((t, tid) => {
+      if (t.key.length < FUZZY_MIN_LENGTH || !inAlphabet(t.key)) return;
+      const mid = t.key.length >> 1;
+      const pair: [string, string] = [t.key.slice(0, mid), t.key.slice(mid)];
+      this.halves.set(tid, pair);
+      pair.forEach((half, which) => {
+        let id = ids.get(half);
+        if (id === undefined) {
+          id = patterns.length;
+          ids.set(half, id);
+          patterns.push(half);
+          this.owners.push([]);
+        }
+        this.owners[id].push([tid, which]);
+      });
+    });
+    this.automaton = patterns.length === 0 ? null : new AhoCorasick(patterns);
+  }
+
+  /**
+   * Targets whose key occurs in `key` (labels joined by dots) with exactly one edit, inside
+   * a label strictly longer than the target key (shorter or equal labels are the deletion
+   * index's job). Pure; returns [] on a miss without allocating much.
+   */
+  find(key: string): FuzzyHit[] {
+    if (this.automaton === null) return [];
+    let hits: FuzzyHit[] | null = null;
+    let seen: Set<number> | null = null;
+    this.automaton.scan(key, (id, s, e) => {
+      for (const [tid, which] of this.owners[id]) {
+        if (seen?.has(tid)) continue;
+        const t = this.typos.targets[tid];
+        const L = t.key.length;
+        const labelStart = key.lastIndexOf('.', s - 1) + 1;
+        let labelEnd = key.indexOf('.', e);
+        if (labelEnd < 0) labelEnd = key.length;
+        if (labelEnd - labelStart <= L) continue;
+        const [head, tail] = this.halves.get(tid) as [string, string];
+        // The intact half is at [s, e); the other half must be within one edit next to it.
+        let found = -1;
+        let foundLen = 0;
+        let exact = false;
+        for (let d = -1; d <= 1 && !exact; d++) {
+          const len = (which === 0 ? tail.length : head.length) + d;
+          const from = which === 0 ? e : s - len;
+          if (from < labelStart || from + len > labelEnd) continue;
+          const r = editsAt(which === 0 ? tail : head, key, from, len);
+          if (r === 0) exact = true;
+          else if (r === 1 && found < 0) {
+            found = from;
+            foundLen = len;
+          }
+        }
+        if (exact || found < 0) continue;
+        const ws = which === 0 ? s : found;
+        const we = which === 0 ? found + foundLen : e;
+        (seen ??= new Set()).add(tid);
+        (hits ??= []).push({ tid, start: ws, end: we });
+      }
+    });
+    return hits ?? [];
+  }
+}
