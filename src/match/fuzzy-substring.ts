@@ -91,9 +91,10 @@ export class FuzzySubstrings {
   }
 
   /**
-   * Targets whose key occurs in `key` (labels joined by dots) with exactly one edit, inside
-   * a label strictly longer than the target key (shorter or equal labels are the deletion
-   * index's job). Pure; returns [] on a miss without allocating much.
+   * Targets whose key occurs in `key` (labels joined by dots, the registrable label last)
+   * with exactly one edit: inside a registrable label longer than the target key (shorter
+   * or equal ones are the deletion index's job), or inside any subdomain label.
+   * Pure; returns [] on a miss without allocating much.
    */
   find(key: string): FuzzyHit[] {
     if (this.automaton === null) return [];
@@ -107,7 +108,10 @@ export class FuzzySubstrings {
         const labelStart = key.lastIndexOf('.', s - 1) + 1;
         let labelEnd = key.indexOf('.', e);
         if (labelEnd < 0) labelEnd = key.length;
-        if (labelEnd - labelStart <= L) continue;
+        // The registrable label (the last one) of the brand's length is the deletion index's
+        // job; subdomain labels are searched at any length from L - 1.
+        const labelLen = labelEnd - labelStart;
+        if (labelEnd === key.length ? labelLen <= L : labelLen < L - 1) continue;
         const [head, tail] = this.halves.get(tid) as [string, string];
         // The intact half is at [s, e); the other half must be within one edit next to it.
         let found = -1;

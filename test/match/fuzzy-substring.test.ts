@@ -36,3 +36,10 @@ describe('one-edit typos of long brand labels inside longer labels', () => {
     expect(m.matchName(name)).toEqual([]);
   });
 });
+
+describe('one-edit typos of long brand labels in subdomain labels', () => {
+  const m = matcherFor({ brands: [{ name: 'Ethereum', domains: ['ethereum.org'] }] });
+  it.each(['etherium.org.payment.7d18-srv.site', 'login.etheruem.example.net'])('%s hits', (name) => {
+    expect(m.matchName(name).flatMap((h) => h.techniques)).toContain('typosquat:embedded');
+  });
+});
