@@ -194,9 +194,16 @@ export class BrandEngine {
     return mods;
   }
 
-  /** Signals for one name that is not exempt. Pure. */
+  /** Reused result map: matching is synchronous, and the caller reads it before the next run. */
+  private readonly out: BrandSignals = new Map();
+
+  /**
+   * Signals for one name that is not exempt. Pure from the caller's view; the returned map
+   * is reused by the next call, so read it before calling again.
+   */
   run(n: NormalizedName): BrandSignals {
-    const out: BrandSignals = new Map();
+    const out = this.out;
+    out.clear();
     if (n.parts.isIp || n.parts.registrable === null || n.parts.label === '') return out;
     const ps = n.parts.publicSuffix;
     let suffixLabels = ps === '' ? 0 : 1;

@@ -33,6 +33,8 @@ function parentOf(d: string): string | null {
   return i < 0 ? null : d.slice(i + 1);
 }
 
+const NO_HITS: readonly OwnDomainHit[] = Object.freeze([]);
+
 /** Compiled watch list; `match` is pure and never throws. */
 export class OwnDomainMatcher {
   private readonly exact = new Map<string, Item[]>();
@@ -60,8 +62,8 @@ export class OwnDomainMatcher {
    * Hits for one normalised host (A-label form, no wildcard prefix) at most once per item.
    * `wildcard` says whether the certificate name was "*.host".
    */
-  match(host: string, wildcard: boolean): OwnDomainHit[] {
-    if (this.size === 0 || host === '') return [];
+  match(host: string, wildcard: boolean): readonly OwnDomainHit[] {
+    if (this.size === 0 || host === '') return NO_HITS;
     const hits: OwnDomainHit[] = [];
     const seen = new Set<Item>();
     const shown = wildcard ? `*.${host}` : host;
