@@ -27,6 +27,7 @@ RUN npm run build \
 # ---- runtime: production dependencies and the compiled code only -----------------------------
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     CTWATCH_CONFIG=/etc/ctwatch/ctwatch.yaml
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json

@@ -115,7 +115,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     }),
   );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CTWATCH_LOG_LEVEL: 'info' } });
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CTWATCH_LOG_LEVEL: 'info', ...(process.env.BENCH_CHILD_ENV ? JSON.parse(process.env.BENCH_CHILD_ENV) : {}) } });
   let childOut = '';
   child.stdout!.on('data', (d) => (childOut += d));
   while (!client) await sleep(10);
@@ -156,7 +156,22 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     return sent;
   }
 
+  /** Waits until the daemon has processed what it was sent and delivered what it queued. */
+  async function settle(): Promise<void> {
+    let last = -1;
+    for (let k = 0; k < 600; k++) {
+      const m = await scrape(base);
+      const pending = metricValue(m, 'ctwatch_outbox', 'status="pending"');
+      const depth = metricValue(m, 'ctwatch_queue_depth');
+      const seen = metricValue(m, 'ctwatch_messages_total');
+      if (pending === 0 && depth === 0 && seen === last) return;
+      last = seen;
+      await sleep(100);
+    }
+  }
+
   async function measure(name: string, pick: (i: number) => Template, durationMs: number, rate: number) {
+    await settle();
     const before = await scrape(base);
     const cpu0 = cpuSeconds(pid);
     const w0 = performance.now();
@@ -187,6 +202,9 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       messagesPerCpuSecond: Math.round(processed / cpu),
       cpuSecondsPer1000: Math.round((cpu / processed) * 1000 * 1000) / 1000,
       rssMb: rssMb(pid),
+      heapUsedMb: Math.round(metricValue(after, 'ctwatch_nodejs_heap_size_used_bytes') / 2 ** 20),
+      heapTotalMb: Math.round(metricValue(after, 'ctwatch_nodejs_heap_size_total_bytes') / 2 ** 20),
+      externalMb: Math.round(metricValue(after, 'ctwatch_nodejs_external_memory_bytes') / 2 ** 20),
       metrics: after,
     };
   }
@@ -197,9 +215,11 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
   await measure('warmup', (i) => realT[i % realT.length]!, 3_000, 0);
   const max = seconds > 0 ? await measure('max', mixed, seconds * 1000, 0) : null;
   await sleep(1000);
+  await settle();
   deliveryMs.length = 0;
   const commitBefore = await scrape(base);
   const rate = await measure('rate', mixed, rateSeconds * 1000, 5000);
+  await settle();
   await sleep(1000);
   const lite = liteSeconds > 0 ? await measure('lite', (i) => liteT[i % liteT.length]!, liteSeconds * 1000, 0) : null;
 

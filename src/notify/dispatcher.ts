@@ -49,6 +49,7 @@ interface PumpState {
 
 const HUMAN_CLAIM = 2000;
 const MACHINE_BATCH = 64;
+const MACHINE_CONCURRENCY = 4;
 
 export class Dispatcher {
   private readonly now: () => number;
@@ -57,6 +58,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private readonly closing = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.now = opts.now ?? Date.now;
@@ -78,7 +80,7 @@ export class Dispatcher {
   }
 
   private kick(): void {
-    if (this.closing.signal.aborted) return;
+    if (this.stopping || this.closing.signal.aborted) return;
     for (const id of this.opts.notifiers.keys()) {
       const p = this.pump(id);
       this.inflight.add(p);
@@ -98,7 +100,7 @@ export class Dispatcher {
     try {
       const entry = this.opts.notifiers.get(id)!;
       const rate = Math.max(0.001, entry.ratePerSecond ?? entry.def.ratePerSecond);
-      for (let rounds = 0; rounds < 10_000 && !this.closing.signal.aborted; rounds++) {
+      for (let rounds = 0; rounds < 10_000 && !this.stopping && !this.closing.signal.aborted; rounds++) {
         let now = this.now();
         let wait = Math.max(st.nextSendAt - now, this.tokenWait(st, rate, now));
         if (wait > 0) {
@@ -116,13 +118,18 @@ export class Dispatcher {
           const claimed = this.opts.outbox.claimDue(id, now, Math.max(1, Math.min(MACHINE_BATCH, Math.floor(st.tokens))), this.opts.delivery.lease);
           if (claimed.length === 0) break;
           const delivered: number[] = [];
-          for (const d of claimed) {
-            if (st.disabled || this.closing.signal.aborted) break;
-            const message = this.singleMessage(id, d);
-            if (!message) continue;
-            st.tokens -= 1;
-            if (await this.deliver(id, entry, st, message.msg, message.rows, null, false)) delivered.push(d.id);
-          }
+          // A few requests in flight at once: one slow round trip must not hold up the rest.
+          let next = 0;
+          const worker = async () => {
+            while (next < claimed.length && !st.disabled && !this.stopping && !this.closing.signal.aborted) {
+              const d = claimed[next++]!;
+              const message = this.singleMessage(id, d);
+              if (!message) continue;
+              st.tokens -= 1;
+              if (await this.deliver(id, entry, st, message.msg, message.rows, null, false)) delivered.push(d.id);
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(MACHINE_CONCURRENCY, claimed.length) }, worker));
           if (delivered.length) this.opts.outbox.markDelivered(delivered, this.now());
           if (st.disabled) break;
           continue;
@@ -277,6 +284,9 @@ export class Dispatcher {
 
   /** Stops claiming; waits up to `deadlineMs` for sends in flight, then aborts them (they stay queued). Idempotent. */
   async close(deadlineMs = 3_000): Promise<void> {
+    // From now on nothing new is claimed; only sends already in flight are awaited. What is
+    // still due stays in the outbox for the next start.
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const all = Promise.all([...this.inflight]);

@@ -65,6 +65,20 @@ describe('config', () => {
     ]);
   });
 
+  it('reads secrets from files: ${file:PATH} and ${cred:NAME} (systemd credentials), redacted', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'hook'), 'file-secret-0123456789\n');
+    const c = buildConfig(
+      { ...minimal, notifiers: [{ id: 'a', type: 'webhook', url: 'http://127.0.0.1:1/', secret: `\${file:${dir}/hook}` }, { id: 'b', type: 'webhook', url: 'http://127.0.0.1:1/', secret: '${cred:hook}' }] },
+      { CREDENTIALS_DIRECTORY: dir },
+    );
+    expect(c.notifiers.map((n) => n.options.secret)).toEqual(['file-secret-0123456789', 'file-secret-0123456789']);
+    expect(secrets.redact('x file-secret-0123456789 y')).toBe('x [redacted] y');
+    const issues = issuesOf({ ...minimal, notifiers: [{ id: 'a', type: 'webhook', url: 'http://127.0.0.1:1/', secret: '${cred:nope}' }] }, { CREDENTIALS_DIRECTORY: dir });
+    expect(issues).toEqual(['notifiers[0].secret: cannot read credential nope (ENOENT)']);
+    expect(issuesOf({ ...minimal, notifiers: [{ id: 'a', type: 'webhook', url: 'http://127.0.0.1:1/', secret: '${cred:x}' }] })[0]).toContain('needs CREDENTIALS_DIRECTORY');
+  });
+
   it('CTWATCH_FEED_URL overrides the feed source', () => {
     const c = buildConfig({ feed: { replay: 'x.jsonl' } }, { CTWATCH_FEED_URL: 'ws://127.0.0.1:9/full-stream' });
     expect(c.config.feed.url).toBe('ws://127.0.0.1:9/full-stream');
