@@ -242,8 +242,12 @@ export class BrandEngine {
     const n = view.n;
     const { own } = view;
     let termHits: number[] | null = null;
+    // One occurrence per keyword is enough to explain it; more would only let a crafted
+    // name ("paypalpaypal...") multiply the work.
+    const handled = new Set<KeywordEntry>();
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
-      if (!modeAllows(entry.mode, key, s, e)) continue;
+      if (handled.has(entry) || !modeAllows(entry.mode, key, s, e)) continue;
+      handled.add(entry);
       // Which label the occurrence is in, and where inside it.
       let li = 0;
       let start = 0;
@@ -535,6 +539,7 @@ export class BrandEngine {
   /** A brand label (or domain) used as a leading label of another registrable domain. */
   private embedding(view: NameView, out: BrandSignals): void {
     const key = view.ownKey;
+    const seen = new Set<number[]>();
     const lastDot = key.lastIndexOf('.');
     let from = 0;
     let li = 0;
@@ -544,7 +549,10 @@ export class BrandEngine {
       const len = to - from;
       if (len > 0 && len < 1024 && this.typos.keyLengths[len] === 1) {
         const ids = this.typos.byKey.get(key.slice(from, to));
-        if (ids !== undefined) this.embeddedLabel(view, li, ids, out);
+        if (ids !== undefined && !seen.has(ids)) {
+          seen.add(ids); // first occurrence only (bounded work on crafted names)
+          this.embeddedLabel(view, li, ids, out);
+        }
       }
       from = to + 1;
       li++;

@@ -13,7 +13,7 @@ export interface NormalizedName {
   name: string;
   /** True when the name was a wildcard ("*.example.com"). */
   wildcard: boolean;
-  /** `name` without the leading "*.". */
+  /** `name` without the leading "*." (for names over 253 characters: their last whole labels within 253). */
   host: string;
   /** IDNA (UTS #46) A-label form; equals `host` for plain ASCII names; "" when IDNA rejects it. */
   ascii: string;
@@ -41,6 +41,8 @@ const LATIN: readonly string[] = Object.freeze(['Latin']);
 const NONE: readonly string[] = Object.freeze([]);
 
 const NOT_HOST_CHAR = /[^a-z0-9._-]/;
+/** Longest host name DNS allows. */
+const MAX_HOST = 253;
 const NEEDS_LOWER = /[A-Z\u0080-\uffff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -69,7 +71,13 @@ export function normalizeName(raw: string): NormalizedName {
   if (NEEDS_LOWER.test(name)) name = name.toLowerCase();
   while (name.endsWith('.')) name = name.slice(0, -1);
   const wildcard = name.startsWith('*.');
-  const host = wildcard ? name.slice(2) : name;
+  let host = wildcard ? name.slice(2) : name;
+  if (host.length > MAX_HOST) {
+    // Longer than DNS allows (253): it cannot resolve, so only its last whole labels matter;
+    // this also bounds the work a crafted name can cause.
+    const cut = host.indexOf('.', host.length - MAX_HOST);
+    host = cut < 0 ? host.slice(host.length - MAX_HOST) : host.slice(cut + 1);
+  }
 
   let ascii = host;
   let unicode = host;
