@@ -25,8 +25,8 @@ export const brandSchema = z.strictObject({
   keywords: z.array(keywordSchema).default([]),
   /** Use the labels of `domains` as keywords too (default: detection.label_keywords.enabled). */
   label_keywords: z.boolean().optional(),
-  /** Look for typosquats, homographs and TLD swaps of `domains` (default true). */
-  typosquats: z.boolean().default(true),
+  /** Look for typosquats, homographs and TLD swaps of `domains` (absent = true). */
+  typosquats: z.boolean().optional(),
 });
 
 export const watchItemSchema = z.strictObject({
@@ -91,10 +91,14 @@ export type BrandConfig = z.infer<typeof brandSchema>;
 export type WatchItemConfig = z.infer<typeof watchItemSchema>;
 export type DetectionConfig = z.infer<typeof detectionSchema>;
 
+/** The detection section as written (every field optional); compileMatcher applies defaults. */
+export type DetectionConfigInput = z.input<typeof detectionSchema>;
+
 /** Everything the matcher is compiled from. */
 export interface RulesConfig {
   watch: WatchItemConfig[];
   brands: BrandConfig[];
   allow: string[];
-  detection: DetectionConfig;
+  /** Parsed or not: compileMatcher parses it again (idempotent) to apply defaults. */
+  detection?: DetectionConfigInput | DetectionConfig;
 }

@@ -12,6 +12,7 @@ import { OwnDomainMatcher } from './own-domain.js';
 import { BrandTable } from './brands.js';
 import { BrandEngine } from './engine.js';
 import { mergeSignals, type Modifier } from './scoring.js';
+import { RulesInvalidError } from './errors.js';
 
 export { normalizeName, type NormalizedName } from './normalize.js';
 export { registrableDomain } from './psl.js';
@@ -27,7 +28,12 @@ export { withIssuer } from './scoring.js';
  */
 export function compileMatcher(rules: RulesConfig): Matcher {
   // Tolerate hand-built rule objects: defaults of the detection section are applied here too.
-  const detection = detectionSchema.parse(rules.detection ?? {});
+  const parsed = detectionSchema.safeParse(rules.detection ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RulesInvalidError(`detection${issue?.path.map((p) => `.${String(p)}`).join('') ?? ''}`, issue?.message ?? 'invalid', parsed.error);
+  }
+  const detection = parsed.data;
   const own = new OwnDomainMatcher(rules.watch ?? []);
   const table = new BrandTable(rules.brands ?? [], rules.allow ?? [], detection);
   const engine = new BrandEngine(table, detection);

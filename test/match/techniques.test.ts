@@ -119,7 +119,7 @@ describe('matchName is total', () => {
 describe('config', () => {
   it('the documented minimal brand is valid and gets every default', () => {
     const b = brandSchema.parse({ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] });
-    expect(b).toMatchObject({ typosquats: true });
+    expect(b).toMatchObject({ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] });
     expect(detectionSchema.parse(undefined).edit_distance.distance1_min_length).toBe(5);
   });
   it('rejects unknown keys', () => {
@@ -127,8 +127,10 @@ describe('config', () => {
     expect(() => detectionSchema.parse({ nope: 1 })).toThrow();
   });
   it('accepts a hand-built rules object with an empty detection section', () => {
-    const mm = compileMatcher({ watch: [], brands: [brandSchema.parse(PAYPAL)], allow: [], detection: {} as never });
+    const mm = compileMatcher({ watch: [], brands: [brandSchema.parse(PAYPAL)], allow: [], detection: {} });
     expect(mm.matchName('paypal-login.com')).toHaveLength(1);
+    const mm2 = compileMatcher({ watch: [], brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }], allow: [] });
+    expect(mm2.matchName('paypal-login.com')).toHaveLength(1);
   });
   it.each([
     [{ brands: [{ name: 'X', domains: ['exa mple.com'] }] }, 'brands[0].domains[0]'],
@@ -164,5 +166,13 @@ describe('withIssuer (free DV modifier, applied after the certificate parse)', (
     if (raised) expect(out.reason).toContain('free DV certificate');
     const [own] = m.matchName('www.example.com');
     expect(withIssuer(own, issuer)).toEqual(own);
+  });
+});
+
+describe('invalid detection section', () => {
+  it('throws RULES_INVALID naming the field', () => {
+    expect(() => compileMatcher({ watch: [], brands: [], allow: [], detection: { min_score: 500 } })).toThrowError(
+      expect.objectContaining({ code: 'RULES_INVALID', message: expect.stringContaining('detection.min_score') }),
+    );
   });
 });
