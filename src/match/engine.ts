@@ -194,16 +194,9 @@ export class BrandEngine {
     return mods;
   }
 
-  /** Reused result map: matching is synchronous, and the caller reads it before the next run. */
-  private readonly out: BrandSignals = new Map();
-
-  /**
-   * Signals for one name that is not exempt. Pure from the caller's view; the returned map
-   * is reused by the next call, so read it before calling again.
-   */
+  /** Signals for one name that is not exempt. Pure. */
   run(n: NormalizedName): BrandSignals {
-    const out = this.out;
-    out.clear();
+    const out: BrandSignals = new Map();
     if (n.parts.isIp || n.parts.registrable === null || n.parts.label === '') return out;
     const ps = n.parts.publicSuffix;
     let suffixLabels = ps === '' ? 0 : 1;
@@ -539,7 +532,7 @@ export class BrandEngine {
   /** A brand label (or domain) used as a leading label of another registrable domain. */
   private embedding(view: NameView, out: BrandSignals): void {
     const key = view.ownKey;
-    const seen = new Set<number[]>();
+    let seen: Set<number[]> | null = null;
     const lastDot = key.lastIndexOf('.');
     let from = 0;
     let li = 0;
@@ -549,8 +542,8 @@ export class BrandEngine {
       const len = to - from;
       if (len > 0 && len < 1024 && this.typos.keyLengths[len] === 1) {
         const ids = this.typos.byKey.get(key.slice(from, to));
-        if (ids !== undefined && !seen.has(ids)) {
-          seen.add(ids); // first occurrence only (bounded work on crafted names)
+        if (ids !== undefined && !seen?.has(ids)) {
+          (seen ??= new Set()).add(ids); // first occurrence only (bounded work on crafted names)
           this.embeddedLabel(view, li, ids, out);
         }
       }
