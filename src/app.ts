@@ -31,6 +31,8 @@ import type { FeedObserver, MessageType, TextResult } from './feed/observer.js';
 import type { CertEvent, Source } from './feed/types.js';
 import type { Severity } from './match/types.js';
 import { Scheduler } from './jobs/scheduler.js';
+import os from 'node:os';
+import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
 
 export interface AppOptions {
@@ -143,7 +145,10 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       dispatcher.nudge();
     }
 
-    // 4. Processing.
+    // 4. Processing: full parses of candidates in worker threads beside this one.
+    const parseWorkers = cfg.performance.parse_workers ?? Math.min(2, Math.max(0, os.availableParallelism() - 1));
+    const parsePool = parseWorkers > 0 ? new ParsePool(parseWorkers) : undefined;
+    if (parsePool) life.add('parse-pool', () => parsePool.close());
     const feedLog = log.child({ module: 'feed' });
     const processor = new Processor({
       store,
@@ -151,6 +156,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'pipeline' }),
       rules: () => rules,
       maxNames: cfg.feed.max_names,
+      parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
       },
@@ -159,7 +165,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       maxQueue: cfg.feed.max_queue,
       process: (batch) => {
         opts.beforeProcess?.(batch);
-        processor.processBatch(batch);
+        return processor.processBatch(batch);
       },
       // Declared below; only called once events flow, after everything is wired.
       onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
@@ -352,7 +358,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         store,
         log: ctLog,
         fetch: opts.fetch,
-        process: (events, alsoInTransaction) => void processor.processBatch(events, alsoInTransaction),
+        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction),
         onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
         onEntries: (n) => {
           if (n === 0) return;

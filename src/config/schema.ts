@@ -124,6 +124,12 @@ export const configSchema = z.strictObject({
       group_window: 60_000,
       lease: 60_000,
     }),
+  performance: z
+    .strictObject({
+      /** Worker threads for the full parse of candidates; default: cores - 1, at most 2; 0 = inline. */
+      parse_workers: z.number().int().min(0).max(8).optional(),
+    })
+    .default({}),
   retention: retentionSchema,
   digest: digestSchema,
 });

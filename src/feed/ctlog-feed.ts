@@ -28,7 +28,7 @@ export interface CtLogFeedOptions {
   store: Store;
   log: Logger;
   /** Processes and commits a batch; `alsoInTransaction` runs inside the commit's transaction. */
-  process: (events: CertEvent[], alsoInTransaction: () => void) => void;
+  process: (events: CertEvent[], alsoInTransaction: () => void) => unknown;
   onStatus: (logUrl: string, status: LogStatus) => void;
   onEntries: (count: number) => void;
   fetch?: typeof fetch;
@@ -86,7 +86,7 @@ export class CtLogFeed {
         save: (key, pos) => store.positions.save(key, pos),
       },
       sink: async (events, progress) => {
-        this.opts.process(events, () => store.positions.save(progress.logKey, progress.position));
+        await this.opts.process(events, () => store.positions.save(progress.logKey, progress.position));
         this.opts.onEntries(events.length);
       },
       onHealth: (url, status) => this.opts.onStatus(url, status),

@@ -15,8 +15,13 @@ import type { DropReason } from './observer.js';
 
 export interface IntakeOptions {
   maxQueue: number;
-  /** Processes one batch synchronously (match, parse candidates, commit). */
-  process: (batch: CertEvent[]) => void;
+  /**
+   * Processes one batch (match, parse candidates, commit). May return a promise when part of the
+   * work runs elsewhere (the full parse in a worker thread); the queue then goes on with the next
+   * batch, with at most `maxInFlight` batches unfinished.
+   */
+  process: (batch: CertEvent[]) => unknown;
+  maxInFlight?: number;
   onDrop: (reason: DropReason, event: CertEvent) => void;
   onDepth?: (depth: number) => void;
   /** Most events per batch (one SQLite transaction). */
@@ -45,6 +50,7 @@ export class Intake {
   private msPerEvent = 0;
   private roomWaiters: (() => void)[] = [];
   private pressed = false;
+  private inFlight = 0;
 
   constructor(private readonly opts: IntakeOptions) {
     this.batchSize = opts.batchSize ?? 256;
@@ -92,7 +98,7 @@ export class Intake {
   private slice(): void {
     this.scheduled = false;
     const deadline = performance.now() + this.sliceMs;
-    while (this.depth > 0 && performance.now() < deadline) {
+    while (this.depth > 0 && performance.now() < deadline && this.inFlight < (this.opts.maxInFlight ?? 4)) {
       const size = this.msPerEvent > 0 ? Math.max(1, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerEvent))) : Math.min(this.batchSize, 16);
       const end = Math.min(this.queue.length, this.head + size);
       const batch = this.queue.slice(this.head, end);
@@ -103,7 +109,8 @@ export class Intake {
       }
       const t0 = performance.now();
       try {
-        this.opts.process(batch);
+        const r = this.opts.process(batch);
+        if (r && typeof (r as Promise<unknown>).then === 'function') this.track(r as Promise<unknown>);
       } catch {
         // The processor handles and counts its own errors; a throw here is a bug, and the
         // stream must go on regardless.
@@ -117,19 +124,35 @@ export class Intake {
       this.opts.onPressure?.(false);
     }
     if (!this.full && this.roomWaiters.length) for (const w of this.roomWaiters.splice(0)) w();
-    if (this.depth > 0) this.schedule();
-    else {
-      this.queue = [];
-      this.head = 0;
-      this.resolveDrained?.();
-      this.resolveDrained = null;
-      this.draining = null;
+    if (this.depth > 0) {
+      // Waiting for a batch in a worker: its completion schedules the next slice.
+      if (this.inFlight < (this.opts.maxInFlight ?? 4)) this.schedule();
+    } else if (this.inFlight === 0) {
+      this.settle();
     }
   }
 
-  /** Resolves once everything queued so far has been processed. */
+  private track(p: Promise<unknown>): void {
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+      if (this.depth > 0) this.schedule();
+      else if (this.inFlight === 0 && !this.scheduled) this.settle();
+    };
+    p.then(done, done);
+  }
+
+  private settle(): void {
+    this.queue = [];
+    this.head = 0;
+    this.resolveDrained?.();
+    this.resolveDrained = null;
+    this.draining = null;
+  }
+
+  /** Resolves once everything queued so far has been processed (and committed). */
   drained(): Promise<void> {
-    if (this.depth === 0 && !this.scheduled) return Promise.resolve();
+    if (this.depth === 0 && !this.scheduled && this.inFlight === 0) return Promise.resolve();
     this.draining ??= new Promise((r) => (this.resolveDrained = r));
     return this.draining;
   }

@@ -14,13 +14,13 @@ import type { CertDetails } from '../cert/types.js';
 import type { CertEvent } from '../feed/types.js';
 import { sanitizeName } from '../feed/certstream-decode.js';
 import type { Matcher, Match } from '../match/types.js';
-import { registrableDomain } from '../match/index.js';
+import { registrableDomain, withIssuer } from '../match/index.js';
 import type { Logger } from '../log/logger.js';
 import { LogRateLimiter } from '../log/rate-limit.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Store } from '../store/index.js';
+import type { ParsePool } from './parse-pool.js';
 import type { CandidateMatch, CandidateRecord, RecordResult, RouteFn } from '../store/types.js';
-import type { WatchItemConfig } from '../match/config-schema.js';
 
 /** The parts of the running config the processor reads; swapped whole on reload. */
 export interface ProcessorRules {
@@ -37,7 +37,18 @@ export interface ProcessorDeps {
   rules: () => ProcessorRules;
   /** Most names per certificate that are matched (the rest are counted and ignored). */
   maxNames: number;
+  /** Worker threads for the full parse of candidates; without it they are parsed inline. */
+  parsePool?: ParsePool;
   onCommitted?: (result: RecordResult, batch: readonly CertEvent[]) => void;
+}
+
+/** An event whose names matched, on its way to becoming a CandidateRecord. */
+interface Examined {
+  ev: CertEvent;
+  names: string[];
+  matches: Match[];
+  details: CertDetails | null;
+  parseFailed: boolean;
 }
 
 export class Processor {
@@ -45,21 +56,49 @@ export class Processor {
 
   constructor(private readonly deps: ProcessorDeps) {}
 
-  /** Processes a batch synchronously. Never throws for bad input; a storage failure is logged and rethrown. */
-  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void): RecordResult | null {
+  /**
+   * Processes a batch: names, matching, then for candidates the full parse and one commit.
+   * Synchronous (returns the result) unless a parse pool is configured and some candidate needs
+   * a parse; then the parse runs in a worker and the commit follows (returns a promise). Never
+   * throws or rejects for bad input; a storage failure is logged and thrown (or rejected).
+   * `alsoInTransaction` runs inside the commit's transaction (a CT log position), even when the
+   * batch has no candidate.
+   */
+  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void): RecordResult | null | Promise<RecordResult | null> {
     const rules = this.deps.rules();
-    const candidates: CandidateRecord[] = [];
+    const found: Examined[] = [];
     for (const ev of batch) {
       try {
         const c = this.examine(ev, rules);
-        if (c) candidates.push(c);
+        if (c) found.push(c);
       } catch (err) {
         // A bug on one event must not stop the stream; count it and say where.
         this.deps.metrics.dropped.inc({ reason: 'internal_error' });
         this.logLimited('process_error', { err, log: ev.logUrl, index: ev.index }, 'failed to process an entry');
       }
     }
-    if (candidates.length === 0 && !alsoInTransaction) return null;
+    if (found.length === 0 && !alsoInTransaction) return null;
+    const needParse = found.filter((c) => c.ev.der && !c.details && !c.parseFailed);
+    const pool = this.deps.parsePool;
+    if (needParse.length === 0 || !pool) {
+      for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
+      return this.commit(found, batch, rules, alsoInTransaction);
+    }
+    return pool.parse(needParse.map((c) => c.ev.der!)).then(
+      (results) => {
+        results.forEach((r, i) => this.applyParse(needParse[i]!, r.ok ? this.parsed(r.details) : this.parseError(needParse[i]!.ev, r.error)));
+        return this.commit(found, batch, rules, alsoInTransaction);
+      },
+      () => {
+        // The pool is gone (shutdown, a dead worker): parse here instead; nothing is lost.
+        for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
+        return this.commit(found, batch, rules, alsoInTransaction);
+      },
+    );
+  }
+
+  private commit(found: Examined[], batch: readonly CertEvent[], rules: ProcessorRules, alsoInTransaction?: () => void): RecordResult {
+    const candidates = found.map((c) => this.record(c, rules));
     let result: RecordResult;
     try {
       result = this.deps.store.hits.recordBatch(candidates, rules.route, alsoInTransaction);
@@ -77,7 +116,8 @@ export class Processor {
     return result;
   }
 
-  private examine(ev: CertEvent, rules: ProcessorRules): CandidateRecord | null {
+  /** Names and matching for one event. Returns null when nothing matched (the common case). */
+  private examine(ev: CertEvent, rules: ProcessorRules): Examined | null {
     const m = this.deps.metrics;
     m.certificates.inc();
     let details: CertDetails | null = null;
@@ -90,6 +130,7 @@ export class Processor {
         m.fastPath.inc({ result: 'ok' });
         names = fast.dnsNames;
       } else {
+        // The fast reader could not read it: the full parse decides, here and now (fail-safe).
         m.fastPath.inc({ result: 'fallback' });
         details = this.fullParse(ev);
         parseFailed = details === null;
@@ -109,20 +150,32 @@ export class Processor {
 
     let matches: Match[] = [];
     for (const name of names) {
-      const found = rules.matcher.matchName(name);
-      if (found.length) matches = matches.concat(found);
+      const hit = rules.matcher.matchName(name);
+      if (hit.length) matches = matches.concat(hit);
     }
     if (matches.length === 0) return null;
     for (const mt of matches) m.matches.inc({ technique: mt.technique });
+    return { ev, names, matches, details, parseFailed };
+  }
 
-    if (ev.der && !details && !parseFailed) {
-      details = this.fullParse(ev);
-      parseFailed = details === null;
-    }
+  private applyParse(c: Examined, details: CertDetails | null): void {
+    c.details = details;
+    c.parseFailed = details === null;
+  }
+
+  private parsed(d: CertDetails): CertDetails {
+    this.deps.metrics.certsParsed.inc();
+    return d;
+  }
+
+  /** The hit's record: the full parse's details where there are any, else the message's fields. */
+  private record(c: Examined, rules: ProcessorRules): CandidateRecord {
+    const { ev, details, matches } = c;
     const f = ev.fields;
     const issuer = details?.issuerDn ?? f.issuer;
-    const issuanceKey = this.issuanceKey(ev, details, parseFailed);
-    const candidateMatches: CandidateMatch[] = matches.map((mt) => ({
+    const issuanceKey = this.issuanceKey(ev, details, c.parseFailed);
+    // Free automated DV issuance (Let's Encrypt, ZeroSSL, ...) is known only now: it raises a brand match.
+    const candidateMatches: CandidateMatch[] = matches.map((m0) => withIssuer(m0, issuer)).map((mt) => ({
       ...mt,
       registrable: registrableDomain(mt.name),
       issuerExpected: mt.watch !== null ? issuerExpected(rules.watchIssuers.get(mt.watch) ?? [], issuer) : undefined,
@@ -137,7 +190,7 @@ export class Processor {
         notBefore: (details?.notBefore ?? f.notBefore)?.getTime() ?? null,
         notAfter: (details?.notAfter ?? f.notAfter)?.getTime() ?? null,
         precert: details?.precert ?? ev.precert ?? false,
-        names: details ? union(details.dnsNames, ev.names ?? []) : names,
+        names: details ? union(details.dnsNames, ev.names ?? []) : c.names,
         logUrl: ev.logUrl,
         logIndex: ev.index,
         source: ev.source,
@@ -187,14 +240,16 @@ export class Processor {
 
   private fullParse(ev: CertEvent): CertDetails | null {
     try {
-      const d = parseCertificate(ev.der!);
-      this.deps.metrics.certsParsed.inc();
-      return d;
+      return this.parsed(parseCertificate(ev.der!));
     } catch (err) {
-      this.deps.metrics.parseErrors.inc();
-      this.logLimited('parse_error', { err: errSummary(err), log: ev.logUrl, index: ev.index }, 'certificate did not parse; using the message fields');
-      return null;
+      return this.parseError(ev, err);
     }
+  }
+
+  private parseError(ev: CertEvent, err: unknown): null {
+    this.deps.metrics.parseErrors.inc();
+    this.logLimited('parse_error', { err: errSummary(err), log: ev.logUrl, index: ev.index }, 'certificate did not parse; using the message fields');
+    return null;
   }
 
   private logLimited(key: string, obj: Record<string, unknown>, msg: string): void {
