@@ -58,14 +58,22 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
 
   // Look-alike certificates (1 in 100 messages in the rate phase): fresh issuances, so every one is a new hit.
   const factory = await CertFactory.create();
-  const lookalikes: string[] = [];
-  for (let i = 0; i < 1500; i++) {
-    const names = [`paypal-secure-login-${i}.com`];
-    const iss = await factory.issue(names);
-    lookalikes.push(fullStreamMessage(iss.final, names, { log: LOG, index: 987654321, precert: false }));
-  }
+  // Separate sets: the rate phase needs issuances never seen before, or they would be sightings
+  // of hits from the max phase and no alert would go out.
+  const makeLookalikes = async (prefix: string, count: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const names = [`paypal-${prefix}-login-${i}.com`];
+      const iss = await factory.issue(names);
+      out.push(fullStreamMessage(iss.final, names, { log: LOG, index: 987654321, precert: false }));
+    }
+    return out;
+  };
+  const lookalikes = await makeLookalikes('max', 300);
+  const fresh = await makeLookalikes('rate', Math.ceil((rateSeconds * 5000) / 100) + 50);
   const realT = templates(real);
   const lookT = templates(lookalikes);
+  const freshT = templates(fresh);
   const liteT = templates(
     real.map((l) => {
       const m = JSON.parse(l);
@@ -115,7 +123,15 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     }),
   );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CTWATCH_LOG_LEVEL: 'info', ...(process.env.BENCH_CHILD_ENV ? JSON.parse(process.env.BENCH_CHILD_ENV) : {}) } });
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: {
+      ...process.env,
+      CTWATCH_LOG_LEVEL: 'info',
+      // As the systemd unit, the container image and `npm start` run it (see docs/operations.md).
+      MALLOC_ARENA_MAX: '2',
+      NODE_OPTIONS: '--max-semi-space-size=4',
+      ...(process.env.BENCH_CHILD_ENV ? JSON.parse(process.env.BENCH_CHILD_ENV) : {}),
+    },
+  });
   let childOut = '';
   child.stdout!.on('data', (d) => (childOut += d));
   while (!client) await sleep(10);
@@ -218,7 +234,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
   await settle();
   deliveryMs.length = 0;
   const commitBefore = await scrape(base);
-  const rate = await measure('rate', mixed, rateSeconds * 1000, 5000);
+  const rate = await measure('rate', (i) => (i % 100 === 50 ? freshT[Math.floor(i / 100) % freshT.length]! : realT[i % realT.length]!), rateSeconds * 1000, 5000);
   await settle();
   await sleep(1000);
   const lite = liteSeconds > 0 ? await measure('lite', (i) => liteT[i % liteT.length]!, liteSeconds * 1000, 0) : null;

@@ -33,7 +33,7 @@ export class Metrics {
   readonly processSeconds = new client.Histogram({
     name: 'ctwatch_commit_latency_seconds',
     help: 'From message arrival to hit committed',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.25, 1, 5],
     registers: [this.registry],
   });
 

@@ -41,9 +41,13 @@ export function mergeSignals(
   const sorted = [...signals].sort((a, b) => b.score - a.score);
   const techniques: string[] = [];
   const reasons: string[] = [];
+  // Each signal's reason starts with the name ("pаypal.com: ..."): say the name once, first.
+  const lead = sorted[0].reason.indexOf(': ');
+  const prefix = lead > 0 ? sorted[0].reason.slice(0, lead + 2) : null;
   for (const s of sorted) {
     if (!techniques.includes(s.technique)) techniques.push(s.technique);
-    if (!reasons.includes(s.reason)) reasons.push(s.reason);
+    const r = reasons.length > 0 && prefix !== null && s.reason.startsWith(prefix) ? s.reason.slice(prefix.length) : s.reason;
+    if (!reasons.includes(r)) reasons.push(r);
   }
   let score = sorted[0].score + 5 * (techniques.length - 1);
   for (const m of modifiers) {

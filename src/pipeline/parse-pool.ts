@@ -52,7 +52,8 @@ export class ParsePool {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.workerUrl);
+    // A parse needs little memory: a bounded heap keeps each worker's footprint small and fixed.
+    const worker = new Worker(this.workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 } });
     const slot = { worker, busy: 0, online: false };
     worker.once('online', () => (slot.online = true));
     worker.unref();
