@@ -380,7 +380,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
             raiseHealth('ctlog.recovered', 'low', `CT log ${st.url} is reachable again`, { log: st.url });
           }
         }
-      }, 10_000);
+      }, Math.max(50, Math.min(10_000, f.ct_unhealthy_after / 4)));
       watchdog.unref();
       life.add('ctlog-watchdog', () => clearInterval(watchdog));
       if (f.log_list.url && !f.log_list.file) {
