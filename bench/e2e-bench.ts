@@ -117,6 +117,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       store: { path: path.join(dir, 'bench.db') },
       http: { listen: '127.0.0.1:0' },
       log: { level: 'warn' },
+      ...(process.env.BENCH_PARSE_WORKERS !== undefined ? { performance: { parse_workers: Number(process.env.BENCH_PARSE_WORKERS) } } : {}),
       brands,
       notifiers: [{ id: 'siem', type: 'webhook', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` }],
       routes: [{ notifiers: ['siem'] }],
