@@ -68,6 +68,8 @@ describe('SIGTERM during a stream (real process)', () => {
     const firstCerts = first.filter((m) => m.message_type === 'certificate_update').length;
     for (const m of first) server.broadcast(JSON.stringify(m));
     await until(async () => metricSum(await (await fetch(`${base}/metrics`)).text(), 'ctwatch_certificates_total') >= firstCerts, 15_000, 'first part examined');
+    // Candidates are parsed in a worker before their commit: wait for the commits too.
+    await until(() => readDb(path.join(dir, 'ctwatch.db')).hits.length >= 3, 15_000, 'first hits committed');
     const before = readDb(path.join(dir, 'ctwatch.db')).hits;
     expect(before.length).toBeGreaterThanOrEqual(3);
 
