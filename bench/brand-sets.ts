@@ -6,17 +6,7 @@
  */
 import { brandSchema, type BrandConfig } from '../src/match/config-schema.js';
 
-/** mulberry32: small, fast, deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './lib/prng.js';
 
 const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'cr', 'tr', 'st', 'pl', 'gr', 'sh', 'ch', 'qu', ''];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'y', 'ea', 'io', 'ou', 'ai'];

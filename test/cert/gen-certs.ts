@@ -10,17 +10,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/lib/prng.js';
 
 function lenBytes(n: number): number[] {
   if (n < 0x80) return [n];

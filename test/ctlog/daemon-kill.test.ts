@@ -18,6 +18,7 @@ import { NAVIGLI_REPLAY, tmpDir } from '../helpers/fixtures.js';
 import { until } from '../helpers/app.js';
 import { buildConfig } from '../../src/config/load.js';
 import { compileRules } from '../../src/app.js';
+import { prng } from '../../bench/lib/prng.js';
 
 const N = 50_000;
 const KILLS = 10;
@@ -59,8 +60,7 @@ describe(`SIGKILL while reading a ${N}-entry log directly`, () => {
         db.close();
       }
     };
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = prng(7);
     const positions: number[] = [];
     for (let k = 0; k < KILLS; k++) {
       const before = position();

@@ -1,6 +1,7 @@
 /** The automaton finds exactly the occurrences a naive search finds. */
 import { describe, expect, it } from 'vitest';
 import { AhoCorasick } from '../../src/match/aho-corasick.js';
+import { prng } from '../../bench/lib/prng.js';
 
 function naive(patterns: string[], text: string): string[] {
   const out: string[] = [];
@@ -23,8 +24,7 @@ function scan(ac: AhoCorasick, text: string): string[] {
   return out.sort();
 }
 
-let seed = 99;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = prng(99);
 const word = (alphabet: string, min: number, max: number) => {
   const n = min + Math.floor(rand() * (max - min + 1));
   let s = '';

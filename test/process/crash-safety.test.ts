@@ -13,6 +13,7 @@ import { CertFactory, fullStreamMessage } from '../helpers/cert-factory.js';
 import { startDaemon, writeConfig } from '../helpers/daemon-process.js';
 import { tmpDir } from '../helpers/fixtures.js';
 import { until } from '../helpers/app.js';
+import { prng } from '../../bench/lib/prng.js';
 
 const ROUNDS = 20;
 
@@ -67,8 +68,7 @@ describe('crash safety under SIGKILL', () => {
         return 0; // not created yet
       }
     };
-    let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = prng(12345);
     let cursor = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const d = startDaemon(configFile);
