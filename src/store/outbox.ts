@@ -45,16 +45,31 @@ interface RawDelivery {
 }
 
 export class Outbox {
-  constructor(private readonly db: Db) {}
+  /** Statements of the dispatcher's every pass, prepared once. */
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      insert: db.prepare('INSERT INTO deliveries (kind, notifier_id, group_key, payload_json, created_at, next_attempt_at) VALUES (?, ?, NULL, ?, ?, ?)'),
+      due: db.prepare(
+        `SELECT * FROM deliveries WHERE status = 'pending' AND notifier_id = ? AND next_attempt_at <= ? AND lease_until <= ?
+         ORDER BY next_attempt_at, id LIMIT ?`,
+      ),
+      lease: db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?'),
+      hit: db.prepare(`${HIT_SELECT} WHERE h.id = ?`),
+      delivered: db.prepare(`UPDATE deliveries SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, lease_until = 0, last_error = NULL WHERE id = ?`),
+      retry: db.prepare(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, lease_until = 0, last_error = ? WHERE id = ?`),
+      defer: db.prepare(`UPDATE deliveries SET next_attempt_at = ?, lease_until = 0 WHERE id = ?`),
+      dead: db.prepare(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, lease_until = 0, last_error = ? WHERE id = ?`),
+    };
+  }
 
   /** Queues one message per notifier. Returns the new delivery ids. */
   enqueue(kind: Exclude<DeliveryKind, 'hit'>, notifierIds: readonly string[], payload: unknown, now = Date.now()): number[] {
-    const stmt = this.db.prepare(
-      'INSERT INTO deliveries (kind, notifier_id, group_key, payload_json, created_at, next_attempt_at) VALUES (?, ?, NULL, ?, ?, ?)',
-    );
+    const json = JSON.stringify(payload);
     const ids: number[] = [];
     this.db.transaction(() => {
-      for (const n of notifierIds) ids.push(Number(stmt.run(kind, n, JSON.stringify(payload), now, now).lastInsertRowid));
+      for (const n of notifierIds) ids.push(Number(this.stmts.insert.run(kind, n, json, now, now).lastInsertRowid));
     }).immediate();
     return ids;
   }
@@ -64,46 +79,37 @@ export class Outbox {
    * now + leaseMs. A claimed row is not claimed again until its lease expires.
    */
   claimDue(notifierId: string, now: number, limit: number, leaseMs: number): ClaimedDelivery[] {
+    const { due, lease, hit } = this.stmts;
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(
-          `SELECT * FROM deliveries WHERE status = 'pending' AND notifier_id = ? AND next_attempt_at <= ? AND lease_until <= ?
-           ORDER BY next_attempt_at, id LIMIT ?`,
-        )
-        .all(notifierId, now, now, limit) as RawDelivery[];
-      if (rows.length === 0) return [];
-      const lease = this.db.prepare('UPDATE deliveries SET lease_until = ? WHERE id = ?');
+      const rows = due.all(notifierId, now, now, limit) as RawDelivery[];
       for (const r of rows) lease.run(now + leaseMs, r.id);
-      const hitStmt = this.db.prepare(`${HIT_SELECT} WHERE h.id = ?`);
       return rows.map((r) => {
-        const raw = r.hit_id !== null ? (hitStmt.get(r.hit_id) as RawHit | undefined) : undefined;
+        const raw = r.hit_id !== null ? (hit.get(r.hit_id) as RawHit | undefined) : undefined;
         return { ...toDelivery(r), hit: raw ? toHitRow(raw) : null };
       });
     }).immediate();
   }
 
-  /** Earliest time any pending delivery of this notifier becomes due, or null. */
-  nextDueAt(notifierId: string): number | null {
-    const r = this.db
-      .prepare(`SELECT min(max(next_attempt_at, lease_until)) AS t FROM deliveries WHERE status = 'pending' AND notifier_id = ?`)
-      .get(notifierId) as { t: number | null };
-    return r.t;
-  }
-
   markDelivered(ids: readonly number[], now = Date.now()): void {
-    const stmt = this.db.prepare(`UPDATE deliveries SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, lease_until = 0, last_error = NULL WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id))).immediate();
+    this.each(ids, (id) => this.stmts.delivered.run(now, id));
   }
 
   markRetry(ids: readonly number[], nextAttemptAt: number, error: string): void {
-    const stmt = this.db.prepare(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, lease_until = 0, last_error = ? WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(nextAttemptAt, error.slice(0, 500), id))).immediate();
+    this.each(ids, (id) => this.stmts.retry.run(nextAttemptAt, error.slice(0, 500), id));
   }
 
   /** Moves deliveries to a later time without counting an attempt (grouping windows, pacing). */
   defer(ids: readonly number[], until: number): void {
-    const stmt = this.db.prepare(`UPDATE deliveries SET next_attempt_at = ?, lease_until = 0 WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(until, id))).immediate();
+    this.each(ids, (id) => this.stmts.defer.run(until, id));
+  }
+
+  markDead(ids: readonly number[], error: string): void {
+    this.each(ids, (id) => this.stmts.dead.run(error.slice(0, 500), id));
+  }
+
+  /** One transaction (one fsync) for a batch of row updates. */
+  private each(ids: readonly number[], update: (id: number) => unknown): void {
+    if (ids.length) this.db.transaction(() => ids.forEach(update)).immediate();
   }
 
   /** Kills every pending delivery of a notifier (e.g. its endpoint answered 410 Gone). */
@@ -111,11 +117,6 @@ export class Outbox {
     return this.db
       .prepare(`UPDATE deliveries SET status = 'dead', lease_until = 0, last_error = ? WHERE status = 'pending' AND notifier_id = ?`)
       .run(error.slice(0, 500), notifierId).changes;
-  }
-
-  markDead(ids: readonly number[], error: string): void {
-    const stmt = this.db.prepare(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, lease_until = 0, last_error = ? WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(error.slice(0, 500), id))).immediate();
   }
 
   /** Makes dead deliveries pending again, due now. `id` null = every dead one. Returns how many. */
