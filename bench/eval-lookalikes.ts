@@ -20,7 +20,11 @@ import { matchKey } from '../src/match/skeleton.js';
 import { defaultLookalikeDir, readLines, rulesFromBrandsYaml, EXAMPLE_PAYPAL, benignNamesPath } from './lookalike-data.js';
 import { fileURLToPath } from 'node:url';
 
-/** Smallest edit distance between `pat` and any substring of `text` (free start and end). */
+/**
+ * Smallest edit distance between `pat` and any substring of `text` (free start and end).
+ * Deliberately not the engine's own (src/match/fuzzy-substring.ts): deciding which names a brand
+ * is aimed at must not depend on the code being measured.
+ */
 export function substringDistance(pat: string, text: string): number {
   const m = pat.length;
   let prev = new Array<number>(text.length + 1).fill(0);

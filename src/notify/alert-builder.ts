@@ -6,8 +6,12 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** `id` is stable per hit and notifier, so receivers can deduplicate across retries and restarts. */
 export function hitAlertId(hitId: number, notifierId: string): string {
-  // Standard Webhooks signs "{id}.{timestamp}.{body}": keep "." (and anything odd) out of ids.
-  return `ctw-hit-${hitId}-${notifierId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return `ctw-hit-${hitId}-${idPart(notifierId)}`;
+}
+
+/** Standard Webhooks signs "{id}.{timestamp}.{body}": keeps "." (and anything odd) out of message ids. */
+export function idPart(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
 export function buildHitAlert(hit: HitRow, notifierId: string): HitAlert {

@@ -123,10 +123,11 @@ export class Dispatcher {
           const worker = async () => {
             while (next < claimed.length && !st.disabled && !this.stopping && !this.closing.signal.aborted) {
               const d = claimed[next++]!;
-              const message = this.singleMessage(id, d);
-              if (!message) continue;
+              // Machine channel: exactly one hit (or health/digest/test message) per send.
+              const msg = this.messageFor(id, [d]);
+              if (!msg) continue;
               st.tokens -= 1;
-              if (await this.deliver(id, entry, st, message.msg, message.rows, null, false)) delivered.push(d.id);
+              if (await this.deliver(id, entry, st, msg, [d], null, false)) delivered.push(d.id);
             }
           };
           await Promise.all(Array.from({ length: Math.min(MACHINE_CONCURRENCY, claimed.length) }, worker));
@@ -157,13 +158,6 @@ export class Dispatcher {
       st.tokensAt = now;
     }
     return st.tokens >= 1 ? 0 : Math.ceil(((1 - st.tokens) * 1000) / rate);
-  }
-
-  /** Machine channel: exactly one hit (or health/digest/test message) per send. */
-  private singleMessage(notifierId: string, d: ClaimedDelivery): { msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: null } | null {
-    const msg = this.messageFor(notifierId, [d]);
-    if (!msg) return null;
-    return { msg, rows: [d], groupKey: null };
   }
 
   /** Human channel: the first due group that is outside its window goes out as one message. */

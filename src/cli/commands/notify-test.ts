@@ -1,13 +1,14 @@
 /** `ctwatch notify test ID`: sends one clearly marked test alert through one notifier, directly. */
 import type { LoadedConfig } from '../../config/load.js';
 import { getProvider } from '../../notify/registry.js';
+import { idPart } from '../../notify/alert-builder.js';
 import { DeliveryError, type HitAlert } from '../../notify/types.js';
 import { secrets } from '../../log/secrets.js';
 import { CliError, EXIT_USAGE, out } from '../util.js';
 
 export function sampleTestAlert(notifierId: string, now = new Date()): HitAlert {
   return {
-    id: `ctw-test-${notifierId.replace(/[^A-Za-z0-9_-]/g, '_')}-${now.getTime()}`,
+    id: `ctw-test-${idPart(notifierId)}-${now.getTime()}`,
     hitId: 0,
     name: 'paypa1-login.example',
     brand: 'ctwatch test',
