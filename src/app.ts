@@ -19,7 +19,7 @@ import type { HealthEvent } from './notify/types.js';
 import { secrets } from './log/secrets.js';
 import { Processor, type ProcessorRules } from './pipeline/processor.js';
 import { Intake } from './feed/intake.js';
-import { decodeCertstreamText } from './feed/certstream-decode.js';
+import { createTextHandler } from './feed/certstream-text.js';
 import { CertstreamClient } from './feed/certstream-client.js';
 import { ReplaySource } from './feed/replay-source.js';
 import { CtLogFeed } from './feed/ctlog-feed.js';
@@ -27,7 +27,7 @@ import { FeedHealth } from './feed/health.js';
 import { GapTracker } from './feed/gap-tracker.js';
 import { RecentKeys } from './feed/dedup.js';
 import { LogRateLimiter } from './log/rate-limit.js';
-import type { FeedObserver, MessageType, TextResult } from './feed/observer.js';
+import type { FeedObserver } from './feed/observer.js';
 import type { CertEvent, Source } from './feed/types.js';
 import type { Severity } from './match/types.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -228,50 +228,16 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       return source.startsWith('replay:') ? 'replay' : `feed${feedIndex.get(source)}`;
     };
 
-    function onText(source: string, text: string, receivedAt: number): TextResult {
-      if (intake.full) {
-        // Dropped unread: decoding what cannot be queued would take the time processing needs
-        // to catch up. The stream is alive (not stale). Entries skipped this way also show as
-        // missing in their log's gap count, since their index was never read.
-        observer.dropped(source, 'overload', { detail: 'queue full; frame dropped before decoding' });
-        health.messageReceived(receivedAt);
-        return 'unparsed';
-      }
-      const r = decodeCertstreamText(text, { source, maxNames: cfg.feed.max_names, receivedAt });
-      switch (r.kind) {
-        case 'heartbeat':
-          observer.message(source, 'heartbeat');
-          return 'heartbeat';
-        case 'ignored':
-          observer.message(source, 'other');
-          return 'other';
-        case 'bad':
-          observer.dropped(source, r.reason, { logUrl: r.logUrl, index: r.index, detail: r.detail });
-          if (r.badNames) observer.dropped(source, 'bad_name', { logUrl: r.logUrl, index: r.index, detail: 'names longer than DNS allows dropped' }, r.badNames);
-          return null;
-        case 'cert': {
-          const ev = r.event;
-          const type: MessageType = r.messageType;
-          observer.message(source, type);
-          health.messageReceived(receivedAt);
-          const where = { logUrl: ev.logUrl, index: ev.index };
-          if (r.truncatedNames) observer.dropped(source, 'too_many_names', { ...where, detail: `names beyond feed.max_names ignored` }, r.truncatedNames);
-          if (r.badNames) observer.dropped(source, 'bad_name', { ...where, detail: 'names longer than DNS allows dropped' }, r.badNames);
-          if (r.escapedNames) observer.dropped(source, 'escaped_name', { ...where, detail: 'names with non-hostname characters escaped, still matched' }, r.escapedNames);
-          if (r.warning) observer.dropped(source, r.warning, { logUrl: ev.logUrl, index: ev.index, detail: 'as_der unusable; matching the message names only' });
-          if (ev.logUrl !== null && ev.index !== null) {
-            if (recent.seen(`${ev.logUrl}#${ev.index}`)) {
-              // Expected with redundant feeds: counted, not logged.
-              metrics.dropped.inc({ reason: 'duplicate' });
-              return type;
-            }
-            countGaps(gaps.observe(ev.logUrl, ev.index, receivedAt));
-          }
-          intake.push(ev);
-          return type;
-        }
-      }
-    }
+    const onText = createTextHandler({
+      intake,
+      health,
+      observer,
+      gaps,
+      recent,
+      maxNames: cfg.feed.max_names,
+      onGaps: countGaps,
+      onDuplicate: () => metrics.dropped.inc({ reason: 'duplicate' }),
+    });
 
     // 6. HTTP.
     const sources: Source[] = [];
@@ -351,12 +317,10 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       sources.push(client);
     }
     if (f.ct_logs) {
-      const ctLog = log.child({ module: 'ctlog' });
-      const unhealthy = new Set<string>();
       const feed: CtLogFeed = new CtLogFeed({
         feed: f,
         store,
-        log: ctLog,
+        log: log.child({ module: 'ctlog' }),
         fetch: opts.fetch,
         process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction),
         onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
@@ -365,24 +329,14 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           health.messageReceived();
           metrics.messages.inc({ type: 'ct_log_entry' }, n);
         },
+        // A log not contacted for ct_unhealthy_after: one alert, and one when it answers again.
+        onReachability: (url, reachable, lastError) =>
+          reachable
+            ? raiseHealth('ctlog.recovered', 'low', `CT log ${url} is reachable again`, { log: url })
+            : raiseHealth('ctlog.unhealthy', 'high', `CT log ${url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: url, last_error: lastError }),
       });
       ctFeed = feed;
       sources.push(feed);
-      // A log not contacted for ct_unhealthy_after: one alert, and one when it answers again.
-      const watchdog = setInterval(() => {
-        const now = Date.now();
-        for (const st of feed.status()) {
-          const silent = now - (st.lastContact ?? startedAt) > f.ct_unhealthy_after;
-          if (silent && !unhealthy.has(st.url)) {
-            unhealthy.add(st.url);
-            raiseHealth('ctlog.unhealthy', 'high', `CT log ${st.url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: st.url, last_error: st.lastError?.code ?? null });
-          } else if (!silent && unhealthy.delete(st.url)) {
-            raiseHealth('ctlog.recovered', 'low', `CT log ${st.url} is reachable again`, { log: st.url });
-          }
-        }
-      }, Math.max(50, Math.min(10_000, f.ct_unhealthy_after / 4)));
-      watchdog.unref();
-      life.add('ctlog-watchdog', () => clearInterval(watchdog));
       if (f.log_list.url && !f.log_list.file) {
         void feed.refresh();
         scheduler.add('log-list-refresh', f.log_list.refresh, () => feed.refresh().then(() => undefined));

@@ -31,6 +31,8 @@ export interface CtLogFeedOptions {
   process: (events: CertEvent[], alsoInTransaction: () => void) => unknown;
   onStatus: (logUrl: string, status: LogStatus) => void;
   onEntries: (count: number) => void;
+  /** A log went unreachable for feed.ct_unhealthy_after (false), or answered again (true). Once per change. */
+  onReachability?: (logUrl: string, reachable: boolean, lastErrorCode: string | null) => void;
   fetch?: typeof fetch;
 }
 
@@ -40,6 +42,9 @@ export class CtLogFeed {
   private list: LogList;
   private selected: string[] = [];
   private closed = false;
+  private watchdog: NodeJS.Timeout | null = null;
+  private readonly unreachable = new Set<string>();
+  private readonly startedAt = Date.now();
 
   constructor(private readonly opts: CtLogFeedOptions) {
     this.list = this.initialList();
@@ -68,6 +73,22 @@ export class CtLogFeed {
   /** Starts reading. Throws (code CTLOG_CONFIG) when configured log URLs are not in the list. */
   async start(): Promise<void> {
     this.startSource();
+    const after = this.opts.feed.ct_unhealthy_after;
+    this.watchdog = setInterval(() => this.checkReachability(after), Math.max(50, Math.min(10_000, after / 4)));
+    this.watchdog.unref();
+  }
+
+  private checkReachability(afterMs: number): void {
+    const now = Date.now();
+    for (const st of this.status()) {
+      const silent = now - (st.lastContact ?? this.startedAt) > afterMs;
+      if (silent && !this.unreachable.has(st.url)) {
+        this.unreachable.add(st.url);
+        this.opts.onReachability?.(st.url, false, st.lastError?.code ?? null);
+      } else if (!silent && this.unreachable.delete(st.url)) {
+        this.opts.onReachability?.(st.url, true, null);
+      }
+    }
   }
 
   private startSource(): void {
@@ -130,6 +151,7 @@ export class CtLogFeed {
   /** Idempotent. Positions are already saved with their hits. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     await this.source?.close();
   }
 }
