@@ -1,9 +1,7 @@
 /** Small helpers shared by CLI commands: output formats, durations, exit codes. */
-import { ConfigError } from '../config/errors.js';
 import { secrets } from '../log/secrets.js';
 import { parseDurationMs } from '../config/duration.js';
 
-export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
@@ -48,8 +46,4 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 /** Control and bidi characters shown as escapes, so a name cannot rewrite the terminal. */
 export function safeForTerminal(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
-
-export function describeConfigError(e: unknown): string | null {
-  return e instanceof ConfigError ? e.message : null;
 }

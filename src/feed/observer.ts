@@ -39,10 +39,3 @@ export interface FeedObserver {
   /** `count` items (messages or names, by reason) were skipped; default 1. */
   dropped(source: string, reason: DropReason, ctx?: DropContext, count?: number): void;
 }
-
-export const nullObserver: FeedObserver = {
-  connected() {},
-  reconnect() {},
-  message() {},
-  dropped() {},
-};
