@@ -124,7 +124,9 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     }),
   );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: {
+  // BENCH_NODE_ARGS: extra node flags for experiments (e.g. "--trace-gc").
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'bin/ctwatch.js'), 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: {
       ...process.env,
       CTWATCH_LOG_LEVEL: 'info',
       // As the systemd unit, the container image and `npm start` run it (see docs/operations.md).
@@ -134,7 +136,10 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     },
   });
   let childOut = '';
-  child.stdout!.on('data', (d) => (childOut += d));
+  child.stdout!.on('data', (d) => {
+    childOut += d;
+    if (process.env.BENCH_CHILD_LOG) fs.appendFileSync(process.env.BENCH_CHILD_LOG, d); // experiments: keep the daemon's output
+  });
   while (!client) await sleep(10);
   const startupMs = Math.round(performance.now() - t0);
   const httpPort = Number(/"http":"127\.0\.0\.1:(\d+)"/.exec(childOut)?.[1]);
@@ -213,12 +218,15 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       received,
       processed,
       droppedOverload: dropped,
+      // Certificates the fast reader could not read (each then fully parsed on the main thread).
+      fastPathFallbacks: metricValue(after, 'ctwatch_fast_names_total', 'result="fallback"') - metricValue(before, 'ctwatch_fast_names_total', 'result="fallback"'),
       wallSeconds: Math.round(wall * 10) / 10,
       messagesPerSecond: Math.round(processed / wall),
       cpuSeconds: Math.round(cpu * 100) / 100,
       messagesPerCpuSecond: Math.round(processed / cpu),
       cpuSecondsPer1000: Math.round((cpu / processed) * 1000 * 1000) / 1000,
       rssMb: rssMb(pid),
+      peakRssMb: rssMb(pid, true),
       heapUsedMb: Math.round(metricValue(after, 'ctwatch_nodejs_heap_size_used_bytes') / 2 ** 20),
       heapTotalMb: Math.round(metricValue(after, 'ctwatch_nodejs_heap_size_total_bytes') / 2 ** 20),
       externalMb: Math.round(metricValue(after, 'ctwatch_nodejs_external_memory_bytes') / 2 ** 20),

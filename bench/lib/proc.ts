@@ -10,9 +10,10 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** Resident set size of `pid` in MB. */
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** Resident set size of `pid` in MB: now, or (`peak`) the highest it has been since start (VmHWM). */
+export function rssMb(pid: number, peak = false): number {
+  const field = peak ? 'VmHWM' : 'VmRSS';
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
 }
 

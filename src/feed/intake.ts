@@ -40,7 +40,6 @@ export interface IntakeOptions {
 
 export class Intake {
   private queue: CertEvent[] = [];
-  private head = 0;
   private scheduled = false;
   private draining: Promise<void> | null = null;
   private resolveDrained: (() => void) | null = null;
@@ -58,7 +57,7 @@ export class Intake {
   }
 
   get depth(): number {
-    return this.queue.length - this.head;
+    return this.queue.length;
   }
 
   /** True when a push now would be dropped. Sources check it to skip decoding what would be dropped. */
@@ -100,13 +99,10 @@ export class Intake {
     const deadline = performance.now() + this.sliceMs;
     while (this.depth > 0 && performance.now() < deadline && this.inFlight < (this.opts.maxInFlight ?? 4)) {
       const size = this.msPerEvent > 0 ? Math.max(1, Math.min(this.batchSize, Math.floor(this.sliceMs / this.msPerEvent))) : Math.min(this.batchSize, 16);
-      const end = Math.min(this.queue.length, this.head + size);
-      const batch = this.queue.slice(this.head, end);
-      this.head = end;
-      if (this.head > 4096 && this.head * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.head);
-        this.head = 0;
-      }
+      // Taken out of the queue, not just passed over: an event the queue still referenced would
+      // outlive a few young-generation collections and be promoted to the old generation, where
+      // a firehose of them makes the heap (and the RSS) grow between full collections.
+      const batch = this.queue.splice(0, size);
       const t0 = performance.now();
       try {
         const r = this.opts.process(batch);
@@ -143,8 +139,6 @@ export class Intake {
   }
 
   private settle(): void {
-    this.queue = [];
-    this.head = 0;
     this.resolveDrained?.();
     this.resolveDrained = null;
     this.draining = null;
