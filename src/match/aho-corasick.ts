@@ -1,11 +1,17 @@
 /**
  * A small Aho-Corasick automaton over the characters that domain-name skeletons use
- * (a-z, 0-9, '-', '_'), compiled to a dense DFA in one Int32Array so that a scan is one
- * array read per character. Any other character resets the scan (no pattern crosses it).
+ * (a-z, 0-9, '-', '_'). Any other character resets the scan (no pattern crosses it).
  *
- * Written here rather than taken from npm: the packages found are generic (string or
- * Map based, per-match object allocation); this one is ~100 lines, allocation-free on a
- * miss, and its memory is bounded by states x 39 x 4 bytes.
+ * Shape, chosen for memory at 10,000 brands as much as for speed: states are numbered
+ * breadth-first, so the shallow ones come first and the children of a state are consecutive.
+ * States up to `denseDepth` deep (few, and where a scan of ordinary text spends nearly all
+ * its time) get a full transition row, one array read per character. Deeper states (most of
+ * them: the tails of long keywords, one child each) keep only their incoming symbol and
+ * failure link, about 17 bytes a state instead of 156: a step from one of them checks its
+ * few children, else follows failure links down to a dense state.
+ *
+ * Written here rather than taken from npm: the packages found are generic (string or Map
+ * based, per-match object allocation); this one is allocation-free on a miss.
  */
 
 const ALPHABET = 39;
@@ -24,84 +30,134 @@ export function inAlphabet(s: string): boolean {
   return true;
 }
 
+/** Default depth up to which states get a full transition row. */
+export const DENSE_DEPTH = 3;
+
 /** Compiled automaton. Pattern ids are the indexes of the patterns given to the constructor. */
 export class AhoCorasick {
-  private readonly delta: Int32Array; // state * ALPHABET + symbol -> next state
+  /** Dense states (ids below `dense`): state * ALPHABET + symbol -> next state. */
+  private readonly delta: Int32Array;
+  private readonly dense: number;
+  /** state -> id of its first child; its children are first[s] .. first[s + 1] - 1. */
+  private readonly first: Int32Array;
+  /** state -> symbol of the edge into it. */
+  private readonly symbolOf: Uint8Array;
+  private readonly fail: Int32Array;
+  /** state -> nearest state on its failure chain (itself included) where a pattern ends, or -1. */
+  private readonly report: Int32Array;
   private readonly outStart: Int32Array; // state -> first index into outIds (length states + 1)
-  private readonly outIds: Int32Array; // pattern ids, grouped by state
+  private readonly outIds: Int32Array; // pattern ids ending exactly at each state, grouped by state
   private readonly lengths: Int32Array; // pattern id -> length
   readonly states: number;
 
   /**
    * Builds the automaton. Every pattern must be non-empty and satisfy inAlphabet();
-   * throws a TypeError otherwise. Duplicate patterns get separate ids.
+   * throws a TypeError otherwise. Duplicate patterns get separate ids. `denseDepth` trades
+   * memory for speed (tests use 0 to exercise the sparse steps everywhere).
    */
-  constructor(patterns: readonly string[]) {
-    // 1. Trie with growable goto table (0 = no edge; root is state 0 so edges never point to it).
-    let cap = 64;
-    let goto = new Int32Array(cap * ALPHABET);
-    const outs: number[][] = [[]];
-    let count = 1;
+  constructor(patterns: readonly string[], denseDepth = DENSE_DEPTH) {
     this.lengths = new Int32Array(patterns.length);
+    let bound = 1;
     patterns.forEach((p, id) => {
       if (p.length === 0 || !inAlphabet(p)) throw new TypeError(`pattern ${id} is empty or outside the alphabet`);
       this.lengths[id] = p.length;
-      let s = 0;
-      for (let i = 0; i < p.length; i++) {
-        const sym = SYMBOL[p.charCodeAt(i)];
-        let next = goto[s * ALPHABET + sym];
-        if (next === 0) {
-          if (count === cap) {
-            cap *= 2;
-            const g = new Int32Array(cap * ALPHABET);
-            g.set(goto);
-            goto = g;
-          }
-          next = count++;
-          outs.push([]);
-          goto[s * ALPHABET + sym] = next;
-        }
-        s = next;
-      }
-      outs[s].push(id);
+      bound += p.length;
     });
-    // 2. Breadth-first: failure links, merged outputs, and the full DFA.
-    const delta = new Int32Array(count * ALPHABET);
-    const fail = new Int32Array(count);
-    const queue = new Int32Array(count);
-    let head = 0;
-    let tail = 0;
-    for (let a = 1; a < ALPHABET; a++) {
-      const t = goto[a];
-      delta[a] = t;
-      if (t !== 0) queue[tail++] = t;
+
+    // 1. Trie in depth-first order, from the patterns sorted: a pattern shares with the one
+    //    before it exactly their common prefix, so only the rest needs new nodes.
+    const order = patterns.map((_, i) => i).sort((a, b) => (patterns[a] < patterns[b] ? -1 : patterns[a] > patterns[b] ? 1 : a - b));
+    const parent = new Int32Array(bound);
+    const sym = new Uint8Array(bound);
+    const depth = new Int32Array(bound);
+    const endsAt = new Int32Array(patterns.length); // pattern id -> trie node (depth-first numbering)
+    const path = new Int32Array(patterns.reduce((m, p) => Math.max(m, p.length), 0) + 1); // path[d]: node at depth d of the previous pattern
+    let nodes = 1;
+    let prev = '';
+    for (const id of order) {
+      const p = patterns[id];
+      let common = 0;
+      while (common < p.length && common < prev.length && p.charCodeAt(common) === prev.charCodeAt(common)) common++;
+      for (let d = common; d < p.length; d++) {
+        const n = nodes++;
+        parent[n] = path[d];
+        sym[n] = SYMBOL[p.charCodeAt(d)];
+        depth[n] = d + 1;
+        path[d + 1] = n;
+      }
+      endsAt[id] = path[p.length];
+      prev = p;
     }
-    while (head < tail) {
-      const s = queue[head++];
-      const f = fail[s];
-      if (outs[f].length > 0) outs[s] = outs[s].concat(outs[f]);
-      for (let a = 1; a < ALPHABET; a++) {
-        const t = goto[s * ALPHABET + a];
-        if (t !== 0) {
-          fail[t] = delta[f * ALPHABET + a];
-          delta[s * ALPHABET + a] = t;
-          queue[tail++] = t;
-        } else {
-          delta[s * ALPHABET + a] = delta[f * ALPHABET + a];
-        }
+
+    // 2. Renumber breadth-first: the children of each state become consecutive.
+    const childCount = new Int32Array(nodes + 1);
+    for (let n = 1; n < nodes; n++) childCount[parent[n]]++;
+    const childStart = new Int32Array(nodes + 1);
+    for (let n = 0; n < nodes; n++) childStart[n + 1] = childStart[n] + childCount[n];
+    const children = new Int32Array(Math.max(1, nodes - 1));
+    childCount.fill(0);
+    for (let n = 1; n < nodes; n++) children[childStart[parent[n]] + childCount[parent[n]]++] = n;
+    const byOld = new Int32Array(nodes); // old id -> new id
+    const oldOf = new Int32Array(nodes); // new id -> old id
+    const first = new Int32Array(nodes + 1);
+    let next = 1;
+    for (let s = 0; s < nodes; s++) {
+      const old = oldOf[s];
+      first[s] = next;
+      for (let k = childStart[old]; k < childStart[old + 1]; k++) {
+        byOld[children[k]] = next;
+        oldOf[next++] = children[k];
       }
     }
-    this.delta = delta;
-    this.states = count;
-    this.outStart = new Int32Array(count + 1);
-    let total = 0;
-    for (let s = 0; s < count; s++) {
-      this.outStart[s] = total;
-      total += outs[s].length;
+    first[nodes] = next;
+    const symbolOf = new Uint8Array(nodes);
+    let dense = 1;
+    for (let s = 1; s < nodes; s++) {
+      symbolOf[s] = sym[oldOf[s]];
+      if (depth[oldOf[s]] <= denseDepth) dense = s + 1;
     }
-    this.outStart[count] = total;
-    this.outIds = new Int32Array(total);
-    for (let s = 0, k = 0; s < count; s++) for (const id of outs[s]) this.outIds[k++] = id;
+
+    // 3. Failure links (breadth-first, so a state's link is computed before it is needed),
+    //    the dense rows, and the report links.
+    this.first = first;
+    this.symbolOf = symbolOf;
+    this.dense = dense;
+    this.fail = new Int32Array(nodes);
+    this.delta = new Int32Array(dense * ALPHABET);
+    for (let s = 0; s < nodes; s++) {
+      for (let t = first[s]; t < first[s + 1]; t++) this.fail[t] = s === 0 ? 0 : this.step(this.fail[s], symbolOf[t]);
+      if (s < dense) {
+        const row = s * ALPHABET;
+        const fallback = this.fail[s] * ALPHABET;
+        for (let a = 1; a < ALPHABET; a++) this.delta[row + a] = s === 0 ? 0 : this.delta[fallback + a];
+        for (let t = first[s]; t < first[s + 1]; t++) this.delta[row + symbolOf[t]] = t;
+      }
+    }
+    const ownCount = new Int32Array(nodes + 1);
+    for (const old of endsAt) ownCount[byOld[old]]++;
+    this.outStart = new Int32Array(nodes + 1);
+    for (let s = 0; s < nodes; s++) this.outStart[s + 1] = this.outStart[s] + ownCount[s];
+    this.outIds = new Int32Array(patterns.length);
+    ownCount.fill(0);
+    endsAt.forEach((old, id) => {
+      const s = byOld[old];
+      this.outIds[this.outStart[s] + ownCount[s]++] = id;
+    });
+    this.report = new Int32Array(nodes);
+    for (let s = 0; s < nodes; s++) {
+      this.report[s] = this.outStart[s + 1] > this.outStart[s] ? s : s === 0 ? -1 : this.report[this.fail[s]];
+    }
+    this.states = nodes;
+  }
+
+  /** The state after reading symbol `a` in state `s`. */
+  private step(s: number, a: number): number {
+    const { first, symbolOf, fail, dense } = this;
+    while (s >= dense) {
+      for (let t = first[s]; t < first[s + 1]; t++) if (symbolOf[t] === a) return t;
+      s = fail[s];
+    }
+    return this.delta[s * ALPHABET + a];
   }
 
   /**
@@ -109,7 +165,7 @@ export class AhoCorasick {
    * (end exclusive). Characters outside the alphabet reset the scan. Never throws itself.
    */
   scan(text: string, onMatch: (id: number, start: number, end: number) => void): void {
-    const { delta, outStart, outIds, lengths } = this;
+    const { delta, dense, report, fail, outStart, outIds, lengths } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -118,18 +174,27 @@ export class AhoCorasick {
         s = 0;
         continue;
       }
-      s = delta[s * ALPHABET + sym];
-      const o = outStart[s];
-      const e = outStart[s + 1];
-      for (let k = o; k < e; k++) {
-        const id = outIds[k];
-        onMatch(id, i + 1 - lengths[id], i + 1);
+      s = s < dense ? delta[s * ALPHABET + sym] : this.step(s, sym);
+      for (let r = report[s]; r >= 0; r = report[fail[r]]) {
+        for (let k = outStart[r]; k < outStart[r + 1]; k++) {
+          const id = outIds[k];
+          onMatch(id, i + 1 - lengths[id], i + 1);
+        }
       }
     }
   }
 
   /** Approximate bytes held by the automaton's arrays. */
   byteSize(): number {
-    return this.delta.byteLength + this.outStart.byteLength + this.outIds.byteLength + this.lengths.byteLength;
+    return (
+      this.delta.byteLength +
+      this.first.byteLength +
+      this.symbolOf.byteLength +
+      this.fail.byteLength +
+      this.report.byteLength +
+      this.outStart.byteLength +
+      this.outIds.byteLength +
+      this.lengths.byteLength
+    );
   }
 }

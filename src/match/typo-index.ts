@@ -3,8 +3,8 @@
  * deletion-neighbourhood ("symmetric delete") index.
  *
  * Build: every protected label key with its variants of up to `maxDist` deleted characters,
- * each stored as a 32-bit FNV-1a hash in an open-addressing table of typed arrays (about
- * 8 bytes a slot, no strings kept), so 10,000 brands fit in a few MB.
+ * each stored as a 32-bit hash with its target id in typed arrays (about 9 bytes a pair, no
+ * strings kept), so 10,000 brands fit in under 10 MB.
  * Query: the candidate label itself and its variants with one character deleted (and two
  * when some target allows distance 2 at that length), hashed in place from prefix states
  * without allocating; every target sharing a hash is a candidate, verified afterwards with
@@ -14,7 +14,7 @@
 
 // Polynomial hash mod 2^32 (so the hash of a string with one or two characters deleted is
 // computed in O(1) from prefix and suffix values), finished with a murmur3 mixer because the
-// table is indexed by the low bits.
+// buckets are chosen by the top bits and the filter by the low ones.
 const B = 0x01000193;
 
 function mix(h: number, len: number): number {
@@ -25,18 +25,6 @@ function mix(h: number, len: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/** Hash of `s` without the UTF-16 units at indexes `skip1` and `skip2` (-1 = none). */
-export function hashSkip(s: string, skip1 = -1, skip2 = -1): number {
-  let h = 0;
-  let len = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (i === skip1 || i === skip2) continue;
-    h = (Math.imul(h, B) + s.charCodeAt(i)) | 0;
-    len++;
-  }
-  return mix(h, len);
 }
 
 /**
@@ -73,31 +61,22 @@ export function osaDistance(a: string, b: string, max: number): number {
   return prev[m] > max ? max + 1 : prev[m];
 }
 
-/** Every distinct string obtained from `s` by deleting up to `depth` characters (s included). */
-function deletions(s: string, depth: number): Set<string> {
-  const out = new Set<string>([s]);
-  let frontier = [s];
-  for (let d = 0; d < depth; d++) {
-    const next: string[] = [];
-    for (const x of frontier) {
-      for (let i = 0; i < x.length; i++) {
-        const v = x.slice(0, i) + x.slice(i + 1);
-        if (!out.has(v)) {
-          out.add(v);
-          next.push(v);
-        }
-      }
-    }
-    frontier = next;
-  }
-  return out;
+/** A protected label key and the edit distance searched for it (0 = not indexed). */
+export interface IndexedKey {
+  key: string;
+  maxDist: number;
 }
 
 export class DeletionIndex {
-  private keys: Uint32Array;
-  private vals: Int32Array; // target id + 1; 0 = empty slot
-  private mask: number;
-  private count = 0;
+  /**
+   * The (hash, target) pairs grouped by the hash's top bits: the pairs of bucket b are
+   * keys/ids[bucketStart[b] .. bucketStart[b + 1]). About 9 bytes a pair in all, built in two
+   * passes over the targets (count, then place) so nothing grows and nothing is thrown away.
+   */
+  private readonly keys: Uint32Array;
+  private readonly ids: Int32Array;
+  private readonly bucketStart: Uint32Array;
+  private readonly bucketShift: number;
   /** lengthOk[L] = 1 when some target may be within reach of a query of length L. */
   private readonly lengthOk = new Uint8Array(1024);
   /** lengthOk2[L] = 1 when some distance-2 target may be within reach of a query of length L. */
@@ -105,73 +84,95 @@ export class DeletionIndex {
   private readonly pre = new Int32Array(1026); // pre[i] = poly of q[0..i)
   private readonly suf = new Int32Array(1026); // suf[i] = poly of q[i..n)
   private readonly pw = new Int32Array(1026); // B^k
-  /** One bit per hash (low bits), checked before the table: most probes stop here, in cache. */
-  private bits: Uint32Array;
-  private bitMask: number;
+  /** Hashes of the variants of one key or query (reused; grows to the longest seen). */
+  private scratch = new Uint32Array(4096);
+  /** One bit per hash (low bits), checked before the buckets: most probes stop here, in cache. */
+  private readonly bits: Uint32Array;
+  private readonly bitMask: number;
 
-  constructor(expectedEntries: number) {
-    let cap = 1024;
-    while (cap < expectedEntries * 2) cap *= 2;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Int32Array(cap);
-    this.mask = cap - 1;
-    let bitCap = 1 << 16;
-    while (bitCap < expectedEntries * 8) bitCap *= 2;
-    this.bits = new Uint32Array(bitCap >>> 5);
-    this.bitMask = bitCap - 1;
+  /**
+   * Indexes `targets[id]` as target `id` (those with maxDist 0 are skipped). Keys longer
+   * than 1,023 characters cannot be reached by a query and are skipped too.
+   */
+  constructor(targets: readonly IndexedKey[]) {
     this.pw[0] = 1;
     for (let k = 1; k < this.pw.length; k++) this.pw[k] = Math.imul(this.pw[k - 1], B);
-  }
-
-  /** Adds target `id` whose key is `key`, reachable within `maxDist` (1 or 2) edits. */
-  add(id: number, key: string, maxDist: number): void {
-    for (const v of deletions(key, maxDist)) this.insert(hashSkip(v), id);
-    for (let l = Math.max(0, key.length - maxDist); l <= Math.min(1023, key.length + maxDist); l++) {
-      this.lengthOk[l] = 1;
-      // Deleting two characters from the query is needed only when the query is at least as
-      // long as the target (two substitutions or insertions); shorter queries are reached by
-      // the target's own two-deletion variants.
-      if (maxDist >= 2 && l >= key.length) this.lengthOk2[l] = 1;
-    }
-  }
-
-  private insert(h: number, id: number): void {
-    if ((this.count + 1) * 2 > this.vals.length) this.grow();
-    const bit = (h >>> 7) & this.bitMask;
-    this.bits[bit >>> 5] |= 1 << (bit & 31);
-    let p = h & this.mask;
-    while (this.vals[p] !== 0) {
-      if (this.keys[p] === h && this.vals[p] === id + 1) return;
-      p = (p + 1) & this.mask;
-    }
-    this.keys[p] = h;
-    this.vals[p] = id + 1;
-    this.count++;
-  }
-
-  private grow(): void {
-    const oldK = this.keys;
-    const oldV = this.vals;
-    this.keys = new Uint32Array(oldK.length * 2);
-    const bitCap = (this.bitMask + 1) * 2;
+    const indexed = (t: IndexedKey) => t.maxDist > 0 && t.key.length > 0 && t.key.length < 1024;
+    // Pass 1: how many distinct variant hashes each target has, to size everything once.
+    let total = 0;
+    for (const t of targets) if (indexed(t)) total += this.variants(t.key, t.maxDist >= 2, true);
+    let bucketBits = 10;
+    while (bucketBits < 30 && 2 ** (bucketBits + 1) < total) bucketBits++; // about two pairs a bucket
+    this.bucketShift = 32 - bucketBits;
+    this.bucketStart = new Uint32Array(2 ** bucketBits + 1);
+    let bitCap = 1 << 16;
+    while (bitCap < total * 8) bitCap *= 2;
     this.bits = new Uint32Array(bitCap >>> 5);
     this.bitMask = bitCap - 1;
-    this.vals = new Int32Array(oldV.length * 2);
-    this.mask = this.keys.length - 1;
-    this.count = 0;
-    for (let i = 0; i < oldV.length; i++) if (oldV[i] !== 0) this.insert(oldK[i], oldV[i] - 1);
+    this.keys = new Uint32Array(total);
+    this.ids = new Int32Array(total);
+    // Pass 2: count per bucket, then place.
+    const each = (fn: (h: number, id: number) => void) =>
+      targets.forEach((t, id) => {
+        if (!indexed(t)) return;
+        const n = this.variants(t.key, t.maxDist >= 2, true);
+        for (let k = 0; k < n; k++) fn(this.scratch[k], id);
+      });
+    each((h) => this.bucketStart[(h >>> this.bucketShift) + 1]++);
+    for (let b = 1; b < this.bucketStart.length; b++) this.bucketStart[b] += this.bucketStart[b - 1];
+    const fill = this.bucketStart.slice(0, -1);
+    each((h, id) => {
+      const at = fill[h >>> this.bucketShift]++;
+      this.keys[at] = h;
+      this.ids[at] = id;
+      const bit = (h >>> 7) & this.bitMask;
+      this.bits[bit >>> 5] |= 1 << (bit & 31);
+    });
+    for (const t of targets) {
+      if (!indexed(t)) continue;
+      const len = t.key.length;
+      for (let l = Math.max(0, len - t.maxDist); l <= Math.min(1023, len + t.maxDist); l++) {
+        this.lengthOk[l] = 1;
+        // Deleting two characters from the query is needed only when the query is at least as
+        // long as the target (two substitutions or insertions); shorter queries are reached by
+        // the target's own two-deletion variants.
+        if (t.maxDist >= 2 && l >= len) this.lengthOk2[l] = 1;
+      }
+    }
   }
 
-  private found: Set<number> | null = null;
-
-  private probe(h: number): void {
-    const bit = (h >>> 7) & this.bitMask;
-    if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return;
-    let p = h & this.mask;
-    while (this.vals[p] !== 0) {
-      if (this.keys[p] === h) (this.found ??= new Set<number>()).add(this.vals[p] - 1);
-      p = (p + 1) & this.mask;
+  /**
+   * Writes into `scratch` the hashes of `q`, of `q` with one character deleted, and (when
+   * `two`) with two deleted, from prefix and suffix values in O(1) each; returns how many.
+   * `distinct`: each hash once ("aab" without either 'a' is "ab" once), for building.
+   */
+  private variants(q: string, two: boolean, distinct = false): number {
+    const n = q.length;
+    const { pre, suf, pw } = this;
+    const need = 1 + n + (two ? (n * (n - 1)) / 2 : 0);
+    if (this.scratch.length < need) this.scratch = new Uint32Array(need);
+    const out = this.scratch;
+    pre[0] = 0;
+    for (let i = 0; i < n; i++) pre[i + 1] = (Math.imul(pre[i], B) + q.charCodeAt(i)) | 0;
+    suf[n] = 0;
+    for (let i = n - 1; i >= 0; i--) suf[i] = (Math.imul(q.charCodeAt(i), pw[n - 1 - i]) + suf[i + 1]) | 0;
+    let count = 0;
+    out[count++] = mix(pre[n], n);
+    for (let i = 0; i < n; i++) {
+      // q without q[i].
+      out[count++] = mix((Math.imul(pre[i], pw[n - 1 - i]) + suf[i + 1]) | 0, n - 1);
+      if (!two) continue;
+      for (let j = i + 1; j < n; j++) {
+        // q without q[i] and q[j]: q[0..i) + q[i+1..j) + q[j+1..n).
+        const mid = (pre[j] - Math.imul(pre[i + 1], pw[j - i - 1])) | 0;
+        out[count++] = mix((Math.imul(pre[i], pw[n - 2 - i]) + Math.imul(mid, pw[n - 1 - j]) + suf[j + 1]) | 0, n - 2);
+      }
     }
+    if (!distinct) return count;
+    const view = out.subarray(0, count).sort();
+    let kept = 1;
+    for (let k = 1; k < count; k++) if (view[k] !== view[kept - 1]) view[kept++] = view[k];
+    return kept;
   }
 
   /**
@@ -179,50 +180,22 @@ export class DeletionIndex {
    * farther away than their bound). Returns null when there is none, to keep misses cheap.
    */
   candidates(q: string): Set<number> | null {
-    if (q.length === 0 || q.length >= 1024 || this.lengthOk[q.length] === 0 || this.count === 0) return null;
-    const n = q.length;
-    const { pre, suf, pw, bits, bitMask } = this;
-    pre[0] = 0;
-    for (let i = 0; i < n; i++) pre[i + 1] = (Math.imul(pre[i], B) + q.charCodeAt(i)) | 0;
-    suf[n] = 0;
-    for (let i = n - 1; i >= 0; i--) suf[i] = (Math.imul(q.charCodeAt(i), pw[n - 1 - i]) + suf[i + 1]) | 0;
-    this.found = null;
-    this.probe(mix(pre[n], n));
-    const depth2 = this.lengthOk2[n] === 1;
-    const len1 = Math.imul(n - 1, 0x9e3779b1);
-    const len2 = Math.imul(n - 2, 0x9e3779b1);
-    for (let i = 0; i < n; i++) {
-      // q without q[i].
-      let h = (Math.imul(pre[i], pw[n - 1 - i]) + suf[i + 1] + len1) | 0;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      let bit = (h >>> 7) & bitMask;
-      if ((bits[bit >>> 5] & (1 << (bit & 31))) !== 0) this.probe(h >>> 0);
-      if (!depth2) continue;
-      const head = pre[i];
-      for (let j = i + 1; j < n; j++) {
-        // q without q[i] and q[j]: q[0..i) + q[i+1..j) + q[j+1..n).
-        const mid = (pre[j] - Math.imul(pre[i + 1], pw[j - i - 1])) | 0;
-        h = (Math.imul(head, pw[n - 2 - i]) + Math.imul(mid, pw[n - 1 - j]) + suf[j + 1] + len2) | 0;
-        h ^= h >>> 16;
-        h = Math.imul(h, 0x85ebca6b);
-        h ^= h >>> 13;
-        h = Math.imul(h, 0xc2b2ae35);
-        h ^= h >>> 16;
-        bit = (h >>> 7) & bitMask;
-        if ((bits[bit >>> 5] & (1 << (bit & 31))) !== 0) this.probe(h >>> 0);
-      }
+    if (q.length === 0 || q.length >= 1024 || this.lengthOk[q.length] === 0 || this.keys.length === 0) return null;
+    const n = this.variants(q, this.lengthOk2[q.length] === 1);
+    const { scratch, bits, bitMask, bucketStart, bucketShift, keys, ids } = this;
+    let found: Set<number> | null = null;
+    for (let k = 0; k < n; k++) {
+      const h = scratch[k];
+      const bit = (h >>> 7) & bitMask;
+      if ((bits[bit >>> 5] & (1 << (bit & 31))) === 0) continue;
+      const b = h >>> bucketShift;
+      for (let e = bucketStart[b]; e < bucketStart[b + 1]; e++) if (keys[e] === h) (found ??= new Set<number>()).add(ids[e]);
     }
-    const out = this.found;
-    this.found = null;
-    return out;
+    return found;
   }
 
-  /** Number of stored (hash, target) pairs and bytes held by the table. */
+  /** Number of stored (hash, target) pairs and bytes held by the index. */
   stats(): { entries: number; bytes: number } {
-    return { entries: this.count, bytes: this.keys.byteLength + this.vals.byteLength + this.bits.byteLength };
+    return { entries: this.keys.length, bytes: this.keys.byteLength + this.ids.byteLength + this.bucketStart.byteLength + this.bits.byteLength };
   }
 }

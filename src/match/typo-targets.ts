@@ -52,11 +52,6 @@ export class TypoTargets {
         else this.byKey.set(t.key, [tid]);
       }
     });
-    let expected = 0;
-    for (const t of this.targets) if (t.maxDist > 0) expected += t.maxDist === 1 ? t.key.length + 1 : ((t.key.length + 1) * t.key.length) / 2 + 1;
-    this.index = new DeletionIndex(expected);
-    this.targets.forEach((t, id) => {
-      if (t.maxDist > 0) this.index.add(id, t.key, t.maxDist);
-    });
+    this.index = new DeletionIndex(this.targets);
   }
 }

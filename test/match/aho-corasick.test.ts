@@ -44,13 +44,31 @@ describe('AhoCorasick', () => {
     expect(scan(new AhoCorasick(patterns), text)).toEqual(naive(patterns, text));
   });
 
-  it('agrees with a naive search on 300 random pattern sets and texts', () => {
+  // Dense rows up to depth 0 (every step sparse), 1, 2 and the default: the same answers.
+  it.each([0, 1, 2, undefined])('agrees with a naive search on 300 random pattern sets and texts (dense depth %s)', (denseDepth) => {
     for (let round = 0; round < 300; round++) {
       const alphabet = round % 2 ? 'ab' : 'abc-.';
-      const patterns = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => word(alphabet.replace(/[.]/g, ''), 1, 5));
-      const text = word(alphabet, 0, 40);
+      const patterns = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => word(alphabet.replace(/[.]/g, ''), 1, 7));
+      const text = word(alphabet, 0, 60);
+      expect(scan(new AhoCorasick(patterns, denseDepth), text)).toEqual(naive(patterns, text));
+    }
+  });
+
+  it('agrees with a naive search on many long patterns over the whole alphabet', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-_';
+    const base = Array.from({ length: 60 }, () => word('abcde', 3, 12));
+    // Patterns that share prefixes and suffixes with each other, as brand keywords do.
+    const patterns = base.flatMap((w) => [w, w.slice(1), `${w}x`, w.slice(0, -1)]).concat(Array.from({ length: 40 }, () => word(alphabet, 4, 16)));
+    for (let round = 0; round < 40; round++) {
+      const text = Array.from({ length: 8 }, () => (rand() < 0.5 ? base[Math.floor(rand() * base.length)]! : word('abcde.', 1, 10))).join('');
       expect(scan(new AhoCorasick(patterns), text)).toEqual(naive(patterns, text));
     }
+  });
+
+  it('holds far fewer bytes than a full transition table for thousands of keywords', () => {
+    const patterns = Array.from({ length: 5000 }, () => word('abcdefghijklmnopqrstuvwxyz', 6, 14));
+    const ac = new AhoCorasick(patterns);
+    expect(ac.byteSize()).toBeLessThan((ac.states * 39 * 4) / 4);
   });
 
   it('rejects patterns outside the alphabet', () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { DeletionIndex, hashSkip, osaDistance } from '../../src/match/typo-index.js';
+import { DeletionIndex, osaDistance } from '../../src/match/typo-index.js';
+import { prng } from '../../bench/lib/prng.js';
 
 describe('deletion-neighbourhood index', () => {
   it.each([
@@ -18,17 +19,10 @@ describe('deletion-neighbourhood index', () => {
     expect(osaDistance(a, b, d === 0 ? 0 : d - 1)).toBe(d === 0 ? 0 : d);
   });
 
-  it('hashes a string with characters skipped like the string without them', () => {
-    const s = 'myetherwallet';
-    for (let i = 0; i < s.length; i++) {
-      expect(hashSkip(s, i)).toBe(hashSkip(s.slice(0, i) + s.slice(i + 1)));
-      for (let j = i + 1; j < s.length; j++) expect(hashSkip(s, i, j)).toBe(hashSkip(s.slice(0, i) + s.slice(i + 1, j) + s.slice(j + 1)));
-    }
-  });
-
-  const idx = new DeletionIndex(16);
-  idx.add(0, 'paypal', 1);
-  idx.add(1, 'myetherwallet', 2);
+  const idx = new DeletionIndex([
+    { key: 'paypal', maxDist: 1 },
+    { key: 'myetherwallet', maxDist: 2 },
+  ]);
   it.each([
     ['paypal', 0],
     ['paypa', 0],
@@ -46,6 +40,36 @@ describe('deletion-neighbourhood index', () => {
     const c = idx.candidates(q);
     // Collisions may add candidates; none of them may verify.
     for (const id of c ?? []) expect(osaDistance(q, id === 0 ? 'paypal' : 'myetherwallet', id === 0 ? 1 : 2)).toBeGreaterThan(id === 0 ? 1 : 2);
+  });
+
+  it('finds every key within its distance among 3,000 random keys (random edits), and skips distance 0', () => {
+    const rand = prng(7);
+    const letters = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+    const pick = () => letters[Math.floor(rand() * letters.length)]!;
+    const keys = Array.from({ length: 3000 }, (_, i) => ({ key: Array.from({ length: 4 + Math.floor(rand() * 14) }, pick).join(''), maxDist: i % 3 }));
+    const many = new DeletionIndex(keys);
+    const edit = (s: string): string => {
+      const i = Math.floor(rand() * s.length);
+      switch (Math.floor(rand() * 4)) {
+        case 0: return s.slice(0, i) + pick() + s.slice(i + 1); // substitution
+        case 1: return s.slice(0, i) + pick() + s.slice(i); // insertion
+        case 2: return s.slice(0, i) + s.slice(i + 1); // omission
+        default: return i + 1 < s.length ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s; // swap
+      }
+    };
+    let checked = 0;
+    keys.forEach(({ key, maxDist }, id) => {
+      let q = key;
+      for (let d = 0; d < Math.max(1, maxDist); d++) q = edit(q);
+      const within = osaDistance(q, key, maxDist) <= maxDist;
+      const found = many.candidates(q)?.has(id) ?? false;
+      if (maxDist === 0) expect(found).toBe(false);
+      else if (within && q.length > 0) {
+        expect(found, `${q} near ${key}`).toBe(true);
+        checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(1500);
   });
 });
 
