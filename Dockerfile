@@ -28,7 +28,7 @@ RUN npm run build \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
-    NODE_OPTIONS=--max-semi-space-size=4 \
+    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=1024" \
     CTWATCH_CONFIG=/etc/ctwatch/ctwatch.yaml
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json

@@ -131,7 +131,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       CTWATCH_LOG_LEVEL: 'info',
       // As the systemd unit, the container image and `npm start` run it (see docs/operations.md).
       MALLOC_ARENA_MAX: '2',
-      NODE_OPTIONS: '--max-semi-space-size=4',
+      NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=1024',
       ...(process.env.BENCH_CHILD_ENV ? JSON.parse(process.env.BENCH_CHILD_ENV) : {}),
     },
   });
@@ -269,6 +269,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       ...strip(rate),
       commitP50Ms: hist ? hist.p50 * 1000 : null,
       commitP99Ms: hist ? hist.p99 * 1000 : null,
+      commitShareWithin: hist?.buckets ?? null,
       webhookDeliveries: deliveryMs.length,
       webhookP50Ms: q(deliveryMs, 0.5),
       webhookP99Ms: q(deliveryMs, 0.99),
@@ -278,7 +279,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
 }
 
 /** p50/p99 upper bounds from the difference of two scrapes of one histogram. */
-function diffHistogram(before: string, after: string, name: string): { p50: number; p99: number } | null {
+function diffHistogram(before: string, after: string, name: string): { p50: number; p99: number; buckets: Record<string, number> } | null {
   const parse = (t: string) => {
     const m = new Map<string, number>();
     for (const line of t.split('\n')) {
@@ -294,7 +295,9 @@ function diffHistogram(before: string, after: string, name: string): { p50: numb
   if (!total) return null;
   const at = (p: number) => buckets.find((x) => x.n >= p * total)!.le;
   void histogramQuantile;
-  return { p50: at(0.5), p99: at(0.99) };
+  // Share of events at or under each bucket bound, e.g. { "0.05": 0.995 }.
+  const shares = Object.fromEntries(buckets.map((x) => [String(x.le), Math.round((x.n / total) * 10000) / 10000]));
+  return { p50: at(0.5), p99: at(0.99), buckets: shares };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,7 +8,7 @@ import { RulesInvalidError } from './errors.js';
 import { normalizeConfiguredDomain } from './normalize.js';
 import { splitDomain } from './psl.js';
 import { matchKey } from './skeleton.js';
-import { AhoCorasick, inAlphabet } from './aho-corasick.js';
+import { inAlphabet } from './aho-corasick.js';
 import { domainToUnicode } from 'node:url';
 
 export type KeywordMode = 'substring' | 'label' | 'prefix' | 'suffix';
@@ -123,9 +123,13 @@ function toUnicodeLabel(label: string): string {
   }
 }
 
-/** Keyword automaton plus the keywords it cannot hold (characters outside its alphabet). */
+/**
+ * Keyword patterns for the engine's automaton, plus the keywords it cannot hold (characters
+ * outside its alphabet).
+ */
 export class KeywordIndex {
-  readonly automaton: AhoCorasick;
+  /** Distinct keyword skeletons; pattern id = index. */
+  readonly patterns: string[] = [];
   /** Pattern id -> keyword entries (several brands may share one keyword). */
   readonly byPattern: KeywordEntry[][] = [];
   /** Keywords whose skeleton is outside the automaton alphabet: checked with includes(). */
@@ -133,7 +137,7 @@ export class KeywordIndex {
 
   constructor(entries: readonly KeywordEntry[]) {
     const ids = new Map<string, number>();
-    const patterns: string[] = [];
+    const patterns = this.patterns;
     for (const e of entries) {
       if (!inAlphabet(e.skel)) {
         this.slow.push(e);
@@ -148,6 +152,5 @@ export class KeywordIndex {
       }
       this.byPattern[id].push(e);
     }
-    this.automaton = new AhoCorasick(patterns);
   }
 }

@@ -10,7 +10,7 @@ import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
 import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
-import { FuzzySubstrings } from './fuzzy-substring.js';
+import { FuzzySubstrings, type FuzzyHit } from './fuzzy-substring.js';
 import { classifyEdit, classifyGlyphs, isHyphenated, withinOneEdit } from './classify.js';
 import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
@@ -131,6 +131,14 @@ export class BrandEngine {
   private readonly keywords: KeywordIndex;
   private readonly typos: TypoTargets;
   private readonly fuzzy: FuzzySubstrings;
+  /**
+   * One automaton for the keywords (pattern ids below `keywordPatterns`) and the halves of the
+   * long protected labels (the rest): a name's labels are scanned once for both.
+   */
+  private readonly automaton: AhoCorasick;
+  private readonly keywordPatterns: number;
+  /** Targets already reported by the fuzzy substring search for the current name (reused). */
+  private readonly fuzzySeen = new Set<number>();
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
   /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
@@ -149,6 +157,8 @@ export class BrandEngine {
     this.keywords = new KeywordIndex(table.keywords);
     this.typos = new TypoTargets(table, detection);
     this.fuzzy = new FuzzySubstrings(this.typos);
+    this.keywordPatterns = this.keywords.patterns.length;
+    this.automaton = new AhoCorasick(this.keywords.patterns.concat(this.fuzzy.patterns));
     const terms = (detection.phishing_terms ?? PHISHING_TERMS).concat(detection.extra_phishing_terms);
     const termMap = new Map<string, string>();
     for (const t of terms) {
@@ -171,8 +181,8 @@ export class BrandEngine {
     return {
       brands: this.table.brands.length,
       keywords: this.table.keywords.length,
-      automatonStates: this.keywords.automaton.states,
-      automatonBytes: this.keywords.automaton.byteSize(),
+      automatonStates: this.automaton.states,
+      automatonBytes: this.automaton.byteSize(),
       typoTargets: this.typos.targets.length,
       deletionEntries: idx.entries,
       deletionBytes: idx.bytes,
@@ -214,19 +224,25 @@ export class BrandEngine {
       ownKey = cut > 0 ? sk.slice(0, cut) : sk;
     }
     const view = new NameView(n, ownKey, own);
-    this.keywordHits(view, out);
+    // One scan for keyword occurrences and for the halves of long protected labels.
+    let found: [KeywordEntry, number, number][] | null = null;
+    let fuzzyHits: FuzzyHit[] | null = null;
+    const seen = this.fuzzySeen;
+    seen.clear();
+    this.automaton.scan(ownKey, (id, s, e) => {
+      if (id < this.keywordPatterns) for (const entry of this.keywords.byPattern[id]) (found ??= []).push([entry, s, e]);
+      else fuzzyHits = this.fuzzy.occurrence(id - this.keywordPatterns, s, e, ownKey, seen, fuzzyHits);
+    });
+    this.keywordHits(view, found, out);
     this.registrableLabel(view, out);
     if (own > 1) this.embedding(view, out);
-    this.fuzzySubstrings(view, out);
+    if (fuzzyHits !== null) this.fuzzySubstrings(view, fuzzyHits, out);
     return out;
   }
 
-  private keywordHits(view: NameView, out: BrandSignals): void {
+  /** Signals for the keyword occurrences `found` by the scan (and the keywords it cannot hold). */
+  private keywordHits(view: NameView, found: [KeywordEntry, number, number][] | null, out: BrandSignals): void {
     const key = view.ownKey;
-    let found: [KeywordEntry, number, number][] | null = null;
-    this.keywords.automaton.scan(key, (id, s, e) => {
-      for (const entry of this.keywords.byPattern[id]) (found ??= []).push([entry, s, e]);
-    });
     for (const entry of this.keywords.slow) {
       const s = key.indexOf(entry.skel);
       if (s >= 0) (found ??= []).push([entry, s, s + entry.skel.length]);
@@ -290,9 +306,7 @@ export class BrandEngine {
   }
 
   /** A one-edit typo of a long brand label inside a longer label ("etheriumairdrop"). */
-  private fuzzySubstrings(view: NameView, out: BrandSignals): void {
-    const hits = this.fuzzy.find(view.ownKey);
-    if (hits.length === 0) return;
+  private fuzzySubstrings(view: NameView, hits: readonly FuzzyHit[], out: BrandSignals): void {
     const n = view.n;
     for (const h of hits) {
       const t = this.typos.targets[h.tid];

@@ -3,9 +3,10 @@
  * approximate substring search with at most one edit, by the pigeonhole principle. Each
  * protected label key of 8+ characters is cut in two halves; one edit leaves at least one
  * half intact, so an Aho-Corasick scan for the halves finds every candidate position, and a
- * small bounded edit-distance check around it confirms. Cost on a miss: one automaton scan.
+ * small bounded edit-distance check around it confirms. The engine scans for the halves in the
+ * same pass as for the keywords, so a miss costs no extra scan.
  */
-import { AhoCorasick, inAlphabet } from './aho-corasick.js';
+import { inAlphabet } from './aho-corasick.js';
 import type { TypoTargets } from './typo-targets.js';
 
 /** Minimum protected-label length for the fuzzy substring search. */
@@ -62,15 +63,15 @@ export interface FuzzyHit {
 }
 
 export class FuzzySubstrings {
-  private readonly automaton: AhoCorasick | null;
+  /** Distinct halves of the long protected label keys; pattern id = index. The engine scans for them. */
+  readonly patterns: string[] = [];
   /** Pattern id -> [target id, half (0 = head, 1 = tail)] pairs. */
   private readonly owners: [number, number][][] = [];
-  /** Target id -> [head, tail] of its key (only for targets in the automaton). */
+  /** Target id -> [head, tail] of its key (only for targets with halves). */
   private readonly halves = new Map<number, [string, string]>();
 
   constructor(private readonly typos: TypoTargets) {
     const ids = new Map<string, number>();
-    const patterns: string[] = [];
     typos.targets.forEach((t, tid) => {
       if (t.key.length < FUZZY_MIN_LENGTH || !inAlphabet(t.key)) return;
       const mid = t.key.length >> 1;
@@ -79,62 +80,55 @@ export class FuzzySubstrings {
       pair.forEach((half, which) => {
         let id = ids.get(half);
         if (id === undefined) {
-          id = patterns.length;
+          id = this.patterns.length;
           ids.set(half, id);
-          patterns.push(half);
+          this.patterns.push(half);
           this.owners.push([]);
         }
         this.owners[id].push([tid, which]);
       });
     });
-    this.automaton = patterns.length === 0 ? null : new AhoCorasick(patterns);
   }
 
   /**
-   * Targets whose key occurs in `key` (labels joined by dots, the registrable label last)
-   * with exactly one edit: inside a registrable label longer than the target key (shorter
-   * or equal ones are the deletion index's job), or inside any subdomain label.
-   * Pure; returns [] on a miss without allocating much.
+   * For one occurrence [s, e) of half `id` in `key` (labels joined by dots, the registrable
+   * label last), adds to `hits` the targets whose key occurs there with exactly one edit:
+   * inside a registrable label longer than the target key (shorter or equal ones are the
+   * deletion index's job), or inside any subdomain label. `seen` holds the targets already
+   * reported for this key (each once). Returns `hits`, created on the first hit. Pure.
    */
-  find(key: string): FuzzyHit[] {
-    if (this.automaton === null) return [];
-    let hits: FuzzyHit[] | null = null;
-    let seen: Set<number> | null = null;
-    this.automaton.scan(key, (id, s, e) => {
-      for (const [tid, which] of this.owners[id]) {
-        if (seen?.has(tid)) continue;
-        const t = this.typos.targets[tid];
-        const L = t.key.length;
-        const labelStart = key.lastIndexOf('.', s - 1) + 1;
-        let labelEnd = key.indexOf('.', e);
-        if (labelEnd < 0) labelEnd = key.length;
-        // The registrable label (the last one) of the brand's length is the deletion index's
-        // job; subdomain labels are searched at any length from L - 1.
-        const labelLen = labelEnd - labelStart;
-        if (labelEnd === key.length ? labelLen <= L : labelLen < L - 1) continue;
-        const [head, tail] = this.halves.get(tid) as [string, string];
-        // The intact half is at [s, e); the other half must be within one edit next to it.
-        let found = -1;
-        let foundLen = 0;
-        let exact = false;
-        for (let d = -1; d <= 1 && !exact; d++) {
-          const len = (which === 0 ? tail.length : head.length) + d;
-          const from = which === 0 ? e : s - len;
-          if (from < labelStart || from + len > labelEnd) continue;
-          const r = editsAt(which === 0 ? tail : head, key, from, len);
-          if (r === 0) exact = true;
-          else if (r === 1 && found < 0) {
-            found = from;
-            foundLen = len;
-          }
+  occurrence(id: number, s: number, e: number, key: string, seen: Set<number>, hits: FuzzyHit[] | null): FuzzyHit[] | null {
+    for (const [tid, which] of this.owners[id]) {
+      if (seen.has(tid)) continue;
+      const t = this.typos.targets[tid];
+      const L = t.key.length;
+      const labelStart = key.lastIndexOf('.', s - 1) + 1;
+      let labelEnd = key.indexOf('.', e);
+      if (labelEnd < 0) labelEnd = key.length;
+      // The registrable label (the last one) of the brand's length is the deletion index's
+      // job; subdomain labels are searched at any length from L - 1.
+      const labelLen = labelEnd - labelStart;
+      if (labelEnd === key.length ? labelLen <= L : labelLen < L - 1) continue;
+      const [head, tail] = this.halves.get(tid) as [string, string];
+      // The intact half is at [s, e); the other half must be within one edit next to it.
+      let found = -1;
+      let foundLen = 0;
+      let exact = false;
+      for (let d = -1; d <= 1 && !exact; d++) {
+        const len = (which === 0 ? tail.length : head.length) + d;
+        const from = which === 0 ? e : s - len;
+        if (from < labelStart || from + len > labelEnd) continue;
+        const r = editsAt(which === 0 ? tail : head, key, from, len);
+        if (r === 0) exact = true;
+        else if (r === 1 && found < 0) {
+          found = from;
+          foundLen = len;
         }
-        if (exact || found < 0) continue;
-        const ws = which === 0 ? s : found;
-        const we = which === 0 ? found + foundLen : e;
-        (seen ??= new Set()).add(tid);
-        (hits ??= []).push({ tid, start: ws, end: we });
       }
-    });
-    return hits ?? [];
+      if (exact || found < 0) continue;
+      seen.add(tid);
+      (hits ??= []).push({ tid, start: which === 0 ? s : found, end: which === 0 ? found + foundLen : e });
+    }
+    return hits;
   }
 }

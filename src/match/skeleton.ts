@@ -81,37 +81,17 @@ export function prototypeOf(cp: number): string | null {
 
 const MARKS = /\p{Mn}/gu;
 
-/** Digits commonly typed for letters ("paypa1", "p4ypal", "3th3r"), folded in match keys. */
-const DIGIT_FOLD: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+/** Digits commonly typed for letters ("paypa1", "p4ypal", "3th3r") and the two-letter look-alikes, folded in match keys. */
+const FOLDS: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', rn: 'm', vv: 'w' };
+const FOLD_RE = /[013457]|rn|vv/g;
+const foldOne = (m: string): string => FOLDS[m] ?? m;
 
-/** Char code -> folded char code for the digits typed for letters. */
-const DIGIT_FOLD_CODE = new Uint16Array(128);
-for (const [d, l] of Object.entries(DIGIT_FOLD)) DIGIT_FOLD_CODE[d.charCodeAt(0)] = l.charCodeAt(0);
-const NEEDS_FOLD = /[013457]|rn|vv/;
-let foldBuf = new Uint16Array(256);
-
-/** Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w). */
+/**
+ * Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w), left to
+ * right ("rnn" -> "mn"). One native regex pass; names without any return unchanged.
+ */
 function foldHost(s: string): string {
-  if (!NEEDS_FOLD.test(s)) return s;
-  if (foldBuf.length < s.length) foldBuf = new Uint16Array(s.length * 2);
-  const buf = foldBuf;
-  let k = 0;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    const d = c < 128 ? DIGIT_FOLD_CODE[c] : 0;
-    if (d !== 0) c = d;
-    else if (c === 0x72 && s.charCodeAt(i + 1) === 0x6e) {
-      c = 0x6d; // rn -> m
-      i++;
-    } else if (c === 0x76 && s.charCodeAt(i + 1) === 0x76) {
-      c = 0x77; // vv -> w
-      i++;
-    }
-    buf[k++] = c;
-  }
-  let out = '';
-  for (let i = 0; i < k; i += 4096) out += String.fromCharCode.apply(null, buf.subarray(i, Math.min(k, i + 4096)) as unknown as number[]);
-  return out;
+  return s.replace(FOLD_RE, foldOne);
 }
 
 /**

@@ -12,20 +12,18 @@
  * Symmetric deletions of depth d on both sides find every pair within d edits.
  */
 
-// Polynomial hash mod 2^32 (so the hash of a string with one or two characters deleted is
-// computed in O(1) from prefix and suffix values), finished with a murmur3 mixer because the
-// buckets are chosen by the top bits and the filter by the low ones.
+// Polynomial hash mod 2^32, so that the hash of a string with one or two characters deleted
+// is computed in O(1) from prefix and suffix values (with two deleted, one addition: see
+// variants()). The length is added in, then one multiply-xorshift spreads the bits, since the
+// buckets are chosen by the top bits and the filter by the middle ones.
 const B = 0x01000193;
 
-function mix(h: number, len: number): number {
-  h = (h + Math.imul(len, 0x9e3779b1)) | 0;
-  h ^= h >>> 16;
+/** Finishes a polynomial value `h` to which `lengthTerm(len)` has been added. */
+function fin(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return (h ^ (h >>> 15)) >>> 0;
 }
+const lengthTerm = (len: number): number => Math.imul(len, 0x9e3779b1);
 
 /**
  * Optimal-string-alignment distance between `a` and `b` (substitution, insertion, deletion,
@@ -84,6 +82,7 @@ export class DeletionIndex {
   private readonly pre = new Int32Array(1026); // pre[i] = poly of q[0..i)
   private readonly suf = new Int32Array(1026); // suf[i] = poly of q[i..n)
   private readonly pw = new Int32Array(1026); // B^k
+  private readonly without = new Int32Array(1026); // without[j] = poly of q without q[j]
   /** Hashes of the variants of one key or query (reused; grows to the longest seen). */
   private scratch = new Uint32Array(4096);
   /** One bit per hash (low bits), checked before the buckets: most probes stop here, in cache. */
@@ -157,15 +156,22 @@ export class DeletionIndex {
     suf[n] = 0;
     for (let i = n - 1; i >= 0; i--) suf[i] = (Math.imul(q.charCodeAt(i), pw[n - 1 - i]) + suf[i + 1]) | 0;
     let count = 0;
-    out[count++] = mix(pre[n], n);
-    for (let i = 0; i < n; i++) {
-      // q without q[i].
-      out[count++] = mix((Math.imul(pre[i], pw[n - 1 - i]) + suf[i + 1]) | 0, n - 1);
-      if (!two) continue;
-      for (let j = i + 1; j < n; j++) {
-        // q without q[i] and q[j]: q[0..i) + q[i+1..j) + q[j+1..n).
-        const mid = (pre[j] - Math.imul(pre[i + 1], pw[j - i - 1])) | 0;
-        out[count++] = mix((Math.imul(pre[i], pw[n - 2 - i]) + Math.imul(mid, pw[n - 1 - j]) + suf[j + 1]) | 0, n - 2);
+    out[count++] = fin((pre[n] + lengthTerm(n)) | 0);
+    const without = this.without;
+    const len1 = lengthTerm(n - 1);
+    for (let j = 0; j < n; j++) {
+      // q without q[j]: q[0..j) + q[j+1..n).
+      without[j] = (Math.imul(pre[j], pw[n - 1 - j]) + suf[j + 1]) | 0;
+      out[count++] = fin((without[j] + len1) | 0);
+    }
+    if (two) {
+      // q without q[i] and q[j] (i < j): q[0..i) + q[i+1..j) + q[j+1..n). Its value is
+      // pre[i]·B^(n-2-i) + (pre[j] - pre[i+1]·B^(j-i-1))·B^(n-1-j) + suf[j+1], which regroups as
+      // (pre[i] - pre[i+1])·B^(n-2-i) + without[j]: one addition per pair.
+      const len2 = lengthTerm(n - 2);
+      for (let i = 0; i + 1 < n; i++) {
+        const head = (Math.imul((pre[i] - pre[i + 1]) | 0, pw[n - 2 - i]) + len2) | 0;
+        for (let j = i + 1; j < n; j++) out[count++] = fin((head + without[j]) | 0);
       }
     }
     if (!distinct) return count;
