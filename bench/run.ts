@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       ['  CPU seconds per 1,000 messages', get(e, 'max.cpuSecondsPer1000')],
       ['  processed / sent', `${get(e, 'max.processed')} / ${get(e, 'max.sent')} in ${get(e, 'max.wallSeconds')} s`],
       ['  dropped by ctwatch (overload)', get(e, 'max.droppedOverload')],
-      ['  RSS MB', get(e, 'max.rssMb')],
+      ['  RSS MB (now / peak since start)', `${get(e, 'max.rssMb')} / ${get(e, 'max.peakRssMb')}`],
       ['5,000 msg/s: p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(e, 'rate.commitP50Ms')} / ${get(e, 'rate.commitP99Ms')}`],
       ['  p50 / p99 send → webhook delivered (ms)', `${get(e, 'rate.webhookP50Ms')} / ${get(e, 'rate.webhookP99Ms')} (${get(e, 'rate.webhookDeliveries')} deliveries)`],
       ['lite stream, as fast as read: messages/CPU-s', get(e, 'lite.messagesPerCpuSecond')],
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       ['start-up (spawn → feed connected), ms', get(big, 'startupMs')],
       ['RSS after start, MB', get(big, 'rssAfterStartMb')],
       ['RSS with the stream running (5,000 msg/s), MB', get(big, 'rate.rssMb')],
+      ['  peak RSS since start (VmHWM), MB', get(big, 'rate.peakRssMb')],
+      ['  p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(big, 'rate.commitP50Ms')} / ${get(big, 'rate.commitP99Ms')}`],
       ['messages/CPU-s at 5,000 msg/s', get(big, 'rate.messagesPerCpuSecond')],
     ]);
   }

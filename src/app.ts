@@ -35,6 +35,9 @@ import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
 
+/** Queue depth below which candidates are parsed on the main thread (one intake batch). */
+const INLINE_PARSE_BELOW_DEPTH = 256;
+
 export interface AppOptions {
   log: Logger;
   /** Called once when a replay file has been fully processed. */
@@ -157,6 +160,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       rules: () => rules,
       maxNames: cfg.feed.max_names,
       parsePool,
+      // No backlog (less than one batch queued): parse here, see ProcessorDeps.parseInline.
+      parseInline: (): boolean => intake.depth < INLINE_PARSE_BELOW_DEPTH,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
       },

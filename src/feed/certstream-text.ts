@@ -58,7 +58,7 @@ export function createTextHandler(d: TextHandlerDeps): (source: string, text: st
         if (r.escapedNames) d.observer.dropped(source, 'escaped_name', { ...where, detail: 'names with non-hostname characters escaped, still matched' }, r.escapedNames);
         if (r.warning) d.observer.dropped(source, r.warning, { ...where, detail: 'as_der unusable; matching the message names only' });
         if (ev.logUrl !== null && ev.index !== null) {
-          if (d.recent.seen(`${ev.logUrl}#${ev.index}`)) {
+          if (d.recent.seen(ev.logUrl, ev.index)) {
             d.onDuplicate();
             return r.messageType;
           }

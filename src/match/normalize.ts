@@ -4,7 +4,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { splitDomain, type DomainParts } from './psl.js';
-import { matchKey } from './skeleton.js';
+import { foldHost, matchKey } from './skeleton.js';
 import { scriptsOf } from './scripts.js';
 
 /** A certificate name, normalised for matching. */
@@ -103,7 +103,8 @@ export function normalizeName(raw: string): NormalizedName {
     uLabel = labels[labels.length - suffixLabels - 1] ?? parts.label;
   }
   const labelScripts = isIdn ? scriptsOf(uLabel) : uLabel === '' ? NONE : /[a-z]/.test(uLabel) ? LATIN : NONE;
-  const skeleton = matchKey(unicode);
+  // A plain host is host-name characters only: its match key is just the folding.
+  const skeleton = plain ? foldHost(unicode) : matchKey(unicode);
   let labelSkeleton: string;
   if (!isIdn && idnaValid && uLabel !== '') {
     // Plain ASCII: the skeleton keeps the dots, so the label's key is a slice of the host's.

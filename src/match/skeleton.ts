@@ -89,8 +89,9 @@ const foldOne = (m: string): string => FOLDS[m] ?? m;
 /**
  * Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w), left to
  * right ("rnn" -> "mn"). One native regex pass; names without any return unchanged.
+ * On a string of host-name characters only ([a-z0-9._-]) this is the whole of matchKey.
  */
-function foldHost(s: string): string {
+export function foldHost(s: string): string {
   return s.replace(FOLD_RE, foldOne);
 }
 

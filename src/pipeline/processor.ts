@@ -39,6 +39,13 @@ export interface ProcessorDeps {
   maxNames: number;
   /** Worker threads for the full parse of candidates; without it they are parsed inline. */
   parsePool?: ParsePool;
+  /**
+   * With a pool: true when this batch's candidates should still be parsed here. With no backlog
+   * the thread has the few milliseconds a parse takes, and parsing here saves the round trip to
+   * the worker and the wait until the event loop picks up its reply (lower latency to commit);
+   * with a backlog, this thread's time goes to reading and matching, and parses go to workers.
+   */
+  parseInline?: () => boolean;
   onCommitted?: (result: RecordResult, batch: readonly CertEvent[]) => void;
 }
 
@@ -80,7 +87,7 @@ export class Processor {
     if (found.length === 0 && !alsoInTransaction) return null;
     const needParse = found.filter((c) => c.ev.der && !c.details && !c.parseFailed);
     const pool = this.deps.parsePool;
-    if (needParse.length === 0 || !pool) {
+    if (needParse.length === 0 || !pool || this.deps.parseInline?.() === true) {
       for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
       return this.commit(found, batch, rules, alsoInTransaction);
     }

@@ -103,6 +103,8 @@ describe('reconnect reasons and backoff bounds', () => {
       await until(() => obs.reconnects.length > round, 5_000, `close ${round}`);
     }
     await s.waitForClients(1);
+    // The server sees the fourth connection before the client has handled its 'open'.
+    await until(() => obs.transitions.length === 7, 5_000, 'connected again');
     expect(obs.reasons()).toEqual(['closed', 'closed', 'closed']);
     expect(s.connections).toBe(4);
     expect(texts).toHaveLength(9);
