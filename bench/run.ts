@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       ['  dropped by ctwatch (overload)', get(e, 'max.droppedOverload')],
       ['  RSS MB (now / peak since start)', `${get(e, 'max.rssMb')} / ${get(e, 'max.peakRssMb')}`],
       ['5,000 msg/s: p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(e, 'rate.commitP50Ms')} / ${get(e, 'rate.commitP99Ms')}`],
+      ['  CPU time stolen by the hypervisor during that phase', get(e, 'rate.machineStealShare')],
       ['  p50 / p99 send → webhook delivered (ms)', `${get(e, 'rate.webhookP50Ms')} / ${get(e, 'rate.webhookP99Ms')} (${get(e, 'rate.webhookDeliveries')} deliveries)`],
       ['lite stream, as fast as read: messages/CPU-s', get(e, 'lite.messagesPerCpuSecond')],
     ]);

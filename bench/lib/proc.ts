@@ -17,6 +17,15 @@ export function rssMb(pid: number, peak = false): number {
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
 }
 
+/**
+ * Machine-wide CPU ticks from /proc/stat: `steal` is time the hypervisor gave this virtual
+ * machine's CPUs to others. A phase with much steal has longer latency tails, whatever the code.
+ */
+export function machineTicks(): { steal: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+}
+
 /** Sum of a metric's samples whose labels contain `labelFilter` (e.g. 'reason="overload"'). */
 export function metricValue(text: string, name: string, labelFilter = ''): number {
   let sum = 0;
