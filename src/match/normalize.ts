@@ -4,7 +4,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { splitDomain, type DomainParts } from './psl.js';
-import { foldHost, matchKey } from './skeleton.js';
+import { foldHostChars, matchKey } from './skeleton.js';
 import { scriptsOf } from './scripts.js';
 
 /** A certificate name, normalised for matching. */
@@ -40,17 +40,11 @@ export interface NormalizedName {
 const LATIN: readonly string[] = Object.freeze(['Latin']);
 const NONE: readonly string[] = Object.freeze([]);
 
-const NOT_HOST_CHAR = /[^a-z0-9._-]/;
 /** Longest host name DNS allows. */
 const MAX_HOST = 253;
 const NEEDS_LOWER = /[A-Z\u0080-\uffff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** True when `s` has only [a-z0-9._-] and no "xn--" label (no IDNA work needed). */
-function isPlainHost(s: string): boolean {
-  // One native regex scan beats a charCodeAt loop on the sliced strings names arrive as.
-  return !NOT_HOST_CHAR.test(s) && !s.includes('xn--');
-}
 
 /** The last-but-`skip` label of `s` (labels separated by '.'), or "" when absent. */
 function labelFromEnd(s: string, skip: number): string {
@@ -82,7 +76,10 @@ export function normalizeName(raw: string): NormalizedName {
   let ascii = host;
   let unicode = host;
   let idnaValid = true;
-  const plain = isPlainHost(host);
+  // Plain: only [a-z0-9._-] and no "xn--" label, so no IDNA work is needed and the match key is
+  // just the folding (computed in the same pass that checks the characters).
+  const plainKey = host.includes('xn--') ? null : foldHostChars(host);
+  const plain = plainKey !== null;
   if (!plain) {
     try {
       ascii = domainToASCII(host);
@@ -103,8 +100,7 @@ export function normalizeName(raw: string): NormalizedName {
     uLabel = labels[labels.length - suffixLabels - 1] ?? parts.label;
   }
   const labelScripts = isIdn ? scriptsOf(uLabel) : uLabel === '' ? NONE : /[a-z]/.test(uLabel) ? LATIN : NONE;
-  // A plain host is host-name characters only: its match key is just the folding.
-  const skeleton = plain ? foldHost(unicode) : matchKey(unicode);
+  const skeleton = plainKey ?? matchKey(unicode);
   let labelSkeleton: string;
   if (!isIdn && idnaValid && uLabel !== '') {
     // Plain ASCII: the skeleton keeps the dots, so the label's key is a slice of the host's.

@@ -95,6 +95,38 @@ export function foldHost(s: string): string {
   return s.replace(FOLD_RE, foldOne);
 }
 
+// Character classes for foldHostChars: 0 = not a host-name character, 1 = kept as it is,
+// 2 = a digit typed for a letter, 3 = 'r' (of "rn"), 4 = 'v' (of "vv").
+const HOST_CLASS = new Uint8Array(128);
+for (const ch of 'abcdefghijklmnopqrstuvwxyz0123456789.-_') HOST_CLASS[ch.charCodeAt(0)] = 1;
+for (const d of '013457') HOST_CLASS[d.charCodeAt(0)] = 2;
+HOST_CLASS[0x72] = 3;
+HOST_CLASS[0x76] = 4;
+
+/**
+ * The match key of a string of host-name characters ([a-z0-9._-]) in one pass: the same as
+ * foldHost, or null as soon as a character outside that set shows up (then matchKey decides).
+ * Most certificate names are such strings; about half of them fold nothing and come back as they are.
+ */
+export function foldHostChars(s: string): string | null {
+  let out: string | null = null;
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? HOST_CLASS[c] : 0;
+    if (k === 1) continue;
+    if (k === 0) return null;
+    let folded: string;
+    if (k === 2) folded = FOLDS[s[i]];
+    else if (s.charCodeAt(i + 1) === (k === 3 ? 0x6e : 0x76)) folded = k === 3 ? 'm' : 'w';
+    else continue;
+    out = (out ?? '') + s.slice(last, i) + folded;
+    i += k === 2 ? 0 : 1;
+    last = i + 1;
+  }
+  return out === null ? s : out + s.slice(last);
+}
+
 /**
  * The key the matcher compares labels by, so that look-alikes compare equal:
  * the lower-cased UTS #39 skeleton with nonspacing marks removed first (diacritic

@@ -71,6 +71,10 @@ describe('AhoCorasick', () => {
     expect(ac.byteSize()).toBeLessThan((ac.states * 39 * 4) / 4);
   });
 
+  it('with no patterns finds nothing (a config without brands)', () => {
+    expect(scan(new AhoCorasick([]), 'paypal.com')).toEqual([]);
+  });
+
   it('rejects patterns outside the alphabet', () => {
     expect(() => new AhoCorasick(['ok', 'not ok'])).toThrow(TypeError);
     expect(() => new AhoCorasick([''])).toThrow(TypeError);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { normalizeName } from '../../src/match/index.js';
-import { skeleton, matchKey, changedHostChars } from '../../src/match/skeleton.js';
+import { skeleton, matchKey, changedHostChars, foldHostChars } from '../../src/match/skeleton.js';
+import { prng } from '../../bench/lib/prng.js';
 import { escapeForReason } from '../../src/match/escape.js';
 
 describe('normalizeName', () => {
@@ -105,5 +106,36 @@ describe('escapeForReason', () => {
     ['a b`c', 'aU+0020bU+0060c'],
   ])('%s -> %s', (s, e) => {
     expect(escapeForReason(s)).toBe(e);
+  });
+});
+
+describe('foldHostChars (the one-pass match key of plain host names)', () => {
+  it.each([
+    ['paypal.com', 'paypal.com'],
+    ['paypa1-l0gin.com', 'paypal-login.com'],
+    ['rnicrosoft.com', 'microsoft.com'],
+    ['vvells-fargo.com', 'wells-fargo.com'],
+    ['rnn.vvv', 'mn.wv'],
+    ['r', 'r'],
+    ['v', 'v'],
+    ['', ''],
+    ['3th3r-w4ll3t5-7', 'ether-wallets-t'],
+    ['a_b.c-d', 'a_b.c-d'],
+  ])('%s -> %s, as matchKey', (s, k) => {
+    expect(foldHostChars(s)).toBe(k);
+    expect(matchKey(s)).toBe(k);
+  });
+
+  it.each(['Paypal.com', 'p\u0430ypal.com', 'pay pal.com', 'paypal.com\u0000', 'a*b'])('%j is not host-name characters only: null', (s) => {
+    expect(foldHostChars(s)).toBeNull();
+  });
+
+  it('agrees with matchKey on 20,000 random host-character strings', () => {
+    const rand = prng(11);
+    const chars = 'rnvv0134572689abcdefghijklmopqstuwxyz._-';
+    for (let i = 0; i < 20_000; i++) {
+      const s = Array.from({ length: Math.floor(rand() * 24) }, () => chars[Math.floor(rand() * chars.length)]).join('');
+      expect(foldHostChars(s)).toBe(matchKey(s));
+    }
   });
 });
