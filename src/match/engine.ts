@@ -137,8 +137,6 @@ export class BrandEngine {
    */
   private readonly automaton: AhoCorasick;
   private readonly keywordPatterns: number;
-  /** Targets already reported by the fuzzy substring search for the current name (reused). */
-  private readonly fuzzySeen = new Set<number>();
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
   /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
@@ -227,11 +225,9 @@ export class BrandEngine {
     // One scan for keyword occurrences and for the halves of long protected labels.
     let found: [KeywordEntry, number, number][] | null = null;
     let fuzzyHits: FuzzyHit[] | null = null;
-    const seen = this.fuzzySeen;
-    seen.clear();
     this.automaton.scan(ownKey, (id, s, e) => {
       if (id < this.keywordPatterns) for (const entry of this.keywords.byPattern[id]) (found ??= []).push([entry, s, e]);
-      else fuzzyHits = this.fuzzy.occurrence(id - this.keywordPatterns, s, e, ownKey, seen, fuzzyHits);
+      else fuzzyHits = this.fuzzy.occurrence(id - this.keywordPatterns, s, e, ownKey, fuzzyHits);
     });
     this.keywordHits(view, found, out);
     this.registrableLabel(view, out);
@@ -364,7 +360,7 @@ export class BrandEngine {
     const own = view.own;
     const key = n.labelSkeleton;
     const uLabel = n.uLabel;
-    const exact = this.typos.byKey.get(key);
+    const exact = this.typos.mayBeKey(key) ? this.typos.byKey.get(key) : undefined;
     if (exact !== undefined) for (const tid of exact) this.sameKey(n, uLabel, this.typos.targets[tid], out);
 
     const cands = this.typos.index.candidates(key);
@@ -380,7 +376,7 @@ export class BrandEngine {
     if (key.includes('-')) {
       this.tokens(n, uLabel, key, out);
       const joined = key.replace(/-/g, '');
-      for (const tid of this.typos.byKey.get(joined) ?? []) {
+      for (const tid of (this.typos.mayBeKey(joined) && this.typos.byKey.get(joined)) || []) {
         const t = this.typos.targets[tid];
         if (t.key.includes('-')) continue;
         add(out, t.brand, {
@@ -395,8 +391,7 @@ export class BrandEngine {
       const ok = view.ownKey;
       const lastDot = ok.lastIndexOf('.');
       const prevDot = ok.lastIndexOf('.', lastDot - 1);
-      const joinedLength = lastDot - prevDot - 1 + key.length;
-      if (lastDot < 0 || joinedLength >= 1024 || this.typos.keyLengths[joinedLength] === 0) return;
+      if (lastDot < 0 || !this.typos.mayBeKey(ok, prevDot + 1, lastDot, key)) return;
       const joinedKey = ok.slice(prevDot + 1, lastDot) + key;
       if (!this.typos.byKey.has(joinedKey)) return;
       const uLabels = view.uLabels;
@@ -553,8 +548,7 @@ export class BrandEngine {
     while (from <= lastDot) {
       let to = key.indexOf('.', from);
       if (to < 0 || to > lastDot) to = lastDot;
-      const len = to - from;
-      if (len > 0 && len < 1024 && this.typos.keyLengths[len] === 1) {
+      if (this.typos.mayBeKey(key, from, to)) {
         const ids = this.typos.byKey.get(key.slice(from, to));
         if (ids !== undefined && !seen?.has(ids)) {
           (seen ??= new Set()).add(ids); // first occurrence only (bounded work on crafted names)

@@ -94,12 +94,13 @@ export class FuzzySubstrings {
    * For one occurrence [s, e) of half `id` in `key` (labels joined by dots, the registrable
    * label last), adds to `hits` the targets whose key occurs there with exactly one edit:
    * inside a registrable label longer than the target key (shorter or equal ones are the
-   * deletion index's job), or inside any subdomain label. `seen` holds the targets already
-   * reported for this key (each once). Returns `hits`, created on the first hit. Pure.
+   * deletion index's job), or inside any subdomain label. `hits` are those found so far for
+   * this key (each target is reported once); returns them, the array created on the first hit.
+   * Allocates nothing on a miss. Pure.
    */
-  occurrence(id: number, s: number, e: number, key: string, seen: Set<number>, hits: FuzzyHit[] | null): FuzzyHit[] | null {
+  occurrence(id: number, s: number, e: number, key: string, hits: FuzzyHit[] | null): FuzzyHit[] | null {
     for (const [tid, which] of this.owners[id]) {
-      if (seen.has(tid)) continue;
+      if (hits !== null && hits.some((h) => h.tid === tid)) continue;
       const t = this.typos.targets[tid];
       const L = t.key.length;
       const labelStart = key.lastIndexOf('.', s - 1) + 1;
@@ -126,7 +127,6 @@ export class FuzzySubstrings {
         }
       }
       if (exact || found < 0) continue;
-      seen.add(tid);
       (hits ??= []).push({ tid, start: which === 0 ? s : found, end: which === 0 ? found + foundLen : e });
     }
     return hits;

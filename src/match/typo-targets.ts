@@ -20,6 +20,15 @@ export interface TypoTarget {
   domains: BrandDomain[];
 }
 
+/** Hash of s[from, to) followed by s2 (FNV-1a, then a multiply-xorshift). */
+function spanHash(s: string, from: number, to: number, s2 = ''): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s2.length; i++) h = Math.imul(h ^ s2.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
 export class TypoTargets {
   readonly targets: TypoTarget[] = [];
   /** Match key -> target ids. */
@@ -27,6 +36,13 @@ export class TypoTargets {
   readonly index: DeletionIndex;
   /** keyLengths[L] = 1 when some target key has length L (cheap pre-check before a Map look-up). */
   readonly keyLengths = new Uint8Array(1024);
+  /**
+   * One bit per hash of each target key: `mayBeKey` reads a span of a longer string without
+   * slicing it, and most spans (labels of ordinary names) stop here, before a slice and a Map
+   * look-up. A set bit may be a collision; byKey decides.
+   */
+  private readonly keyBits: Uint32Array;
+  private readonly keyBitMask: number;
 
   constructor(table: BrandTable, detection: DetectionConfig) {
     const seen = new Map<string, TypoTarget>();
@@ -53,5 +69,24 @@ export class TypoTargets {
       }
     });
     this.index = new DeletionIndex(this.targets);
+    let bits = 1 << 16;
+    while (bits < this.targets.length * 32) bits *= 2;
+    this.keyBits = new Uint32Array(bits >>> 5);
+    this.keyBitMask = bits - 1;
+    for (const t of this.targets) {
+      const b = spanHash(t.key, 0, t.key.length) & this.keyBitMask;
+      this.keyBits[b >>> 5] |= 1 << (b & 31);
+    }
+  }
+
+  /**
+   * False when s[from, to) followed by `then` is certainly no target key; true when it may be
+   * one (then ask byKey). Pure, allocation-free.
+   */
+  mayBeKey(s: string, from = 0, to = s.length, then = ''): boolean {
+    const len = to - from + then.length;
+    if (len <= 0 || len >= 1024 || this.keyLengths[len] === 0) return false;
+    const b = spanHash(s, from, to, then) & this.keyBitMask;
+    return (this.keyBits[b >>> 5] & (1 << (b & 31))) !== 0;
   }
 }
