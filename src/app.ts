@@ -327,7 +327,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         store,
         log: log.child({ module: 'ctlog' }),
         fetch: opts.fetch,
-        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction),
+        // Read in batches as fast as the log serves them: a backlog, so parses go to the workers.
+        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction, true),
         onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
         onEntries: (n) => {
           if (n === 0) return;

@@ -69,9 +69,10 @@ export class Processor {
    * a parse; then the parse runs in a worker and the commit follows (returns a promise). Never
    * throws or rejects for bad input; a storage failure is logged and thrown (or rejected).
    * `alsoInTransaction` runs inside the commit's transaction (a CT log position), even when the
-   * batch has no candidate.
+   * batch has no candidate. `fromBacklog`: the caller is working through a backlog (a CT log read
+   * in batches), so candidates go to the workers whatever deps.parseInline says.
    */
-  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void): RecordResult | null | Promise<RecordResult | null> {
+  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void, fromBacklog = false): RecordResult | null | Promise<RecordResult | null> {
     const rules = this.deps.rules();
     const found: Examined[] = [];
     for (const ev of batch) {
@@ -87,7 +88,7 @@ export class Processor {
     if (found.length === 0 && !alsoInTransaction) return null;
     const needParse = found.filter((c) => c.ev.der && !c.details && !c.parseFailed);
     const pool = this.deps.parsePool;
-    if (needParse.length === 0 || !pool || this.deps.parseInline?.() === true) {
+    if (needParse.length === 0 || !pool || (!fromBacklog && this.deps.parseInline?.() === true)) {
       for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
       return this.commit(found, batch, rules, alsoInTransaction);
     }

@@ -24,9 +24,10 @@ describe('parse placement', () => {
   afterAll(() => pool.close());
 
   it.each([
-    ['backlog: the worker parses', false, 1],
-    ['no backlog: parsed inline, the worker is not asked', true, 0],
-  ])('%s', async (_label, inline, poolCalls) => {
+    ['backlog: the worker parses', false, false, 1],
+    ['no backlog: parsed inline, the worker is not asked', true, false, 0],
+    ['a batch from a CT log read (a backlog by nature): the worker parses', true, true, 1],
+  ])('%s', async (_label, inline, fromBacklog, poolCalls) => {
     const dir = tmpDir();
     const loaded = buildConfig({
       feed: { replay: 'unused.jsonl' },
@@ -56,7 +57,7 @@ describe('parse placement', () => {
     const iss = await factory.issue(['paypal-secure-login.com']);
     const r = decodeCertstreamText(fullStreamMessage(iss.final, iss.names, { log: 'https://log-a.example/', index: 1, precert: false }), { source: 'test', maxNames: 1000 });
     if (r.kind !== 'cert') throw new Error('fixture did not decode');
-    await processor.processBatch([r.event]);
+    await processor.processBatch([r.event], undefined, fromBacklog);
     expect(calls).toBe(poolCalls);
     const hits = store.hits.listHits();
     expect(hits).toHaveLength(1);
