@@ -47,7 +47,7 @@ describe(`SIGKILL while reading a ${N}-entry log directly`, () => {
   });
   afterAll(() => srv?.close());
 
-  it(`processes every entry exactly once across ${KILLS} kills`, async () => {
+  it(`processes every entry exactly once across ${KILLS} kills`, { timeout: 240_000 }, async () => {
     const position = () => {
       if (!fs.existsSync(dbFile)) return 0;
       const db = new Database(dbFile, { readonly: true });
