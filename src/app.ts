@@ -160,17 +160,16 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       rules: () => rules,
       maxNames: cfg.feed.max_names,
       parsePool,
-      // No backlog (less than one batch queued): parse here, see ProcessorDeps.parseInline.
-      parseInline: (): boolean => intake.depth < INLINE_PARSE_BELOW_DEPTH,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
       },
     });
-    const intake = new Intake({
+    const intake: Intake = new Intake({
       maxQueue: cfg.feed.max_queue,
       process: (batch) => {
         opts.beforeProcess?.(batch);
-        return processor.processBatch(batch);
+        // Less than one batch left queued: no backlog, so candidates are parsed here.
+        return processor.processBatch(batch, undefined, intake.depth < INLINE_PARSE_BELOW_DEPTH);
       },
       // Declared below; only called once events flow, after everything is wired.
       onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
@@ -328,7 +327,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         log: log.child({ module: 'ctlog' }),
         fetch: opts.fetch,
         // Read in batches as fast as the log serves them: a backlog, so parses go to the workers.
-        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction, true),
+        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction),
         onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
         onEntries: (n) => {
           if (n === 0) return;

@@ -39,13 +39,6 @@ export interface ProcessorDeps {
   maxNames: number;
   /** Worker threads for the full parse of candidates; without it they are parsed inline. */
   parsePool?: ParsePool;
-  /**
-   * With a pool: true when this batch's candidates should still be parsed here. With no backlog
-   * the thread has the few milliseconds a parse takes, and parsing here saves the round trip to
-   * the worker and the wait until the event loop picks up its reply (lower latency to commit);
-   * with a backlog, this thread's time goes to reading and matching, and parses go to workers.
-   */
-  parseInline?: () => boolean;
   onCommitted?: (result: RecordResult, batch: readonly CertEvent[]) => void;
 }
 
@@ -69,10 +62,13 @@ export class Processor {
    * a parse; then the parse runs in a worker and the commit follows (returns a promise). Never
    * throws or rejects for bad input; a storage failure is logged and thrown (or rejected).
    * `alsoInTransaction` runs inside the commit's transaction (a CT log position), even when the
-   * batch has no candidate. `fromBacklog`: the caller is working through a backlog (a CT log read
-   * in batches), so candidates go to the workers whatever deps.parseInline says.
+   * batch has no candidate.
+   * `parseHere`: the caller has no backlog, so this thread has the few milliseconds a parse takes;
+   * parsing here saves the round trip to a worker and the wait until the event loop picks up its
+   * reply (quicker to commit). Left false (a backlog: a CT log read in batches, a full queue),
+   * parses go to the workers and this thread's time goes to reading and matching.
    */
-  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void, fromBacklog = false): RecordResult | null | Promise<RecordResult | null> {
+  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void, parseHere = false): RecordResult | null | Promise<RecordResult | null> {
     const rules = this.deps.rules();
     const found: Examined[] = [];
     for (const ev of batch) {
@@ -88,7 +84,7 @@ export class Processor {
     if (found.length === 0 && !alsoInTransaction) return null;
     const needParse = found.filter((c) => c.ev.der && !c.details && !c.parseFailed);
     const pool = this.deps.parsePool;
-    if (needParse.length === 0 || !pool || (!fromBacklog && this.deps.parseInline?.() === true)) {
+    if (needParse.length === 0 || !pool || parseHere) {
       for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
       return this.commit(found, batch, rules, alsoInTransaction);
     }

@@ -1,6 +1,6 @@
 /**
- * Where a candidate's full parse runs: in a worker thread when there is a backlog, on the main
- * thread when there is none (lower latency to commit). Both give the same stored hit.
+ * Where a candidate's full parse runs: in a worker thread unless the caller says it has no
+ * backlog, then on the calling thread (lower latency to commit). Both give the same stored hit.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,10 +24,9 @@ describe('parse placement', () => {
   afterAll(() => pool.close());
 
   it.each([
-    ['backlog: the worker parses', false, false, 1],
-    ['no backlog: parsed inline, the worker is not asked', true, false, 0],
-    ['a batch from a CT log read (a backlog by nature): the worker parses', true, true, 1],
-  ])('%s', async (_label, inline, fromBacklog, poolCalls) => {
+    ['backlog (the default, e.g. a CT log read in batches): the worker parses', undefined, 1],
+    ['no backlog: parsed here, the worker is not asked', true, 0],
+  ])('%s', async (_label, parseHere, poolCalls) => {
     const dir = tmpDir();
     const loaded = buildConfig({
       feed: { replay: 'unused.jsonl' },
@@ -51,13 +50,12 @@ describe('parse placement', () => {
       rules: () => rules,
       maxNames: 1000,
       parsePool: counting,
-      parseInline: () => inline,
     });
     const factory = await CertFactory.create();
     const iss = await factory.issue(['paypal-secure-login.com']);
     const r = decodeCertstreamText(fullStreamMessage(iss.final, iss.names, { log: 'https://log-a.example/', index: 1, precert: false }), { source: 'test', maxNames: 1000 });
     if (r.kind !== 'cert') throw new Error('fixture did not decode');
-    await processor.processBatch([r.event], undefined, fromBacklog);
+    await processor.processBatch([r.event], undefined, parseHere);
     expect(calls).toBe(poolCalls);
     const hits = store.hits.listHits();
     expect(hits).toHaveLength(1);
