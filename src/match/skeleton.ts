@@ -81,43 +81,35 @@ export function prototypeOf(cp: number): string | null {
 
 const MARKS = /\p{Mn}/gu;
 
-/** Digits commonly typed for letters ("paypa1", "p4ypal", "3th3r") and the two-letter look-alikes, folded in match keys. */
-const FOLDS: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't', rn: 'm', vv: 'w' };
-const FOLD_RE = /[013457]|rn|vv/g;
-const foldOne = (m: string): string => FOLDS[m] ?? m;
+/** Digits commonly typed for letters ("paypa1", "p4ypal", "3th3r"), folded in match keys. */
+const DIGIT_FOLDS: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 
-/**
- * Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w), left to
- * right ("rnn" -> "mn"). One native regex pass; names without any return unchanged.
- * On a string of host-name characters only ([a-z0-9._-]) this is the whole of matchKey.
- */
-export function foldHost(s: string): string {
-  return s.replace(FOLD_RE, foldOne);
-}
-
-// Character classes for foldHostChars: 0 = not a host-name character, 1 = kept as it is,
+// Character classes for fold: 0 = not a host-name character, 1 = kept as it is,
 // 2 = a digit typed for a letter, 3 = 'r' (of "rn"), 4 = 'v' (of "vv").
 const HOST_CLASS = new Uint8Array(128);
 for (const ch of 'abcdefghijklmnopqrstuvwxyz0123456789.-_') HOST_CLASS[ch.charCodeAt(0)] = 1;
-for (const d of '013457') HOST_CLASS[d.charCodeAt(0)] = 2;
+for (const d of Object.keys(DIGIT_FOLDS)) HOST_CLASS[d.charCodeAt(0)] = 2;
 HOST_CLASS[0x72] = 3;
 HOST_CLASS[0x76] = 4;
 
 /**
- * The match key of a string of host-name characters ([a-z0-9._-]) in one pass: the same as
- * foldHost, or null as soon as a character outside that set shows up (then matchKey decides).
- * Most certificate names are such strings; about half of them fold nothing and come back as they are.
+ * Folds digits for letters and the two-letter look-alikes "rn" (m) and "vv" (w), left to right
+ * ("rnn" -> "mn"), in one pass; a string with nothing to fold comes back as it is. Characters
+ * outside [a-z0-9._-] are kept, or (`hostOnly`) make it return null at once.
  */
-export function foldHostChars(s: string): string | null {
+function fold(s: string, hostOnly: boolean): string | null {
   let out: string | null = null;
   let last = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const k = c < 128 ? HOST_CLASS[c] : 0;
     if (k === 1) continue;
-    if (k === 0) return null;
+    if (k === 0) {
+      if (hostOnly) return null;
+      continue;
+    }
     let folded: string;
-    if (k === 2) folded = FOLDS[s[i]];
+    if (k === 2) folded = DIGIT_FOLDS[s[i]];
     else if (s.charCodeAt(i + 1) === (k === 3 ? 0x6e : 0x76)) folded = k === 3 ? 'm' : 'w';
     else continue;
     out = (out ?? '') + s.slice(last, i) + folded;
@@ -125,6 +117,15 @@ export function foldHostChars(s: string): string | null {
     last = i + 1;
   }
   return out === null ? s : out + s.slice(last);
+}
+
+/**
+ * The match key of a string of host-name characters only ([a-z0-9._-]), which is just its
+ * folding, or null as soon as another character shows up (then matchKey does the rest). Most
+ * certificate names are such strings; about half of them fold nothing and come back as they are.
+ */
+export function foldHostChars(s: string): string | null {
+  return fold(s, true);
 }
 
 /**
@@ -137,7 +138,8 @@ export function foldHostChars(s: string): string | null {
  * from "paypal", not two). Pure, total.
  */
 export function matchKey(s: string): string {
-  if (isHostChars(s)) return foldHost(s);
+  const plain = foldHostChars(s);
+  if (plain !== null) return plain;
   const base = isAscii(s) ? s : s.normalize('NFD').replace(MARKS, '');
   let sk = skeleton(base);
   if (!isHostChars(sk)) {
@@ -146,7 +148,7 @@ export function matchKey(s: string): string {
     // leaves alone.
     sk = sk.normalize('NFD').replace(MARKS, '').replace(EXTRA_LATIN_RE, (c) => EXTRA_LATIN[c] ?? c);
   }
-  return foldHost(sk);
+  return fold(sk, false) ?? sk;
 }
 
 /** Latin letters used as look-alikes (dnstwist's glyph list) that UTS #39 does not map. */
