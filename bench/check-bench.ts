@@ -17,7 +17,7 @@ import { compileMatcher } from '../src/match/index.js';
 import { detectionSchema, brandSchema } from '../src/match/config-schema.js';
 import type { Matcher } from '../src/match/types.js';
 import { syntheticBrands } from './brand-sets.js';
-import { machineTicks } from './lib/proc.js';
+import { stealMeter } from './lib/proc.js';
 import { benignNamesPath, defaultLookalikeDir, readLines, rulesFromBrandsYaml, EXAMPLE_PAYPAL } from './lookalike-data.js';
 
 const SIZES = [10, 1_000, 10_000] as const;
@@ -123,7 +123,7 @@ export async function runCheckBench(options: { minCpuMs?: number } = {}): Promis
   const real = rulesFromBrandsYaml(join(defaultLookalikeDir(), 'brands.yaml'), [EXAMPLE_PAYPAL]).brands;
   const gc = (globalThis as { gc?: () => void }).gc;
   const out: Record<string, unknown> = { names_in_mix: names.length };
-  const ticks0 = machineTicks();
+  const steal = stealMeter();
   const perName: Record<number, number> = {};
   for (const size of SIZES) {
     const brands = [...real, ...syntheticBrands(size - real.length).map((b) => brandSchema.parse(b))].slice(0, size);
@@ -148,9 +148,8 @@ export async function runCheckBench(options: { minCpuMs?: number } = {}): Promis
     out[`brands_${size}_heap_delta_mb`] = mb(mem.heapUsed - heapBefore);
     out[`brands_${size}_rss_mb`] = mb(mem.rss);
   }
-  const ticks1 = machineTicks();
   // CPU time the hypervisor gave to other machines meanwhile: per-CPU-second figures drop with it.
-  out.machine_steal_share = Math.round(((ticks1.steal - ticks0.steal) / Math.max(1, ticks1.total - ticks0.total)) * 1000) / 1000;
+  out.machine_steal_share = steal();
   out.cost_ratio_10000_vs_10 = Math.round((perName[10_000] / perName[10]) * 100) / 100;
   Object.assign(out, freshProcess10k());
   out.gc_exposed = gc !== undefined;

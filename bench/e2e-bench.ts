@@ -22,7 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { stringify } from 'yaml';
 import { syntheticBrands } from './brand-sets.js';
 import { projectRoot } from './lookalike-data.js';
-import { cpuSeconds, histogramQuantile, machineTicks, metricValue, rssMb, scrape } from './lib/proc.js';
+import { cpuSeconds, histogramQuantile, metricValue, rssMb, scrape, stealMeter } from './lib/proc.js';
 import { CertFactory, fullStreamMessage } from '../test/helpers/cert-factory.js';
 
 interface Template {
@@ -196,7 +196,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     await settle();
     const before = await scrape(base);
     const cpu0 = cpuSeconds(pid);
-    const ticks0 = machineTicks();
+    const steal = stealMeter();
     const w0 = performance.now();
     const sent = await push(pick, durationMs, rate);
     // Let the daemon finish what it has received.
@@ -209,7 +209,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     await sleep(200);
     after = await scrape(base);
     const cpu = cpuSeconds(pid) - cpu0;
-    const ticks1 = machineTicks();
+    const stealShare = steal();
     const wall = (performance.now() - w0) / 1000;
     const processed = metricValue(after, 'ctwatch_certificates_total') - metricValue(before, 'ctwatch_certificates_total');
     const received = metricValue(after, 'ctwatch_messages_total') - metricValue(before, 'ctwatch_messages_total');
@@ -228,7 +228,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       messagesPerCpuSecond: Math.round(processed / cpu),
       cpuSecondsPer1000: Math.round((cpu / processed) * 1000 * 1000) / 1000,
       // Share of the machine's CPU time taken by the hypervisor during the phase (context for tails).
-      machineStealShare: Math.round(((ticks1.steal - ticks0.steal) / Math.max(1, ticks1.total - ticks0.total)) * 1000) / 1000,
+      machineStealShare: stealShare,
       rssMb: rssMb(pid),
       peakRssMb: rssMb(pid, true),
       heapUsedMb: Math.round(metricValue(after, 'ctwatch_nodejs_heap_size_used_bytes') / 2 ** 20),

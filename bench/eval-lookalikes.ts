@@ -22,8 +22,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Smallest edit distance between `pat` and any substring of `text` (free start and end).
- * Deliberately not the engine's own (src/match/fuzzy-substring.ts): deciding which names a brand
- * is aimed at must not depend on the code being measured.
+ * The engine has no such function on purpose (it searches one edit by halves, see
+ * src/match/fuzzy-substring.ts); deciding which names a brand is aimed at must not depend on the
+ * code being measured anyway.
  */
 export function substringDistance(pat: string, text: string): number {
   const m = pat.length;

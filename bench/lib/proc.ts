@@ -17,13 +17,23 @@ export function rssMb(pid: number, peak = false): number {
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
 }
 
-/**
- * Machine-wide CPU ticks from /proc/stat: `steal` is time the hypervisor gave this virtual
- * machine's CPUs to others. A phase with much steal has longer latency tails, whatever the code.
- */
-export function machineTicks(): { steal: number; total: number } {
+/** Machine-wide CPU ticks from /proc/stat: all of them, and those the hypervisor gave to others ("steal"). */
+function machineTicks(): { steal: number; total: number } {
   const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   return { steal: f[7] ?? 0, total: f.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Starts measuring; the returned function gives the share of this virtual machine's CPU time the
+ * hypervisor gave to other guests since then (0.02 = 2 %). A phase with much steal has longer
+ * latency tails and fewer operations per CPU-second, whatever the code.
+ */
+export function stealMeter(): () => number {
+  const t0 = machineTicks();
+  return () => {
+    const t1 = machineTicks();
+    return Math.round(((t1.steal - t0.steal) / Math.max(1, t1.total - t0.total)) * 1000) / 1000;
+  };
 }
 
 /** Sum of a metric's samples whose labels contain `labelFilter` (e.g. 'reason="overload"'). */

@@ -12,30 +12,6 @@ import type { TypoTargets } from './typo-targets.js';
 /** Minimum protected-label length for the fuzzy substring search. */
 export const FUZZY_MIN_LENGTH = 8;
 
-/** Smallest edit distance between `pat` and any substring of `text`, capped at max + 1. */
-export function substringDistance(pat: string, text: string, max: number): number {
-  const m = pat.length;
-  let prev = new Int32Array(text.length + 1); // row 0: free start
-  let cur = new Int32Array(text.length + 1);
-  for (let i = 1; i <= m; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= text.length; j++) {
-      const cost = pat.charCodeAt(i - 1) === text.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const t = prev;
-    prev = cur;
-    cur = t;
-  }
-  let best = max + 1;
-  for (let j = 0; j <= text.length; j++) if (prev[j] < best) best = prev[j];
-  return best;
-}
-
 /**
  * Compares `p` with `t[ts, ts + tl)`: 0 when equal, 1 when one substitution, insertion,
  * omission or adjacent swap apart, 2 otherwise. Allocation-free.

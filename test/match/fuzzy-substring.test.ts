@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { editsAt, substringDistance } from '../../src/match/fuzzy-substring.js';
+import { editsAt } from '../../src/match/fuzzy-substring.js';
 import { matcherFor } from './helpers.js';
 
 describe('editsAt', () => {
@@ -13,10 +13,6 @@ describe('editsAt', () => {
     ['ethereum', 'eth', 0, 8, 2],
   ])('%s in %s at %i len %i -> %i', (p, t, ts, tl, r) => {
     expect(editsAt(p, t, ts, tl)).toBe(r);
-  });
-  it('substringDistance finds the closest substring', () => {
-    expect(substringDistance('metamask', 'xmetamakrecovery', 2)).toBe(1);
-    expect(substringDistance('metamask', 'metaverse', 2)).toBe(3);
   });
 });
 
