@@ -1,5 +1,5 @@
 /** Records the store takes and gives. Times are milliseconds since the epoch. */
-import type { Match, Severity } from '../match/types.js';
+import type { Match } from '../match/types.js';
 
 export interface IssuanceRecord {
   issuanceKey: string;
@@ -31,32 +31,20 @@ export interface CandidateRecord {
 
 export type HitStatus = 'new' | 'acknowledged' | 'false_positive';
 
-export interface HitRow {
+/**
+ * A stored hit: the match (one rule on one name), the certificate it was first seen in, and its
+ * triage state. Field for field the Match and IssuanceRecord fields it was made from.
+ */
+export interface HitRow
+  extends Match,
+    Pick<CandidateMatch, 'registrable'>,
+    Pick<IssuanceRecord, 'names' | 'sha256' | 'serial' | 'issuer' | 'subject' | 'notBefore' | 'notAfter' | 'precert' | 'logUrl' | 'logIndex'> {
   id: number;
-  name: string;
-  registrable: string | null;
-  brand: string | null;
-  watch: string | null;
-  technique: string;
-  techniques: string[];
-  severity: Severity;
-  score: number;
-  reason: string;
   status: HitStatus;
   suppressed: boolean;
   firstSeen: number;
   lastSeen: number;
   timesSeen: number;
-  names: string[];
-  sha256: string | null;
-  serial: string | null;
-  issuer: string | null;
-  subject: string | null;
-  notBefore: number | null;
-  notAfter: number | null;
-  precert: boolean;
-  logUrl: string | null;
-  logIndex: number | null;
 }
 
 /** Who should be told about a new hit: notifier ids. Decided by the routing rules, outside the store. */
