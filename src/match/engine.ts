@@ -360,7 +360,7 @@ export class BrandEngine {
     const own = view.own;
     const key = n.labelSkeleton;
     const uLabel = n.uLabel;
-    const exact = this.typos.mayBeKey(key) ? this.typos.byKey.get(key) : undefined;
+    const exact = this.typos.idsForKey(key);
     if (exact !== undefined) for (const tid of exact) this.sameKey(n, uLabel, this.typos.targets[tid], out);
 
     const cands = this.typos.index.candidates(key);
@@ -376,7 +376,7 @@ export class BrandEngine {
     if (key.includes('-')) {
       this.tokens(n, uLabel, key, out);
       const joined = key.replace(/-/g, '');
-      for (const tid of (this.typos.mayBeKey(joined) && this.typos.byKey.get(joined)) || []) {
+      for (const tid of this.typos.idsForKey(joined) ?? []) {
         const t = this.typos.targets[tid];
         if (t.key.includes('-')) continue;
         add(out, t.brand, {
@@ -391,11 +391,10 @@ export class BrandEngine {
       const ok = view.ownKey;
       const lastDot = ok.lastIndexOf('.');
       const prevDot = ok.lastIndexOf('.', lastDot - 1);
-      if (lastDot < 0 || !this.typos.mayBeKey(ok, prevDot + 1, lastDot, key)) return;
-      const joinedKey = ok.slice(prevDot + 1, lastDot) + key;
-      if (!this.typos.byKey.has(joinedKey)) return;
+      const ids = lastDot < 0 ? undefined : this.typos.idsForKey(ok, prevDot + 1, lastDot, key);
+      if (ids === undefined) return;
       const uLabels = view.uLabels;
-      for (const tid of this.typos.byKey.get(joinedKey) ?? []) {
+      for (const tid of ids) {
         const t = this.typos.targets[tid];
         add(out, t.brand, {
           technique: 'typosquat:subdomain',
@@ -541,26 +540,24 @@ export class BrandEngine {
   /** A brand label (or domain) used as a leading label of another registrable domain. */
   private embedding(view: NameView, out: BrandSignals): void {
     const key = view.ownKey;
-    let seen: Set<number[]> | null = null;
+    let seen: Set<readonly number[]> | null = null;
     const lastDot = key.lastIndexOf('.');
     let from = 0;
     let li = 0;
     while (from <= lastDot) {
       let to = key.indexOf('.', from);
       if (to < 0 || to > lastDot) to = lastDot;
-      if (this.typos.mayBeKey(key, from, to)) {
-        const ids = this.typos.byKey.get(key.slice(from, to));
-        if (ids !== undefined && !seen?.has(ids)) {
-          (seen ??= new Set()).add(ids); // first occurrence only (bounded work on crafted names)
-          this.embeddedLabel(view, li, ids, out);
-        }
+      const ids = this.typos.idsForKey(key, from, to);
+      if (ids !== undefined && !seen?.has(ids)) {
+        (seen ??= new Set()).add(ids); // first occurrence only (bounded work on crafted names)
+        this.embeddedLabel(view, li, ids, out);
       }
       from = to + 1;
       li++;
     }
   }
 
-  private embeddedLabel(view: NameView, li: number, ids: number[], out: BrandSignals): void {
+  private embeddedLabel(view: NameView, li: number, ids: readonly number[], out: BrandSignals): void {
     const n = view.n;
     const uLabels = view.uLabels;
     for (const tid of ids) {

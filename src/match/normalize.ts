@@ -45,7 +45,6 @@ const MAX_HOST = 253;
 const NEEDS_LOWER = /[A-Z\u0080-\uffff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
-
 /** The last-but-`skip` label of `s` (labels separated by '.'), or "" when absent. */
 function labelFromEnd(s: string, skip: number): string {
   let end = s.length;

@@ -31,15 +31,15 @@ function spanHash(s: string, from: number, to: number, s2 = ''): number {
 
 export class TypoTargets {
   readonly targets: TypoTarget[] = [];
-  /** Match key -> target ids. */
-  readonly byKey = new Map<string, number[]>();
+  /** Match key -> target ids (read through idsForKey). */
+  private readonly byKey = new Map<string, number[]>();
   readonly index: DeletionIndex;
-  /** keyLengths[L] = 1 when some target key has length L (cheap pre-check before a Map look-up). */
-  readonly keyLengths = new Uint8Array(1024);
+  /** keyLengths[L] = 1 when some target key has length L. */
+  private readonly keyLengths = new Uint8Array(1024);
   /**
-   * One bit per hash of each target key: `mayBeKey` reads a span of a longer string without
-   * slicing it, and most spans (labels of ordinary names) stop here, before a slice and a Map
-   * look-up. A set bit may be a collision; byKey decides.
+   * One bit per hash of each target key: idsForKey hashes a span of a longer string without
+   * slicing it, and most spans (labels of ordinary names) stop there, before a slice and a Map
+   * look-up. A set bit may be a collision; the Map decides.
    */
   private readonly keyBits: Uint32Array;
   private readonly keyBitMask: number;
@@ -80,13 +80,14 @@ export class TypoTargets {
   }
 
   /**
-   * False when s[from, to) followed by `then` is certainly no target key; true when it may be
-   * one (then ask byKey). Pure, allocation-free.
+   * Ids of the targets whose key is s[from, to) followed by `then`, or undefined. Allocates only
+   * when the key filter lets the span through (a target key, or rarely a collision). Pure.
    */
-  mayBeKey(s: string, from = 0, to = s.length, then = ''): boolean {
+  idsForKey(s: string, from = 0, to = s.length, then = ''): readonly number[] | undefined {
     const len = to - from + then.length;
-    if (len <= 0 || len >= 1024 || this.keyLengths[len] === 0) return false;
+    if (len <= 0 || len >= 1024 || this.keyLengths[len] === 0) return undefined;
     const b = spanHash(s, from, to, then) & this.keyBitMask;
-    return (this.keyBits[b >>> 5] & (1 << (b & 31))) !== 0;
+    if ((this.keyBits[b >>> 5] & (1 << (b & 31))) === 0) return undefined;
+    return this.byKey.get(from === 0 && to === s.length ? s + then : s.slice(from, to) + then);
   }
 }
