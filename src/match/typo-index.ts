@@ -97,20 +97,18 @@ export class DeletionIndex {
     this.pw[0] = 1;
     for (let k = 1; k < this.pw.length; k++) this.pw[k] = Math.imul(this.pw[k - 1], B);
     const indexed = (t: IndexedKey) => t.maxDist > 0 && t.key.length > 0 && t.key.length < 1024;
-    // Pass 1: how many distinct variant hashes each target has, to size everything once.
-    let total = 0;
-    for (const t of targets) if (indexed(t)) total += this.variants(t.key, t.maxDist >= 2, true);
+    // Sized from an upper bound on the variants (before duplicates are dropped): about two
+    // pairs a bucket, eight filter bits a pair. Then two passes: count per bucket, then place.
+    let bound = 0;
+    for (const t of targets) if (indexed(t)) bound += 1 + t.key.length + (t.maxDist >= 2 ? (t.key.length * (t.key.length - 1)) / 2 : 0);
     let bucketBits = 10;
-    while (bucketBits < 30 && 2 ** (bucketBits + 1) < total) bucketBits++; // about two pairs a bucket
+    while (bucketBits < 30 && 2 ** (bucketBits + 1) < bound) bucketBits++;
     this.bucketShift = 32 - bucketBits;
     this.bucketStart = new Uint32Array(2 ** bucketBits + 1);
     let bitCap = 1 << 16;
-    while (bitCap < total * 8) bitCap *= 2;
+    while (bitCap < bound * 8) bitCap *= 2;
     this.bits = new Uint32Array(bitCap >>> 5);
     this.bitMask = bitCap - 1;
-    this.keys = new Uint32Array(total);
-    this.ids = new Int32Array(total);
-    // Pass 2: count per bucket, then place.
     const each = (fn: (h: number, id: number) => void) =>
       targets.forEach((t, id) => {
         if (!indexed(t)) return;
@@ -119,6 +117,9 @@ export class DeletionIndex {
       });
     each((h) => this.bucketStart[(h >>> this.bucketShift) + 1]++);
     for (let b = 1; b < this.bucketStart.length; b++) this.bucketStart[b] += this.bucketStart[b - 1];
+    const total = this.bucketStart[this.bucketStart.length - 1];
+    this.keys = new Uint32Array(total);
+    this.ids = new Int32Array(total);
     const fill = this.bucketStart.slice(0, -1);
     each((h, id) => {
       const at = fill[h >>> this.bucketShift]++;
