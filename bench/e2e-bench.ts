@@ -22,7 +22,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { stringify } from 'yaml';
 import { syntheticBrands } from './brand-sets.js';
 import { projectRoot } from './lookalike-data.js';
-import { cpuSeconds, histogramQuantile, metricValue, rssMb, scrape, stealMeter } from './lib/proc.js';
+import { cpuSeconds, histogramBuckets, metricValue, rssMb, scrape, stealMeter } from './lib/proc.js';
 import { CertFactory, fullStreamMessage } from '../test/helpers/cert-factory.js';
 
 interface Template {
@@ -211,9 +211,10 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     const cpu = cpuSeconds(pid) - cpu0;
     const stealShare = steal();
     const wall = (performance.now() - w0) / 1000;
-    const processed = metricValue(after, 'ctwatch_certificates_total') - metricValue(before, 'ctwatch_certificates_total');
-    const received = metricValue(after, 'ctwatch_messages_total') - metricValue(before, 'ctwatch_messages_total');
-    const dropped = metricValue(after, 'ctwatch_dropped_total', 'reason="overload"') - metricValue(before, 'ctwatch_dropped_total', 'reason="overload"');
+    const delta = (metric: string, labels = '') => metricValue(after, metric, labels) - metricValue(before, metric, labels);
+    const processed = delta('ctwatch_certificates_total');
+    const received = delta('ctwatch_messages_total');
+    const dropped = delta('ctwatch_dropped_total', 'reason="overload"');
     return {
       phase: name,
       sent,
@@ -221,7 +222,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       processed,
       droppedOverload: dropped,
       // Certificates the fast reader could not read (each then fully parsed on the main thread).
-      fastPathFallbacks: metricValue(after, 'ctwatch_fast_names_total', 'result="fallback"') - metricValue(before, 'ctwatch_fast_names_total', 'result="fallback"'),
+      fastPathFallbacks: delta('ctwatch_fast_names_total', 'result="fallback"'),
       wallSeconds: Math.round(wall * 10) / 10,
       messagesPerSecond: Math.round(processed / wall),
       cpuSeconds: Math.round(cpu * 100) / 100,
@@ -286,21 +287,11 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
 
 /** p50/p99 upper bounds from the difference of two scrapes of one histogram. */
 function diffHistogram(before: string, after: string, name: string): { p50: number; p99: number; buckets: Record<string, number> } | null {
-  const parse = (t: string) => {
-    const m = new Map<string, number>();
-    for (const line of t.split('\n')) {
-      const r = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`).exec(line);
-      if (r) m.set(r[1]!, Number(r[2]));
-    }
-    return m;
-  };
-  const a = parse(before);
-  const b = parse(after);
-  const buckets = [...b.entries()].map(([le, n]) => ({ le: le === '+Inf' ? Infinity : Number(le), n: n - (a.get(le) ?? 0) }));
+  const earlier = new Map(histogramBuckets(before, name).map((b) => [b.le, b.count]));
+  const buckets = histogramBuckets(after, name).map((b) => ({ le: b.le, n: b.count - (earlier.get(b.le) ?? 0) }));
   const total = buckets.at(-1)?.n ?? 0;
   if (!total) return null;
   const at = (p: number) => buckets.find((x) => x.n >= p * total)!.le;
-  void histogramQuantile;
   // Share of events at or under each bucket bound, e.g. { "0.05": 0.995 }.
   const shares = Object.fromEntries(buckets.map((x) => [String(x.le), Math.round((x.n / total) * 10000) / 10000]));
   return { p50: at(0.5), p99: at(0.99), buckets: shares };

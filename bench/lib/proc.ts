@@ -49,16 +49,15 @@ export function metricValue(text: string, name: string, labelFilter = ''): numbe
   return sum;
 }
 
-/** p-quantile upper bound from a Prometheus histogram's cumulative buckets (seconds). */
-export function histogramQuantile(text: string, name: string, q: number): number | null {
+/** A Prometheus histogram's cumulative buckets, in order: upper bound (seconds) and count. */
+export function histogramBuckets(text: string, name: string): { le: number; count: number }[] {
   const buckets: { le: number; count: number }[] = [];
+  const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`);
   for (const line of text.split('\n')) {
-    const m = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`).exec(line);
+    const m = re.exec(line);
     if (m) buckets.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), count: Number(m[2]) });
   }
-  const total = buckets.at(-1)?.count ?? 0;
-  if (!total) return null;
-  return buckets.find((b) => b.count >= q * total)?.le ?? null;
+  return buckets;
 }
 
 export async function scrape(base: string): Promise<string> {
