@@ -257,6 +257,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           metrics.ctlogVerificationFailures.set({ log }, st.verificationFailures);
           metrics.ctlogEntries.set({ log }, st.entriesProcessed);
           metrics.ctlogHealthy.set({ log }, st.healthy ? 1 : 0);
+          metrics.ctlogRejected.set({ log }, st.rejectedEntries);
+          metrics.ctlogMisbehaviour.set({ log }, st.misbehaviour);
         }
         const counts = store.outbox.countByStatus();
         for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
@@ -339,6 +341,9 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           reachable
             ? raiseHealth('ctlog.recovered', 'low', `CT log ${url} is reachable again`, { log: url })
             : raiseHealth('ctlog.unhealthy', 'high', `CT log ${url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: url, last_error: lastError }),
+        // Evidence is in the ctlog_evidence table; the alert names the log and what it did.
+        onMisbehaving: (url, m) => raiseHealth('ctlog.misbehaving', 'high', `CT log ${url} misbehaved: ${m.summary}`, { log: url, kind: m.kind }),
+        onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
       });
       ctFeed = feed;
       sources.push(feed);

@@ -19,6 +19,7 @@ import {
   selectLogs,
   toCtLogConfig,
   type LogList,
+  type LogMisbehaviour,
   type LogPosition,
   type LogStatus,
 } from './ctlog/index.js';
@@ -33,6 +34,13 @@ export interface CtLogFeedOptions {
   onEntries: (count: number) => void;
   /** A log went unreachable for feed.ct_unhealthy_after (false), or answered again (true). Once per change. */
   onReachability?: (logUrl: string, reachable: boolean, lastErrorCode: string | null) => void;
+  /**
+   * A log misbehaved (see CtLogSourceOptions.onMisbehaviour); the evidence is already stored.
+   * Called once per log and kind per run of the daemon (`count`: observations of that kind so far).
+   */
+  onMisbehaving?: (logUrl: string, m: LogMisbehaviour) => void;
+  /** Every failed round, with its error code (for a counter). */
+  onRoundError?: (logUrl: string, code: string) => void;
   fetch?: typeof fetch;
 }
 
@@ -44,6 +52,8 @@ export class CtLogFeed {
   private closed = false;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly unreachable = new Set<string>();
+  /** `${log}|${kind}` already alerted this run. */
+  private readonly misbehaviourAlerted = new Set<string>();
   private readonly startedAt = Date.now();
 
   constructor(private readonly opts: CtLogFeedOptions) {
@@ -111,7 +121,11 @@ export class CtLogFeed {
         this.opts.onEntries(events.length);
       },
       onHealth: (url, status) => this.opts.onStatus(url, status),
-      onError: (url, err) => this.opts.log.warn({ log: url, code: err.code, err: err.message }, 'CT log round failed'),
+      onMisbehaviour: (url, m) => this.misbehaving(url, m),
+      onError: (url, err) => {
+        this.opts.onRoundError?.(url, err.code);
+        this.opts.log.warn({ log: url, code: err.code, err: err.message }, 'CT log round failed');
+      },
       startAt: f.ct_start,
       fetch: this.opts.fetch,
       limits: {
@@ -122,6 +136,19 @@ export class CtLogFeed {
       },
     });
     void this.source.start();
+  }
+
+  /** Stores the evidence (bounded per log and kind) and alerts once per log and kind. Never throws. */
+  private misbehaving(url: string, m: LogMisbehaviour): void {
+    try {
+      this.opts.store.ctlogEvidence.record(url, m.kind, m.summary, m.evidence);
+    } catch (err) {
+      this.opts.log.error({ err, log: url, kind: m.kind }, 'could not store CT log misbehaviour evidence');
+    }
+    const key = `${url}|${m.kind}`;
+    if (this.misbehaviourAlerted.has(key)) return;
+    this.misbehaviourAlerted.add(key);
+    this.opts.onMisbehaving?.(url, m);
   }
 
   /** Fetches the log list; on success caches it and restarts reading if the selection changed. */

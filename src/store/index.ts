@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db.js';
 import { HitStore } from './hit-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
+import { CtLogEvidenceTable } from './ctlog-evidence.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
 
 export interface Store {
@@ -12,6 +13,8 @@ export interface Store {
   hits: HitStore;
   outbox: Outbox;
   positions: PositionTable;
+  /** Evidence of CT log misbehaviour. */
+  ctlogEvidence: CtLogEvidenceTable;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -28,6 +31,7 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
     hits: new HitStore(db, opts),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
+    ctlogEvidence: new CtLogEvidenceTable(db),
     prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {

@@ -123,6 +123,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  // Version 3 is reserved for another branch (merged separately); migrate() skips absent versions.
+  {
+    version: 4,
+    description: 'evidence of CT log misbehaviour',
+    up(db) {
+      db.exec(`
+        CREATE TABLE ctlog_evidence (
+          id INTEGER PRIMARY KEY,
+          log_url TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          summary TEXT NOT NULL,
+          evidence_json TEXT NOT NULL
+        );
+        CREATE INDEX ctlog_evidence_log ON ctlog_evidence(log_url, kind, at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

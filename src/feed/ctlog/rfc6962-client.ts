@@ -31,7 +31,8 @@ export class Rfc6962Reader implements LogReader {
 
   /** Latest STH, signature verified. Throws CtLogError on transport, format or signature failure. */
   async getTreeHead(): Promise<SignedTreeHead> {
-    return verifyGetSth(await this.json('ct/v1/get-sth'), this.key);
+    const body = await this.json('ct/v1/get-sth');
+    return { ...verifyGetSth(body, this.key), signed: JSON.stringify(body) };
   }
 
   /**

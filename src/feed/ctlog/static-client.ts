@@ -27,7 +27,8 @@ export class StaticCtReader implements LogReader {
   /** Latest checkpoint, signature verified against the log key and origin. */
   async getTreeHead(): Promise<SignedTreeHead> {
     const body = await this.http.get(this.monitoringUrl + 'checkpoint', 'text/plain');
-    return verifyCheckpoint(Buffer.from(body).toString('utf8'), this.verifier);
+    const text = Buffer.from(body).toString('utf8');
+    return { ...verifyCheckpoint(text, this.verifier), signed: text };
   }
 
   /**
