@@ -87,7 +87,9 @@ export class Rfc6962Reader implements LogReader {
       // hashed into the tree (so verification goes on) and reported as malformed.
       leafHashes.push(leafHashOf(decodeBase64(o.leaf_input, `entry ${start + i} leaf_input`)));
       try {
-        entries.push(decodeRfc6962Entry(start + i, o.leaf_input, o.extra_data));
+        const e = decodeRfc6962Entry(start + i, o.leaf_input, o.extra_data);
+        if (e.rejected) malformed.push(e.rejected);
+        else entries.push(e);
       } catch (e) {
         malformed.push(e as CtLogError);
       }
