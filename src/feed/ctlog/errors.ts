@@ -19,6 +19,7 @@ export type CtLogErrorCode =
   | 'precert-mismatch' // a precertificate does not carry the TBS its leaf hash covers
   | 'bad-loglist'
   | 'http' // non-success HTTP status after retries
+  | 'too-large' // a response body (after decompression) over the size cap
   | 'network' // fetch itself failed
   | 'timeout'
   | 'aborted';
