@@ -344,11 +344,13 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         // Evidence is in the ctlog_evidence table; the alert names the log and what it did.
         onMisbehaving: (url, m) => raiseHealth('ctlog.misbehaving', 'high', `CT log ${url} misbehaved: ${m.summary}`, { log: url, kind: m.kind }),
         onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
+        onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
+        onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
       });
       ctFeed = feed;
       sources.push(feed);
       if (f.log_list.url && !f.log_list.file) {
-        void feed.refresh();
+        void feed.refresh(); // never rejects: failures are logged, counted and alerted
         scheduler.add('log-list-refresh', f.log_list.refresh, () => feed.refresh().then(() => undefined));
       }
     }

@@ -6,6 +6,7 @@ import { HitStore } from './hit-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
 import { CtLogEvidenceTable } from './ctlog-evidence.js';
+import { CtLogKnownTable } from './ctlog-known.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
 
 export interface Store {
@@ -15,6 +16,8 @@ export interface Store {
   positions: PositionTable;
   /** Evidence of CT log misbehaviour. */
   ctlogEvidence: CtLogEvidenceTable;
+  /** CT logs known from log lists, with the key first seen. */
+  ctlogKnown: CtLogKnownTable;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -32,6 +35,7 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
     outbox: new Outbox(db),
     positions: new PositionTable(db),
     ctlogEvidence: new CtLogEvidenceTable(db),
+    ctlogKnown: new CtLogKnownTable(db),
     prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {

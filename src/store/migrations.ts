@@ -126,9 +126,15 @@ export const MIGRATIONS: readonly Migration[] = [
   // Version 3 is reserved for another branch (merged separately); migrate() skips absent versions.
   {
     version: 4,
-    description: 'evidence of CT log misbehaviour',
+    description: 'evidence of CT log misbehaviour; CT logs known from log lists',
     up(db) {
       db.exec(`
+        CREATE TABLE ctlog_known_logs (
+          log_url TEXT PRIMARY KEY,
+          entry_json TEXT NOT NULL,
+          first_seen INTEGER NOT NULL,
+          last_listed INTEGER NOT NULL
+        );
         CREATE TABLE ctlog_evidence (
           id INTEGER PRIMARY KEY,
           log_url TEXT NOT NULL,
