@@ -95,7 +95,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const notifiers = new Map<string, NotifierEntry>();
     for (const n of loaded.notifiers) {
       const def = getProvider(n.type)!;
-      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
+      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, timeoutMs: n.timeoutMs, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
     }
     const dispatcher = new Dispatcher({
       outbox: store.outbox,

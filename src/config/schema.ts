@@ -137,4 +137,8 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
-export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number };
+/**
+ * A notifier as loaded. `timeoutMs` is its one send timeout: the provider's own (exec
+ * `timeout_ms`) when it has one, else `delivery.timeout`; checked at load to be below `delivery.lease`.
+ */
+export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number; timeoutMs: number };

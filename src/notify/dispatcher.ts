@@ -20,6 +20,8 @@ export interface NotifierEntry {
   def: ProviderDefinition;
   /** Messages per second for this notifier; defaults to the provider's. */
   ratePerSecond?: number;
+  /** This notifier's send timeout (NotifierConfig.timeoutMs); defaults to delivery.timeout. */
+  timeoutMs?: number;
 }
 
 export interface DispatcherOptions {
@@ -222,7 +224,7 @@ export class Dispatcher {
     markNow: boolean,
   ): Promise<boolean> {
     const ids = rows.map((r) => r.id);
-    const signal = AbortSignal.any([AbortSignal.timeout(this.opts.delivery.timeout), this.closing.signal]);
+    const signal = AbortSignal.any([AbortSignal.timeout(entry.timeoutMs ?? this.opts.delivery.timeout), this.closing.signal]);
     try {
       await entry.notifier.send(msg, signal);
       const now = this.now();
