@@ -14,6 +14,7 @@ import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/se
 import { openStore, type Store } from './store/index.js';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
+import { DeadDeliveryAlerts } from './notify/dead-alerts.js';
 import { allRoutedNotifiers, compileRoutes } from './notify/routing.js';
 import type { HealthEvent } from './notify/types.js';
 import { secrets } from './log/secrets.js';
@@ -104,12 +105,25 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
-      onDead: (notifierId, count, lastError) =>
-        raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
+      onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
+    });
+    // At most one delivery.dead alert per failing notifier per group_window, with counts.
+    const deadAlerts = new DeadDeliveryAlerts({
+      windowMs: Math.max(1_000, cfg.delivery.group_window),
+      now: opts.now,
+      raise: (a) =>
+        raiseHealth(
+          'delivery.dead',
+          'high',
+          `${a.count} ${a.count === 1 ? 'delivery' : 'deliveries'} to notifier "${a.notifierId}" failed for good${a.summary ? ' since the last alert' : ''}`,
+          { notifier: a.notifierId, count: a.count, last_error: a.lastError, window_seconds: Math.round(Math.max(1_000, cfg.delivery.group_window) / 1000) },
+          a.notifierId,
+        ),
     });
     dispatcher.start();
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
+    life.add('dead-alerts', () => deadAlerts.close());
 
     // 3b. Scheduled jobs: retention and the digest.
     const scheduler = new Scheduler(log.child({ module: 'jobs' }));
