@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   onDead?: (notifierId: string, count: number, lastError: string) => void;
   /** Pass interval of the background loop. */
   tickMs?: number;
+  /** Handles a failed pass (e.g. SQLITE_BUSY): logs, counts, alerts. Default: logged. */
+  onPassError?: (notifierId: string, err: unknown) => void;
 }
 
 interface PumpState {
@@ -146,7 +148,9 @@ export class Dispatcher {
         if (st.disabled) break;
       }
     } catch (err) {
-      this.opts.log.error({ err, notifier: id }, 'dispatcher pass failed');
+      // A pass runs from a timer: its failure (the database busy, ...) must not escape it.
+      if (this.opts.onPassError) this.opts.onPassError(id, err);
+      else this.opts.log.error({ err, notifier: id }, 'dispatcher pass failed');
     } finally {
       st.busy = false;
     }

@@ -96,7 +96,10 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   try {
     app = await startApp(loaded, {
       log,
-      onReplayDone: (opts.exitAfterReplay ?? (!!loaded.config.feed.replay && !loaded.config.feed.replay_then_idle)) ? () => void waitDelivered(app).then(() => stop(0, 'replay finished')) : undefined,
+      onReplayDone: (opts.exitAfterReplay ?? (!!loaded.config.feed.replay && !loaded.config.feed.replay_then_idle)) ? () =>
+            void waitDelivered(app)
+              .catch((err) => appLog.error({ err }, 'waiting for deliveries after the replay failed'))
+              .then(() => stop(0, 'replay finished')) : undefined,
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
