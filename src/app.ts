@@ -200,6 +200,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     });
     const intake: Intake = new Intake({
       maxQueue: cfg.feed.max_queue,
+      maxQueueBytes: cfg.feed.max_queue_bytes,
       process: (batch) => {
         opts.beforeProcess?.(batch);
         // Less than one batch left queued: no backlog, so candidates are parsed here.
