@@ -14,6 +14,8 @@ import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/se
 import { openStore, type Store } from './store/index.js';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
+import { DeadDeliveryAlerts } from './notify/dead-alerts.js';
+import { BackgroundErrors } from './jobs/background-errors.js';
 import { allRoutedNotifiers, compileRoutes } from './notify/routing.js';
 import type { HealthEvent } from './notify/types.js';
 import { secrets } from './log/secrets.js';
@@ -91,11 +93,19 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     // 2. Rules (config allow list plus `ctwatch allow add` entries).
     let rules = compileRules(loaded, store.hits.listAllow());
 
+    // Work run from timers never throws out of them: caught, logged, counted, alerted (task.failed).
+    const background = new BackgroundErrors({
+      log,
+      count: (task) => metrics.backgroundErrors.inc({ task }),
+      raise: (a) => raiseHealth('task.failed', 'high', `background task "${a.task}" failed ${a.count} time(s); last: ${a.lastError}`, { task: a.task, count: a.count, last_error: a.lastError }),
+    });
+    life.add('background-errors', () => background.close());
+
     // 3. Notifiers and the dispatcher.
     const notifiers = new Map<string, NotifierEntry>();
     for (const n of loaded.notifiers) {
       const def = getProvider(n.type)!;
-      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
+      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, timeoutMs: n.timeoutMs, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
     }
     const dispatcher = new Dispatcher({
       outbox: store.outbox,
@@ -104,15 +114,29 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
-      onDead: (notifierId, count, lastError) =>
-        raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
+      onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
+      onPassError: (_notifierId, err) => background.report('dispatcher', err),
+    });
+    // At most one delivery.dead alert per failing notifier per group_window, with counts.
+    const deadAlerts = new DeadDeliveryAlerts({
+      windowMs: Math.max(1_000, cfg.delivery.group_window),
+      now: opts.now,
+      raise: (a) =>
+        raiseHealth(
+          'delivery.dead',
+          'high',
+          `${a.count} ${a.count === 1 ? 'delivery' : 'deliveries'} to notifier "${a.notifierId}" failed for good${a.summary ? ' since the last alert' : ''}`,
+          { notifier: a.notifierId, count: a.count, last_error: a.lastError, window_seconds: Math.round(Math.max(1_000, cfg.delivery.group_window) / 1000) },
+          a.notifierId,
+        ),
     });
     dispatcher.start();
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
+    life.add('dead-alerts', () => deadAlerts.close());
 
     // 3b. Scheduled jobs: retention and the digest.
-    const scheduler = new Scheduler(log.child({ module: 'jobs' }));
+    const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => background.report(`job:${job}`, err));
     const startedAt = Date.now();
     const r = cfg.retention;
     scheduler.add('retention', r.cron, () => {
@@ -139,13 +163,23 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     }
     life.add('jobs', () => scheduler.close());
 
-    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): void {
+    /** Queues a health alert. Never throws (it runs from timers): false when it could not be queued. */
+    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): boolean {
       const targets = allRoutedNotifiers(current.config.routes).filter((n) => n !== exceptNotifier && notifiers.has(n));
       const payload: HealthEvent = { event, severity, summary, details, at: new Date((opts.now ?? Date.now)()).toISOString() };
       log.warn({ module: 'health', event, ...details }, summary);
-      if (targets.length === 0) return;
-      store.outbox.enqueue('health', targets, payload);
+      if (targets.length === 0) return true;
+      try {
+        store.outbox.enqueue('health', targets, payload);
+      } catch (err) {
+        // Reported as a task.failed alert once the database takes writes again (not for a
+        // task.failed alert itself: that one is retried by BackgroundErrors).
+        if (event === 'task.failed') metrics.backgroundErrors.inc({ task: 'health' });
+        else background.report('health', Object.assign(new Error(`could not queue the ${event} alert: ${(err as Error).message}`), { code: (err as { code?: unknown }).code }));
+        return false;
+      }
       dispatcher.nudge();
+      return true;
     }
 
     // 4. Processing: full parses of candidates in worker threads beside this one.
@@ -166,6 +200,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     });
     const intake: Intake = new Intake({
       maxQueue: cfg.feed.max_queue,
+      maxQueueBytes: cfg.feed.max_queue_bytes,
       process: (batch) => {
         opts.beforeProcess?.(batch);
         // Less than one batch left queued: no backlog, so candidates are parsed here.

@@ -41,6 +41,12 @@ export const feedSchema = z
     gap_grace: durationMs.default(10_000),
     /** Messages waiting for processing; beyond it new arrivals are dropped and counted ('overload'). */
     max_queue: z.number().int().positive().default(10_000),
+    /**
+     * Most bytes of messages waiting for processing (estimated: DER + 64 per name + 512 per message);
+     * beyond it new arrivals are dropped and counted ('overload'), so a stream of huge messages
+     * cannot exhaust memory before max_queue is reached.
+     */
+    max_queue_bytes: z.number().int().positive().default(128 * 1024 * 1024),
     /** Most names one certificate may carry before the rest are ignored (and counted). */
     max_names: z.number().int().positive().default(1_000),
     /** Read CT logs directly: "all" usable logs of the log list, or a list of log URLs. */
@@ -137,4 +143,8 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
-export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number };
+/**
+ * A notifier as loaded. `timeoutMs` is its one send timeout: the provider's own (exec
+ * `timeout_ms`) when it has one, else `delivery.timeout`; checked at load to be below `delivery.lease`.
+ */
+export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number; timeoutMs: number };

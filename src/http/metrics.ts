@@ -24,6 +24,7 @@ export class Metrics {
   readonly queueDepth = new client.Gauge({ name: 'ctwatch_queue_depth', help: 'Messages waiting for processing', registers: [this.registry] });
   readonly deliveries = new client.Counter({ name: 'ctwatch_deliveries_total', help: 'Delivery attempts, by notifier and outcome', labelNames: ['notifier', 'outcome'], registers: [this.registry] });
   readonly outbox = new client.Gauge({ name: 'ctwatch_outbox', help: 'Deliveries by status', labelNames: ['status'], registers: [this.registry] });
+  readonly backgroundErrors = new client.Counter({ name: 'ctwatch_background_errors_total', help: 'Failures of work run from timers (jobs, dispatcher passes, health alerts), by task', labelNames: ['task'], registers: [this.registry] });
   readonly reloads = new client.Counter({ name: 'ctwatch_config_reloads_total', help: 'Config reloads, by result', labelNames: ['result'], registers: [this.registry] });
   readonly ctlogLag = new client.Gauge({ name: 'ctwatch_ctlog_lag_entries', help: 'Entries behind the signed tree head, per CT log read directly', labelNames: ['log'], registers: [this.registry] });
   readonly ctlogLastContact = new client.Gauge({ name: 'ctwatch_ctlog_last_contact_timestamp_seconds', help: 'Last verified tree head fetched, per CT log', labelNames: ['log'], registers: [this.registry] });

@@ -20,6 +20,8 @@ export interface NotifierEntry {
   def: ProviderDefinition;
   /** Messages per second for this notifier; defaults to the provider's. */
   ratePerSecond?: number;
+  /** This notifier's send timeout (NotifierConfig.timeoutMs); defaults to delivery.timeout. */
+  timeoutMs?: number;
 }
 
 export interface DispatcherOptions {
@@ -34,6 +36,8 @@ export interface DispatcherOptions {
   onDead?: (notifierId: string, count: number, lastError: string) => void;
   /** Pass interval of the background loop. */
   tickMs?: number;
+  /** Handles a failed pass (e.g. SQLITE_BUSY): logs, counts, alerts. Default: logged. */
+  onPassError?: (notifierId: string, err: unknown) => void;
 }
 
 interface PumpState {
@@ -144,7 +148,9 @@ export class Dispatcher {
         if (st.disabled) break;
       }
     } catch (err) {
-      this.opts.log.error({ err, notifier: id }, 'dispatcher pass failed');
+      // A pass runs from a timer: its failure (the database busy, ...) must not escape it.
+      if (this.opts.onPassError) this.opts.onPassError(id, err);
+      else this.opts.log.error({ err, notifier: id }, 'dispatcher pass failed');
     } finally {
       st.busy = false;
     }
@@ -222,7 +228,7 @@ export class Dispatcher {
     markNow: boolean,
   ): Promise<boolean> {
     const ids = rows.map((r) => r.id);
-    const signal = AbortSignal.any([AbortSignal.timeout(this.opts.delivery.timeout), this.closing.signal]);
+    const signal = AbortSignal.any([AbortSignal.timeout(entry.timeoutMs ?? this.opts.delivery.timeout), this.closing.signal]);
     try {
       await entry.notifier.send(msg, signal);
       const now = this.now();

@@ -120,4 +120,10 @@ export interface ProviderDefinition<C = any> {
   /** Most hits one grouped message lists in full (the rest are counted). */
   maxHitsPerMessage: number;
   create(id: string, config: C, ctx: ProviderContext): Notifier;
+  /**
+   * The provider's own send timeout from its config (exec: `timeout_ms`), or undefined to use
+   * `delivery.timeout`. The dispatcher aborts a send after exactly this long, so a provider never
+   * has two timeouts.
+   */
+  timeoutMs?(config: C): number | undefined;
 }

@@ -9,11 +9,11 @@ import { escapeMarkdown } from '../format/escape.js';
 import { renderAlert, SEVERITY_LABEL, type RenderedHit } from '../format/render.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
-import { classify, post } from './http-delivery.js';
+import { classify, post, httpUrlSchema } from './http-delivery.js';
 
 export const teamsConfigSchema = z.strictObject({
   /** The incoming webhook or Workflows trigger URL; any http(s) URL for proxies/tests. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema(),
 });
 export type TeamsConfig = z.infer<typeof teamsConfigSchema>;
 
