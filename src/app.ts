@@ -34,6 +34,11 @@ import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
+import { resolveDashboardToken } from './http/token.js';
+import { apiRoutes } from './api/routes.js';
+import { HitEvents } from './api/events.js';
+import { ctLogRateKey } from './api/feeds.js';
+import { FeedRates } from './feed/rates.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -162,6 +167,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
+        hitEvents.publish(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
@@ -211,7 +217,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         metrics.reconnects.inc({ feed: feedLabel(source), reason });
         feedLog.info({ feed: feedLabel(source), reason, delay_ms: delayMs }, 'feed reconnecting');
       },
-      message(_source, type) {
+      message(source, type) {
+        feedRates.add(source);
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
@@ -243,11 +250,36 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onDuplicate: () => metrics.dropped.inc({ reason: 'duplicate' }),
     });
 
-    // 6. HTTP.
+    // 6. HTTP, with the dashboard (UI and /api/v1 behind the token; live hits over SSE).
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
+    const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
+    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
+    hitEvents.attach(store.dashboard);
+    const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
+    feedRates.start();
+    life.add('feed-rates', () => feedRates.close());
     const http = await startHttpServer({
       listen: cfg.http.listen,
+      log: log.child({ module: 'http' }),
+      dashboard: {
+        token: dashboardToken,
+        routes: apiRoutes({
+          queries: store.dashboard,
+          events: hitEvents,
+          rates: feedRates,
+          now: opts.now,
+          matcher: () => rules.matcher,
+          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
+          feeds: () => ({
+            sources: sources
+              .filter((s) => !(s instanceof CtLogFeed))
+              .map((s) => ({ id: s.id, label: feedLabel(s.id), kind: s instanceof ReplaySource ? 'replay' : 'certstream', connected: s instanceof CertstreamClient ? s.connected : null })),
+            ctLogs: ctFeed?.status() ?? [],
+            logs: (countGaps(gaps.sweep()), gaps.snapshot()),
+          }),
+        }),
+      },
       metrics: () => {
         countGaps(gaps.sweep());
         for (const st of ctFeed?.status() ?? []) {
@@ -286,6 +318,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       }),
     });
     life.add('http', () => http.close());
+    // Closed before the server (LIFO): open event streams end instead of holding the close.
+    life.add('events', () => hitEvents.close());
 
     // 7. Sources last: nothing arrives before everything that handles it is up.
     const f = cfg.feed;

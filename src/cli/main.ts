@@ -15,6 +15,7 @@ const load = {
   notifyTest: () => import('./commands/notify-test.js'),
   run: () => import('./commands/run.js'),
   demo: () => import('./commands/demo.js'),
+  dashboard: () => import('./commands/dashboard.js'),
 };
 
 const USAGE = `usage: ctwatch <command> [options]
@@ -31,6 +32,7 @@ const USAGE = `usage: ctwatch <command> [options]
   permutations DOMAIN [--json]                typosquat variants generated for DOMAIN
   config check [--config FILE]                validate the configuration
   demo                                        replay bundled real CT entries offline and print the hits
+  dashboard [--config FILE]                   print the dashboard's login URL (it carries the access token)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -89,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await load.misc()).configCheckCommand(await config());
     case 'demo':
       return (await load.demo()).demoCommand();
+    case 'dashboard':
+      return (await load.dashboard()).dashboardCommand(await config());
     default:
       throw new CliError(`unknown command "${cmd}"\n${USAGE}`, EXIT_USAGE);
   }

@@ -6,12 +6,15 @@ import { HitStore } from './hit-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
+import { SqliteDashboardQueries, type DashboardQueries } from './dashboard.js';
 
 export interface Store {
   db: Db;
   hits: HitStore;
   outbox: Outbox;
   positions: PositionTable;
+  /** The dashboard's queries (async, so another database can implement them). */
+  dashboard: DashboardQueries;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -23,9 +26,11 @@ export interface Store {
 export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
   const db = openDatabase(file);
   let closed = false;
+  const hits = new HitStore(db, opts);
   return {
     db,
-    hits: new HitStore(db, opts),
+    hits,
+    dashboard: new SqliteDashboardQueries(db, hits),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
     prune: (ages, now) => prune(db, ages, now),
@@ -49,5 +54,5 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
   };
 }
 
-export type { Db };
+export type { Db, DashboardQueries };
 export { HitStore, Outbox };

@@ -1,7 +1,7 @@
 /** `ctwatch check [--json] NAME... | -`: runs the matcher on names, without the daemon. */
 import type { LoadedConfig } from '../../config/load.js';
 import { compileRules } from '../../app.js';
-import type { Match } from '../../match/types.js';
+import { checkName, publicMatch } from '../../match/check-result.js';
 import { out, safeForTerminal } from '../util.js';
 
 export async function readStdinLines(): Promise<string[]> {
@@ -19,10 +19,16 @@ export async function checkCommand(loaded: LoadedConfig, names: string[], json: 
   const lines: string[] = [];
   let matched = 0;
   for (const name of input) {
+    if (json) {
+      const r = checkName(matcher, name);
+      if (r.matches.length) matched++;
+      lines.push(JSON.stringify(r));
+      if (lines.length >= 4096) out(lines.splice(0).join('\n') + '\n');
+      continue;
+    }
     const matches = matcher.matchName(name);
     if (matches.length) matched++;
-    if (json) lines.push(JSON.stringify({ name, matches: matches.map(publicMatch) }));
-    else if (matches.length === 0) lines.push(`${safeForTerminal(name)}\tno match`);
+    if (matches.length === 0) lines.push(`${safeForTerminal(name)}\tno match`);
     else for (const m of matches) lines.push(`${safeForTerminal(name)}\t${m.severity}\t${m.score}\t${m.technique}\t${m.brand ?? m.watch}\t${safeForTerminal(m.reason)}`);
     // Flush in chunks: 100,000 names should not build one giant string.
     if (lines.length >= 4096) out(lines.splice(0).join('\n') + '\n');
@@ -32,7 +38,4 @@ export async function checkCommand(loaded: LoadedConfig, names: string[], json: 
   return 0;
 }
 
-/** The documented JSON shape of one match (skeleton issue interface). */
-export function publicMatch(m: Match) {
-  return { brand: m.brand, watch: m.watch, technique: m.technique, techniques: m.techniques, severity: m.severity, score: m.score, reason: m.reason };
-}
+export { publicMatch };
