@@ -4,7 +4,7 @@
  */
 import { parseDurationMs } from '../config/duration.js';
 import { SEVERITIES, type Severity } from '../match/types.js';
-import type { HitFilter, HitCursor, HitSort, PageRequest, SortOrder } from '../store/dashboard.js';
+import { MIN_SEARCH_LENGTH, type HitFilter, type HitCursor, type HitSort, type PageRequest, type SortOrder } from '../store/dashboard.js';
 import type { HitStatus } from '../store/types.js';
 
 export class ApiError extends Error {
@@ -59,8 +59,15 @@ export function parseFilter(q: Query, now: number): HitFilter {
     technique: text(q, 'technique'),
     since: time(q, 'since', now),
     until: time(q, 'until', now),
-    q: text(q, 'q'),
+    q: searchText(q),
   };
+}
+
+/** q: at least MIN_SEARCH_LENGTH characters (the trigram index's unit). */
+function searchText(q: Query): string | undefined {
+  const v = text(q, 'q');
+  if (v !== undefined && [...v].length < MIN_SEARCH_LENGTH) throw new ApiError(400, `q: at least ${MIN_SEARCH_LENGTH} characters`);
+  return v;
 }
 
 export function parsePage(q: Query): PageRequest {

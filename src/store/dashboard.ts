@@ -22,7 +22,7 @@ export interface HitFilter {
   since?: number;
   /** first_seen < until (ms). */
   until?: number;
-  /** Case-insensitive (ASCII) substring of any name of the hit's certificate. */
+  /** Case-insensitive (ASCII) substring of any name of the hit's certificate; at least MIN_SEARCH_LENGTH characters. */
   q?: string;
 }
 
@@ -105,8 +105,12 @@ export interface DashboardQueries {
 const SEV_RANK = `(CASE h.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END)`;
 const SORT_KEY: Record<HitSort, string> = { first_seen: 'h.first_seen', score: 'h.score', severity: SEV_RANK };
 const DASH_SELECT = HIT_SELECT.replace(' FROM hits h', ', h.takedown_status, h.takedown_at, h.takedown_note FROM hits h');
-/** Rows read in order and tested for `q` before the trigram index is asked instead. */
-const Q_SCAN_WINDOW = 4_000;
+/** A term matching at least this many hits is "common" (see search). */
+const SEARCH_PROBE = 20_000;
+/** Most rows read in page order when searching for a common term. */
+const SEARCH_WINDOW = 20_000;
+/** Shortest q: the trigram index needs three characters. */
+export const MIN_SEARCH_LENGTH = 3;
 
 interface RawDashHit extends RawHit {
   takedown_status: TakedownStatus | null;
@@ -131,24 +135,30 @@ function globContains(s: string): string {
   return `*${s.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
 }
 
+export interface SearchTuning {
+  /** A term matching at least this many hits is "common" (default SEARCH_PROBE). */
+  probe?: number;
+  /** Most rows read in page order for a common term (default SEARCH_WINDOW). */
+  window?: number;
+}
+
 export class SqliteDashboardQueries implements DashboardQueries {
+  private readonly probe: number;
+  private readonly window: number;
+
+  /** `tuning` exists for tests, which need both search paths on a small store. */
   constructor(
     private readonly db: Db,
     private readonly hits: HitStore,
-  ) {}
+    tuning: SearchTuning = {},
+  ) {
+    this.probe = tuning.probe ?? SEARCH_PROBE;
+    this.window = tuning.window ?? SEARCH_WINDOW;
+  }
 
   async listHits(filter: HitFilter, page: PageRequest): Promise<{ hits: DashboardHit[]; next: HitCursor | null }> {
     const want = page.limit + 1;
-    const q = filter.q ? asciiLower(filter.q) : '';
-    let rows: RawDashHit[];
-    if (!q) {
-      rows = this.query(filter, page, null, want);
-    } else {
-      // Most searches match recent hits: read rows in order and test them here, a bounded
-      // number; a rarer term goes through the trigram index (needs 3 characters).
-      const scanned = this.scan(filter, page, q, want);
-      rows = scanned.complete ? scanned.rows : this.query(filter, page, q.length >= 3 ? q : null, want, q.length < 3 ? q : undefined);
-    }
+    const rows = filter.q ? this.search(filter, page, asciiLower(filter.q), want) : this.query(filter, page, null, want);
     const more = rows.length > page.limit;
     const hits = rows.slice(0, page.limit).map(toDashboardHit);
     const last = hits[hits.length - 1];
@@ -156,34 +166,39 @@ export class SqliteDashboardQueries implements DashboardQueries {
     return { hits, next };
   }
 
-  /** Filtered, ordered, keyset-limited SELECT. `fts`: trigram-index term; `scanTerm`: unindexed substring test in SQL. */
-  private query(filter: HitFilter, page: PageRequest, fts: string | null, limit: number, scanTerm?: string): RawDashHit[] {
+  /**
+   * Text search, two ways, chosen by how many hits the term matches in the trigram index:
+   * - fewer than SEARCH_PROBE: the index gives the matching ids, filtered and sorted here (cheap);
+   * - more (a common term): the rows are read in page order and tested in SQL, at most
+   *   SEARCH_WINDOW of them; a common term fills the page long before that. Only when it does not
+   *   (the term is common, but not among the filtered rows) is the index's whole list sorted.
+   * Either way the answer is the same: every filtered hit whose names contain q, in page order.
+   */
+  private search(filter: HitFilter, page: PageRequest, q: string, want: number): RawDashHit[] {
+    const probe = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM hits_names WHERE names GLOB ? LIMIT ${this.probe})`).get(globContains(q)) as { n: number }).n;
+    if (probe < this.probe || /["\\\u0000-\u001f\u007f]/.test(q)) return this.query(filter, page, q, want);
+    const { where, args } = whereClause(filter, page);
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const inner = `${DASH_SELECT} ${w} ${orderBy(page)} LIMIT ${this.window}`;
+    // The same order on the subquery's columns (SQLite sees it is already in that order: no sort).
+    const order = orderBy(page).replace(/h\./g, '');
+    const rows = this.db
+      .prepare(`SELECT * FROM (${inner}) WHERE instr(lower(names_json), ?) > 0 ${order} LIMIT ?`)
+      .all(...args, q, want) as RawDashHit[];
+    if (rows.length >= want) return rows;
+    const filtered = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM hits h ${w} LIMIT ${this.window})`).get(...args) as { n: number }).n;
+    return filtered < this.window ? rows : this.query(filter, page, q, want);
+  }
+
+  /** Filtered, ordered, keyset-limited SELECT; `fts`: only hits whose names contain it (trigram index). */
+  private query(filter: HitFilter, page: PageRequest, fts: string | null, limit: number): RawDashHit[] {
     const { where, args } = whereClause(filter, page);
     if (fts !== null) {
       where.push('h.id IN (SELECT rowid FROM hits_names WHERE names GLOB ?)');
       args.push(globContains(fts));
-    } else if (scanTerm !== undefined) {
-      where.push('h.id IN (SELECT rowid FROM hits_names WHERE instr(names, ?) > 0)');
-      args.push(scanTerm);
     }
     const sql = `${DASH_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(page)} LIMIT ?`;
     return this.db.prepare(sql).all(...args, limit) as RawDashHit[];
-  }
-
-  /** Reads up to Q_SCAN_WINDOW rows in order, keeping those whose names contain q. complete: the answer is final. */
-  private scan(filter: HitFilter, page: PageRequest, q: string, want: number): { rows: RawDashHit[]; complete: boolean } {
-    const { where, args } = whereClause(filter, page);
-    const sql = `${DASH_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(page)} LIMIT ?`;
-    const rows: RawDashHit[] = [];
-    let read = 0;
-    for (const r of this.db.prepare(sql).iterate(...args, Q_SCAN_WINDOW) as IterableIterator<RawDashHit>) {
-      read++;
-      if (asciiLower(r.name).includes(q) || (JSON.parse(r.names_json) as string[]).some((n) => asciiLower(n).includes(q))) {
-        rows.push(r);
-        if (rows.length >= want) return { rows, complete: true };
-      }
-    }
-    return { rows, complete: read < Q_SCAN_WINDOW };
   }
 
   async getHits(ids: readonly number[]): Promise<DashboardHit[]> {
