@@ -422,6 +422,7 @@ function restartKeys(a: Config, b: Config): string[] {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.store.path !== b.store.path) out.push('store.path');
   if (a.http.listen !== b.http.listen) out.push('http.listen');
+  if (a.http.token !== b.http.token) out.push('http.token');
   if (!same(a.feed, b.feed)) out.push('feed');
   if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
   if (!same(a.delivery, b.delivery)) out.push('delivery');
