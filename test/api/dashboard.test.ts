@@ -322,6 +322,36 @@ describe('dashboard API over real HTTP', () => {
     expect(hit).toMatchObject({ name: 'paypal-live-alert.example', brand: 'PayPal', status: 'new', takedown: null });
     req.destroy();
   });
+  it('holds at most 16 event streams', async () => {
+    const open: http.ClientRequest[] = [];
+    const statuses: number[] = [];
+    for (let i = 0; i < 17; i++) {
+      const req = http.get(`${t.base}/api/v1/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      open.push(req);
+      statuses.push(await new Promise<number>((resolve) => req.on('response', (res) => { res.resume(); resolve(res.statusCode!); })));
+    }
+    expect(statuses.slice(0, 16).every((x) => x === 200)).toBe(true);
+    expect(statuses[16]).toBe(503);
+    for (const r of open) r.destroy();
+  });
+});
+
+describe('event streams at shutdown', () => {
+  it('end when the daemon closes', async () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'none.jsonl'), '');
+    const t = await startTestApp({ feed: { replay: path.join(dir, 'none.jsonl') }, store: { path: dbPath(dir) }, http: { listen: '127.0.0.1:0', token: TOKEN } });
+    const req = http.get(`${t.base}/api/v1/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
+    expect(res.statusCode).toBe(200);
+    const ended = new Promise<void>((resolve) => {
+      res.on('end', resolve);
+      res.on('close', resolve);
+      res.resume();
+    });
+    await t.app.close();
+    await ended;
+  });
 });
 
 describe('generated token', () => {
