@@ -89,16 +89,20 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
     });
 
     app.get('/stats/daily', async (req, reply) => {
-      const d = (req.query as { days?: string }).days;
+      const { days: d, until: u } = req.query as { days?: string; until?: string };
       const days = d === undefined ? 30 : Number(d);
       if (!Number.isInteger(days) || days < 1 || days > 366) throw new ApiError(400, 'days: 1 to 366');
-      const s = await deps.queries.dailyStats(days, now());
+      // until: the last day of the window (UTC, inclusive), e.g. the day of `latest` for replayed data.
+      const end = u === undefined ? now() : /^\d{4}-\d{2}-\d{2}$/.test(u) ? Date.parse(`${u}T00:00:00Z`) : NaN;
+      if (Number.isNaN(end)) throw new ApiError(400, 'until: a date YYYY-MM-DD');
+      const s = await deps.queries.dailyStats(days, end);
       return sendJson(reply, 200, {
         days: s.days.map((x) => ({ date: x.date, by_brand: x.byBrand, total: x.total })),
         by_severity: s.bySeverity,
         by_technique: s.byTechnique,
         open: s.open,
         triaged: s.triaged,
+        latest: s.latest === null ? null : new Date(s.latest).toISOString(),
       });
     });
 

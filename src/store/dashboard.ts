@@ -66,6 +66,8 @@ export interface DailyStats {
   byTechnique: Record<string, number>;
   open: number;
   triaged: number;
+  /** first_seen of the newest hit in the whole store, or null when there is none. */
+  latest: number | null;
 }
 
 export interface FiredCounts {
@@ -92,7 +94,8 @@ export interface DashboardQueries {
   getHitDetail(id: number): Promise<HitDetail | null>;
   /** The shared triage code path (HitStore.triage). Resolves to the ids that existed. Rejects with code TRIAGE_INVALID. */
   triage(ids: readonly number[], input: TriageInput): Promise<number[]>;
-  dailyStats(days: number, now: number): Promise<DailyStats>;
+  /** Hits per UTC day for `days` days ending with the day of `end` (inclusive). */
+  dailyStats(days: number, end: number): Promise<DailyStats>;
   firedCounts(now: number): Promise<FiredCounts>;
   /** Pending and dead deliveries per notifier. */
   outboxByNotifier(): Promise<{ notifier: string; pending: number; dead: number }[]>;
@@ -229,18 +232,20 @@ export class SqliteDashboardQueries implements DashboardQueries {
     return this.hits.triage(ids, input);
   }
 
-  async dailyStats(days: number, now: number): Promise<DailyStats> {
+  async dailyStats(days: number, end: number): Promise<DailyStats> {
     const dayMs = 86_400_000;
-    const from = Math.floor(now / dayMs) * dayMs - (days - 1) * dayMs;
+    const to = Math.floor(end / dayMs) * dayMs + dayMs;
+    const from = to - days * dayMs;
     const perDay = this.db
       .prepare(
         `SELECT date(first_seen / 1000, 'unixepoch') AS d, coalesce(brand, watch, '') AS b, count(*) AS n
-         FROM hits WHERE first_seen >= ? GROUP BY d, b`,
+         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b`,
       )
-      .all(from) as { d: string; b: string; n: number }[];
-    const out: DailyStats = { days: [], bySeverity: {}, byTechnique: {}, open: 0, triaged: 0 };
+      .all(from, to) as { d: string; b: string; n: number }[];
+    const latest = (this.db.prepare('SELECT max(first_seen) AS t FROM hits').get() as { t: number | null }).t;
+    const out: DailyStats = { days: [], bySeverity: {}, byTechnique: {}, open: 0, triaged: 0, latest };
     const byDate = new Map<string, DailyStats['days'][number]>();
-    for (let t = from; t <= now; t += dayMs) {
+    for (let t = from; t < to; t += dayMs) {
       const date = new Date(t).toISOString().slice(0, 10);
       const d = { date, byBrand: {}, total: 0 };
       byDate.set(date, d);
@@ -253,11 +258,11 @@ export class SqliteDashboardQueries implements DashboardQueries {
       d.total += r.n;
     }
     const group = (col: string) =>
-      Object.fromEntries((this.db.prepare(`SELECT ${col} AS k, count(*) AS n FROM hits WHERE first_seen >= ? GROUP BY ${col}`).all(from) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+      Object.fromEntries((this.db.prepare(`SELECT ${col} AS k, count(*) AS n FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY ${col}`).all(from, to) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
     out.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
     Object.assign(out.bySeverity, group('severity'));
     out.byTechnique = group('technique');
-    const st = this.db.prepare(`SELECT sum(status = 'new') AS open, sum(status != 'new') AS triaged FROM hits WHERE first_seen >= ?`).get(from) as {
+    const st = this.db.prepare(`SELECT sum(status = 'new') AS open, sum(status != 'new') AS triaged FROM hits WHERE first_seen >= ? AND first_seen < ?`).get(from, to) as {
       open: number | null;
       triaged: number | null;
     };

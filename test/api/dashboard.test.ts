@@ -297,6 +297,12 @@ describe('dashboard API over real HTTP', () => {
     expect(stats.days).toHaveLength(30);
     expect(stats.days.reduce((n: number, d: any) => n + d.total, 0)).toBe(ids.length);
     expect(stats.open + stats.triaged).toBe(ids.length);
+    expect(Date.parse(stats.latest)).toBeGreaterThanOrEqual(NOW - 1000);
+    // until: the window's last day; a window before every hit is empty.
+    const old = await json('/api/v1/stats/daily?days=7&until=2020-01-31');
+    expect(old.days.map((d: any) => d.date)).toEqual(['2020-01-25', '2020-01-26', '2020-01-27', '2020-01-28', '2020-01-29', '2020-01-30', '2020-01-31']);
+    expect(old.days.every((d: any) => d.total === 0)).toBe(true);
+    expect((await api('/api/v1/stats/daily?until=31.01.2020')).status).toBe(400);
 
     const feeds = await json('/api/v1/feeds');
     expect(feeds.feeds[0]).toMatchObject({ id: 'feed0', kind: 'certstream', connected: true });
