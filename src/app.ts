@@ -36,6 +36,11 @@ import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
+import { resolveDashboardToken } from './http/token.js';
+import { apiRoutes } from './api/routes.js';
+import { HitEvents } from './api/events.js';
+import { ctLogRateKey } from './api/feeds.js';
+import { FeedRates } from './feed/rates.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -196,6 +201,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
+        hitEvents.publish(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
@@ -246,7 +252,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         metrics.reconnects.inc({ feed: feedLabel(source), reason });
         feedLog.info({ feed: feedLabel(source), reason, delay_ms: delayMs }, 'feed reconnecting');
       },
-      message(_source, type) {
+      message(source, type) {
+        feedRates.add(source);
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
@@ -278,11 +285,36 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onDuplicate: () => metrics.dropped.inc({ reason: 'duplicate' }),
     });
 
-    // 6. HTTP.
+    // 6. HTTP, with the dashboard (UI and /api/v1 behind the token; live hits over SSE).
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
+    const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
+    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
+    hitEvents.attach(store.dashboard);
+    const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
+    feedRates.start();
+    life.add('feed-rates', () => feedRates.close());
     const http = await startHttpServer({
       listen: cfg.http.listen,
+      log: log.child({ module: 'http' }),
+      dashboard: {
+        token: dashboardToken,
+        routes: apiRoutes({
+          queries: store.dashboard,
+          events: hitEvents,
+          rates: feedRates,
+          now: opts.now,
+          matcher: () => rules.matcher,
+          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
+          feeds: () => ({
+            sources: sources
+              .filter((s) => !(s instanceof CtLogFeed))
+              .map((s) => ({ id: s.id, label: feedLabel(s.id), kind: s instanceof ReplaySource ? 'replay' : 'certstream', connected: s instanceof CertstreamClient ? s.connected : null })),
+            ctLogs: ctFeed?.status() ?? [],
+            logs: (countGaps(gaps.sweep()), gaps.snapshot()),
+          }),
+        }),
+      },
       metrics: () => {
         countGaps(gaps.sweep());
         for (const st of ctFeed?.status() ?? []) {
@@ -323,6 +355,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       }),
     });
     life.add('http', () => http.close());
+    // Closed before the server (LIFO): open event streams end instead of holding the close.
+    life.add('events', () => hitEvents.close());
 
     // 7. Sources last: nothing arrives before everything that handles it is up.
     const f = cfg.feed;
@@ -430,6 +464,7 @@ function restartKeys(a: Config, b: Config): string[] {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.store.path !== b.store.path) out.push('store.path');
   if (a.http.listen !== b.http.listen) out.push('http.listen');
+  if (a.http.token !== b.http.token) out.push('http.token');
   if (!same(a.feed, b.feed)) out.push('feed');
   if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
   if (!same(a.delivery, b.delivery)) out.push('delivery');

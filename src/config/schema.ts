@@ -99,7 +99,11 @@ export const configSchema = z.strictObject({
     })
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),
   http: z
-    .strictObject({ listen: z.string().default('127.0.0.1:9797') })
+    .strictObject({
+      listen: z.string().default('127.0.0.1:9797'),
+      /** Dashboard access token (a secret; usually "${CTWATCH_HTTP_TOKEN}"). Unset: generated at first start, kept in <store.path>.token (0600). */
+      token: z.string().min(16, 'at least 16 characters').optional(),
+    })
     .default({ listen: '127.0.0.1:9797' }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })

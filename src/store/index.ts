@@ -8,6 +8,7 @@ import { PositionTable } from './positions.js';
 import { CtLogEvidenceTable } from './ctlog-evidence.js';
 import { CtLogKnownTable } from './ctlog-known.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
+import { SqliteDashboardQueries, type DashboardQueries } from './dashboard.js';
 
 export interface Store {
   db: Db;
@@ -18,6 +19,8 @@ export interface Store {
   ctlogEvidence: CtLogEvidenceTable;
   /** CT logs known from log lists, with the key first seen. */
   ctlogKnown: CtLogKnownTable;
+  /** The dashboard's queries (async, so another database can implement them). */
+  dashboard: DashboardQueries;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -29,9 +32,11 @@ export interface Store {
 export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
   const db = openDatabase(file);
   let closed = false;
+  const hits = new HitStore(db, opts);
   return {
     db,
-    hits: new HitStore(db, opts),
+    hits,
+    dashboard: new SqliteDashboardQueries(db, hits),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
     ctlogEvidence: new CtLogEvidenceTable(db),
@@ -57,5 +62,5 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
   };
 }
 
-export type { Db };
+export type { Db, DashboardQueries };
 export { HitStore, Outbox };

@@ -147,6 +147,46 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'dashboard: takedown status, triage history, keyset-pagination indexes, trigram index on hit names',
+    up(db) {
+      db.exec(`
+        ALTER TABLE hits ADD COLUMN takedown_status TEXT CHECK (takedown_status IN ('none','reported','taken_down','refused'));
+        ALTER TABLE hits ADD COLUMN takedown_at INTEGER;
+        ALTER TABLE hits ADD COLUMN takedown_note TEXT;
+        CREATE TABLE triage_history (
+          id INTEGER PRIMARY KEY,
+          hit_id INTEGER NOT NULL REFERENCES hits(id) ON DELETE CASCADE,
+          action TEXT NOT NULL,
+          note TEXT,
+          takedown TEXT,
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX triage_history_hit ON triage_history(hit_id, id);
+        -- Keyset pagination: every index below ends in the rowid (id), so (key, id) is one ordered range.
+        CREATE INDEX hits_brand_first_seen ON hits(brand COLLATE NOCASE, first_seen);
+        CREATE INDEX hits_watch_first_seen ON hits(watch, first_seen);
+        CREATE INDEX hits_status_first_seen ON hits(status, first_seen);
+        CREATE INDEX hits_technique_first_seen ON hits(technique, first_seen);
+        CREATE INDEX hits_score ON hits(score);
+        CREATE INDEX hits_severity_rank ON hits((CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END));
+        -- Substring search on every name of a hit's certificate: a trigram index, kept by triggers.
+        -- Stored lower-cased (ASCII, like the query) and searched with GLOB, so % and _ in a name are literal.
+        CREATE VIRTUAL TABLE hits_names USING fts5(names, tokenize = 'trigram case_sensitive 1', detail = 'none');
+        CREATE TRIGGER hits_names_insert AFTER INSERT ON hits BEGIN
+          INSERT INTO hits_names (rowid, names) VALUES (new.id, lower(new.name || char(10) ||
+            coalesce((SELECT group_concat(value, char(10)) FROM issuances i, json_each(i.names_json) WHERE i.id = new.issuance_id), '')));
+        END;
+        CREATE TRIGGER hits_names_delete AFTER DELETE ON hits BEGIN
+          DELETE FROM hits_names WHERE rowid = old.id;
+        END;
+        INSERT INTO hits_names (rowid, names)
+          SELECT h.id, lower(h.name || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(i.names_json)), ''))
+          FROM hits h JOIN issuances i ON i.id = h.issuance_id;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
