@@ -1,11 +1,11 @@
 /** Display formatting of times, numbers and labels (no attacker text here: see components/Name.tsx). */
 
 /** "2025-05-03 17:14 UTC" (analysts compare with log timestamps, so UTC, not local time). */
-export function fmtTime(iso: string | null | undefined): string {
+export function fmtTime(iso: string | null | undefined, zone = true): string {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '–';
-  return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return d.toISOString().slice(0, 16).replace('T', ' ') + (zone ? ' UTC' : '');
 }
 
 export function fmtDate(iso: string | null | undefined): string {

@@ -21,12 +21,17 @@ export interface HitsTableProps {
 export function HitsTable(p: HitsTableProps) {
   const selectable = !!p.selected && !!p.onToggle;
   const allOn = selectable && p.hits.length > 0 && p.hits.every((h) => p.selected!.has(h.id));
-  const sortTh = (k: SortKey, label: string) => {
+  const sortTh = (k: SortKey, label: string, cls: string) => {
     const active = p.sort === k;
     const aria = active ? (p.order === 'asc' ? 'ascending' : 'descending') : undefined;
-    if (!p.onSort) return <th scope="col">{label}</th>;
+    if (!p.onSort)
+      return (
+        <th scope="col" class={cls}>
+          {label}
+        </th>
+      );
     return (
-      <th scope="col" aria-sort={aria}>
+      <th scope="col" class={cls} aria-sort={aria}>
         <button type="button" class="sort" onClick={() => p.onSort!(k)}>
           {label}
           <span aria-hidden="true">{active ? (p.order === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
@@ -48,12 +53,18 @@ export function HitsTable(p: HitsTableProps) {
             <th scope="col" class="namecol">
               Name
             </th>
-            <th scope="col">Brand / watch</th>
-            {sortTh('severity', 'Severity')}
-            {sortTh('score', 'Score')}
-            <th scope="col">Technique</th>
-            <th scope="col">Status</th>
-            {sortTh('first_seen', 'First seen')}
+            <th scope="col" class="c-brand">
+              Brand / watch
+            </th>
+            {sortTh('severity', 'Severity', 'c-sev')}
+            {sortTh('score', 'Score', 'c-score')}
+            <th scope="col" class="c-tech">
+              Technique
+            </th>
+            <th scope="col" class="c-status">
+              Status
+            </th>
+            {sortTh('first_seen', 'First seen (UTC)', 'c-time')}
           </tr>
         </thead>
         <tbody>
@@ -80,7 +91,7 @@ export function HitsTable(p: HitsTableProps) {
               <td>
                 <StatusBadge status={h.status} suppressed={h.suppressed} />
               </td>
-              <td class="time">{fmtTime(h.first_seen)}</td>
+              <td class="time">{fmtTime(h.first_seen, false)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,11 +4,17 @@
  * and bidi characters made visible (`\u{202E}`), dots defanged (`paypa1-login[.]com`) and the
  * whole run isolated in <bdi> so a right-to-left name cannot reorder the UI around it.
  */
-import { displayName, displayText } from '../../../src/notify/format/sanitize.js';
+import { displayText } from '../../../src/notify/format/sanitize.js';
+
+/**
+ * Longest name shown. Longer than the alert channels' cut (MAX_DISPLAY_NAME, 253) because
+ * defanging lengthens a name and the browser wraps it: an analyst must still see the TLD.
+ */
+const MAX_NAME = 1024;
 
 /** A certificate name, defanged. `clip` cuts it to one line with an ellipsis (tables). */
 export function Name({ name, clip = false }: { name: string; clip?: boolean }) {
-  const shown = displayName(name);
+  const shown = displayText(name, MAX_NAME);
   return (
     <bdi class={clip ? 'name clip' : 'name'} title={clip ? shown : undefined}>
       {shown}

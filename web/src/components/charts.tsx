@@ -30,7 +30,8 @@ export function StackedBars({ days, series, label }: { days: DayBars[]; series: 
   const top = 8;
   const plotH = H - top - bottom;
   const max = Math.max(1, ...days.map((d) => d.total));
-  const step = (W - left) / Math.max(1, days.length);
+  const right = 14; // room for the last date label
+  const step = (W - left - right) / Math.max(1, days.length);
   const barW = Math.max(2, step * 0.72);
   const ticks = niceTicks(max);
   const y = (v: number) => top + plotH - (v / ticks[ticks.length - 1]) * plotH;

@@ -83,7 +83,7 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
         </div>
       </header>
 
-      <div class="grid">
+      <div class="grid two">
         <section class="card wide" aria-labelledby="h-reasons">
           <h2 id="h-reasons">Why it was flagged</h2>
           <ul class="reasons">

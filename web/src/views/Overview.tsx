@@ -97,7 +97,7 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
                 <tr key={f.id}>
                   <th scope="row">
                     <bdi class="clip">{f.id}</bdi>
-                    <div class="muted small">
+                    <div class="muted small sub">
                       {f.kind} <bdi class="clip">{f.url}</bdi>
                     </div>
                   </th>
