@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeSerious, guardedPage, HAVE_CHROMIUM, launch, login, type Guarded } from './helpers/browser.js';
 import { startMockApi, WEB_DIST, type MockApi } from './helpers/mock-api.js';
-import { HOSTILE_NAMES, hit } from './helpers/fixture-data.js';
+import { HOSTILE_NAMES, hit, makeHits } from './helpers/fixture-data.js';
 
 describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
   let browser: Browser;
@@ -192,6 +192,21 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(scroll).toBeLessThanOrEqual(width);
     expect([...phone.problems, ...phone.dialogs]).toEqual([]);
     await phone.page.context().close();
+  });
+
+  it('overview: a store whose hits are all older than 30 days (a replayed corpus) charts the 30 days up to the newest hit', async () => {
+    const old = await startMockApi({ hits: makeHits(40, Date.parse('2025-05-03T18:00:00Z')) });
+    try {
+      const o = await guardedPage(browser, old.url);
+      await login(o.page, old.url, old.token);
+      await o.page.waitForSelector('svg.chart rect.bar');
+      expect(await o.page.locator('.notice').textContent()).toContain('up to the newest hit (2025-05-03)');
+      expect(await o.page.locator('svg.chart rect.bar').count()).toBeGreaterThan(10);
+      expect([...o.problems, ...o.dialogs]).toEqual([]);
+      await o.page.context().close();
+    } finally {
+      await old.close();
+    }
   });
 
   it('during all of the above: no dialog, no page error, no CSP violation, nothing from another host', () => {

@@ -65,7 +65,7 @@ export const api = {
   triage: (id: number, body: { action: 'ack' | 'fp' | 'reopen' | 'takedown'; note?: string; takedown?: TakedownStatus; at?: string }) =>
     post<{ hit: HitJson }>(`/hits/${id}/triage`, body),
   bulkTriage: (ids: number[], action: 'ack' | 'fp' | 'reopen') => post<{ updated: number }>(`/hits/triage`, { ids, action }),
-  daily: (days = 30) => call<DailyStats>(`/stats/daily?days=${days}`),
+  daily: (days = 30, until?: string) => call<DailyStats>(`/stats/daily?days=${days}${until ? `&until=${encodeURIComponent(until)}` : ''}`),
   feeds: () => call<FeedsJson>('/feeds'),
   rules: () => call<RulesJson>('/rules'),
   check: (name: string) => post<CheckJson>('/check', { name }),

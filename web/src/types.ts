@@ -65,6 +65,8 @@ export interface DailyStats {
   by_technique: Record<string, number>;
   open: number;
   triaged: number;
+  /** first_seen of the newest hit in the store (servers that send it). */
+  latest?: string | null;
 }
 
 export interface FeedJson {

@@ -93,9 +93,10 @@ export async function startMockApi(opts: { hits?: HitJson[] } = {}): Promise<Moc
     }
     if (route === '/stats/daily') {
       const days = Number(url.searchParams.get('days') ?? 30);
+      const end = url.searchParams.get('until') ? Date.parse(url.searchParams.get('until')!) : Date.now();
       const out = [];
       for (let i = days - 1; i >= 0; i--) {
-        const date = new Date(Date.now() - i * 86400_000).toISOString().slice(0, 10);
+        const date = new Date(end - i * 86400_000).toISOString().slice(0, 10);
         const by_brand: Record<string, number> = {};
         let total = 0;
         for (const h of hits)
@@ -113,7 +114,8 @@ export async function startMockApi(opts: { hits?: HitJson[] } = {}): Promise<Moc
         by_technique[h.technique] = (by_technique[h.technique] ?? 0) + 1;
       }
       const open = hits.filter((h) => h.status === 'new').length;
-      return json(200, { days: out, by_severity, by_technique, open, triaged: hits.length - open });
+      const latest = hits.reduce<string | null>((a, h) => (a === null || h.first_seen > a ? h.first_seen : a), null);
+      return json(200, { days: out, by_severity, by_technique, open, triaged: hits.length - open, latest });
     }
     if (route === '/feeds')
       return json(200, {

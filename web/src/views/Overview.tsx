@@ -11,22 +11,42 @@ import { href } from '../router.js';
 import { SEVERITIES } from '../types.js';
 import type { DailyStats, FeedsJson } from '../types.js';
 
+/**
+ * The 30 days up to today; when they are empty but older hits exist (a replayed corpus, the
+ * demo), the 30 days up to the newest hit instead, said above the chart.
+ */
+async function loadDaily(): Promise<{ stats: DailyStats; shifted: string | null }> {
+  const stats = await api.daily(30);
+  const first = stats.days[0]?.date;
+  const latest = stats.latest?.slice(0, 10);
+  if (stats.days.every((d) => d.total === 0) && latest && first && latest < first) {
+    const older = await api.daily(30, latest);
+    if (older.days.some((d) => d.total > 0)) return { stats: older, shifted: latest };
+  }
+  return { stats, shifted: null };
+}
+
 export function Overview() {
-  const stats = useLoad(() => api.daily(30), 'daily');
+  const stats = useLoad(loadDaily, 'daily');
   const feeds = useLoad(() => api.feeds(), 'feeds');
   return (
     <>
       <h1>Overview</h1>
       <ErrorBox error={stats.error} />
       <Loading when={stats.loading && !stats.data} />
-      {stats.data ? <StatsCards stats={stats.data} /> : null}
+      {stats.data?.shifted ? (
+        <p class="notice" role="note">
+          No hits in the last 30 days. Showing the 30 days up to the newest hit ({stats.data.shifted}).
+        </p>
+      ) : null}
+      {stats.data ? <StatsCards stats={stats.data.stats} upTo={stats.data.shifted} /> : null}
       <ErrorBox error={feeds.error} />
       {feeds.data ? <FeedCards feeds={feeds.data} /> : null}
     </>
   );
 }
 
-function StatsCards({ stats }: { stats: DailyStats }) {
+function StatsCards({ stats, upTo }: { stats: DailyStats; upTo: string | null }) {
   const totals: Record<string, number> = {};
   for (const d of stats.days) for (const [b, n] of Object.entries(d.by_brand)) totals[b] = (totals[b] ?? 0) + n;
   const series = Object.keys(totals).sort((a, b) => totals[b] - totals[a]);
@@ -50,7 +70,7 @@ function StatsCards({ stats }: { stats: DailyStats }) {
         </div>
         <div class="kpi">
           <span class="kpi-n">{fmtNum(week)}</span>
-          <span class="kpi-l">hits in the last 7 days</span>
+          <span class="kpi-l">{upTo ? `hits in the 7 days up to ${upTo}` : 'hits in the last 7 days'}</span>
         </div>
         <div class="kpi">
           <span class="kpi-n">{fmtNum(sum)}</span>
