@@ -53,7 +53,8 @@ export interface HitsPage {
 
 export interface HitDetail {
   hit: HitJson;
-  reasons: { technique: string; reason: string; score: number; severity: Severity }[];
+  /** Every reason line; only the first carries score and severity, later ones may lack a technique. */
+  reasons: { technique: string | null; reason: string; score: number | null; severity: Severity | null }[];
   sightings: { log: string | null; index: number | null; seen_at: string; source: string | null }[];
   triage: { action: string; note: string | null; at: string; takedown?: string | null }[];
   crtsh_url: string | null;

@@ -88,7 +88,7 @@ export async function startMockApi(opts: { hits?: HitJson[] } = {}): Promise<Moc
       const reasons = h.reason
         .split('; ')
         .slice(0)
-        .map((r, i) => ({ technique: i === 0 ? h.technique : 'keyword', reason: r, score: h.score - i * 10, severity: h.severity }));
+        .map((r, i) => ({ technique: i === 0 ? h.technique : i === 1 ? 'keyword' : null, reason: r, score: i === 0 ? h.score : null, severity: i === 0 ? h.severity : null }));
       return json(200, { hit: h, reasons, sightings: [{ log: h.cert.log, index: h.cert.index, seen_at: h.first_seen, source: 'certstream' }], triage: triage.get(h.id) ?? [], crtsh_url: `https://crt.sh/?sha256=${h.cert.sha256}` });
     }
     if (route === '/stats/daily') {

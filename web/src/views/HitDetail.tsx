@@ -87,9 +87,10 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
         <section class="card wide" aria-labelledby="h-reasons">
           <h2 id="h-reasons">Why it was flagged</h2>
           <ul class="reasons">
-            {(d.reasons.length ? d.reasons : [{ technique: h.technique, reason: h.reason, score: h.score, severity: h.severity }]).map((r, i) => (
+            {(d.reasons.length ? d.reasons : [{ technique: h.technique, reason: h.reason, score: h.score as number | null, severity: h.severity }]).map((r, i) => (
               <li key={i}>
-                <SeverityBadge severity={r.severity} /> <span class="score">{r.score}</span> <strong>{techniqueLabel(r.technique)}</strong>
+                {r.severity ? <SeverityBadge severity={r.severity} /> : null} {r.score !== null ? <span class="score">{r.score}</span> : null}{' '}
+                {r.technique ? <strong>{techniqueLabel(r.technique)}</strong> : null}
                 <div class="reason">
                   <CertText text={r.reason} />
                 </div>
