@@ -126,7 +126,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
       const names = await g.page.$$eval('ul.names li', (l) => l.map((e) => e.textContent!));
       expect(names.length).toBe(h.names.length);
       const issuer = await g.page.locator('dl.kv dd').nth(1).textContent();
-      expect(issuer).toContain('<img src=x onerror=alert(2)>');
+      expect(issuer).toContain('\\<img src=x onerror=alert(2)\\>');
       expect(issuer).toContain('\\u{202E}');
       expect(await g.page.inputValue('#raw-name')).toBe(h.name);
     }

@@ -3,7 +3,7 @@ import type { HitJson } from '../types.js';
 import { fmtTime, techniqueLabel } from '../format.js';
 import { href } from '../router.js';
 import { Name } from './Name.js';
-import { SeverityBadge, StatusBadge } from './bits.js';
+import { Scroll, SeverityBadge, StatusBadge } from './bits.js';
 
 export type SortKey = 'first_seen' | 'score' | 'severity';
 
@@ -40,7 +40,7 @@ export function HitsTable(p: HitsTableProps) {
     );
   };
   return (
-    <div class="scroll">
+    <Scroll label={p.caption}>
       <table class="hits">
         <caption class="sr-only">{p.caption}</caption>
         <thead>
@@ -96,6 +96,6 @@ export function HitsTable(p: HitsTableProps) {
           ))}
         </tbody>
       </table>
-    </div>
+    </Scroll>
   );
 }

@@ -42,3 +42,15 @@ export function Card({ title, id, children, wide }: { title: string; id: string;
     </section>
   );
 }
+
+/**
+ * A horizontally scrollable box for a wide table. Focusable and labelled, so keyboard users can
+ * scroll it too (axe: scrollable-region-focusable).
+ */
+export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ErrorBox, Loading, SeverityBadge, StatusBadge } from '../components/bits.js';
+import { ErrorBox, Loading, SeverityBadge, StatusBadge, Scroll } from '../components/bits.js';
 import { CertText, Name } from '../components/Name.js';
 import { fmtDate, fmtTime, takedownLabel, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
@@ -149,7 +149,7 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
 
         <section class="card wide" aria-labelledby="h-sight">
           <h2 id="h-sight">Sightings ({d.sightings.length})</h2>
-          <div class="scroll">
+          <Scroll label="Sightings">
             <table>
               <thead>
                 <tr>
@@ -172,7 +172,7 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </Scroll>
         </section>
 
         <Takedown d={d} reload={reload} />

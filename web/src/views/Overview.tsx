@@ -3,7 +3,7 @@
  * by which technique, how much is still open, and whether the feeds and notifiers are healthy.
  */
 import { api } from '../api.js';
-import { Card, ErrorBox, Loading } from '../components/bits.js';
+import { Card, ErrorBox, Loading, Scroll } from '../components/bits.js';
 import { HBars, Legend, Sparkline, StackedBars } from '../components/charts.js';
 import { fmtAgo, fmtNum, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
@@ -100,7 +100,7 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
     <div class="grid">
       <Card title="Feeds and logs" id="h-feeds" wide>
         {feeds.feeds.length === 0 ? <p class="muted">No feed configured.</p> : null}
-        <div class="scroll">
+        <Scroll label="Feeds and logs">
           <table class="feeds">
             <thead>
               <tr>
@@ -137,7 +137,7 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </Scroll>
       </Card>
       <Card title="Alert delivery (outbox)" id="h-outbox">
         {feeds.outbox.length === 0 ? <p class="muted">No notifier configured.</p> : null}

@@ -1,6 +1,6 @@
 /** Own domains: every name seen under a watched domain (inventory), and the hits it raised. */
 import { api } from '../api.js';
-import { Card, ErrorBox, Loading } from '../components/bits.js';
+import { Card, ErrorBox, Loading, Scroll } from '../components/bits.js';
 import { HitsTable } from '../components/HitsTable.js';
 import { CertText, Name } from '../components/Name.js';
 import { fmtNum, fmtTime } from '../format.js';
@@ -20,7 +20,7 @@ export function Own() {
           </Card>
           <Card title={`Inventory (${inv.data.items.length} names)`} id="h-inv" wide>
             {inv.data.items.length === 0 ? <p class="muted">No certificate seen yet under a watched domain.</p> : null}
-            <div class="scroll">
+            <Scroll label="Inventory">
               <table>
                 <thead>
                   <tr>
@@ -57,7 +57,7 @@ export function Own() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </Scroll>
           </Card>
         </div>
       ) : null}

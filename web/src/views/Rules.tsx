@@ -1,7 +1,7 @@
 /** Rules: brands, keywords, the allow list and watch items with how often each fired; a name tester. */
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Card, ErrorBox, Loading, SeverityBadge } from '../components/bits.js';
+import { Card, ErrorBox, Loading, SeverityBadge, Scroll } from '../components/bits.js';
 import { CertText, Name } from '../components/Name.js';
 import { fmtNum, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
@@ -20,7 +20,7 @@ export function Rules() {
         {r.data ? (
           <>
             <Card title={`Brands (${r.data.brands.length})`} id="h-brands" wide>
-              <div class="scroll">
+              <Scroll label="Brands">
                 <table>
                   <thead>
                     <tr>
@@ -51,7 +51,7 @@ export function Rules() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </Scroll>
             </Card>
             <Card title={`Watched own domains (${r.data.watch.length})`} id="h-watch">
               <table>
