@@ -3,6 +3,7 @@
  */
 import { openDatabase, type Db } from './db.js';
 import { HitStore } from './hit-store.js';
+import { SqliteEnrichmentStore, type EnrichmentStore } from './enrichment-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
@@ -12,6 +13,8 @@ export interface Store {
   hits: HitStore;
   outbox: Outbox;
   positions: PositionTable;
+  /** Enrichment results, re-check schedule, held and update alerts (see enrich/). */
+  enrichment: EnrichmentStore;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -20,7 +23,7 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
+export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean; alertDelayMs?: number }): Store {
   const db = openDatabase(file);
   let closed = false;
   return {
@@ -28,6 +31,7 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
     hits: new HitStore(db, opts),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
+    enrichment: new SqliteEnrichmentStore(db),
     prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {
@@ -49,5 +53,5 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
   };
 }
 
-export type { Db };
+export type { Db, EnrichmentStore };
 export { HitStore, Outbox };
