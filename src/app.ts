@@ -34,6 +34,8 @@ import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
+import { createEnrichment, type EnrichmentService } from './enrich/index.js';
+import { brandTermsFrom } from './enrich/assess.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -51,6 +53,8 @@ export interface AppOptions {
    * what was processed, or to make processing artificially slow for overload tests).
    */
   beforeProcess?: (batch: readonly CertEvent[]) => void;
+  /** Tests only: the ports the enrichment web check uses for https://name/ and http://name/. */
+  enrichWebPorts?: { https: number; http: number };
 }
 
 export interface App {
@@ -58,6 +62,8 @@ export interface App {
   metrics: Metrics;
   http: HttpServer;
   dispatcher: Dispatcher;
+  /** The enrichment worker, or null when enrich.enabled is false. */
+  enrichment: EnrichmentService | null;
   /** Re-validated config swapped in atomically; returns the keys that need a restart to apply. */
   reload(next: LoadedConfig): { restartNeeded: string[] };
   /** Resolves when everything received so far is committed. */
@@ -85,7 +91,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
 
   try {
     // 1. Storage.
-    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now });
+    // With enrichment on, new alerts wait up to enrich.hold_alerts for it (released when it is done).
+    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now, alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0 });
     life.add('store', () => store.close());
 
     // 2. Rules (config allow list plus `ctwatch allow add` entries).
@@ -104,12 +111,30 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
+      enrichmentFor: (hitId) => store.enrichment.enrichmentFor(hitId),
       onDead: (notifierId, count, lastError) =>
         raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
     });
     dispatcher.start();
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
+
+    // 3a. Enrichment (DNS, RDAP, web) of committed hits, off the ingest path.
+    const enrichment = cfg.enrich.enabled
+      ? createEnrichment(cfg.enrich, {
+          store: store.enrichment,
+          log: log.child({ module: 'enrich' }),
+          registry: metrics.registry,
+          brandTerms: (brand) => brandTermsFrom(current.config.brands)(brand),
+          onOutbox: () => dispatcher.nudge(),
+          now: opts.now,
+          webPorts: opts.enrichWebPorts,
+        })
+      : null;
+    if (enrichment) {
+      enrichment.start();
+      life.add('enrich', (leftMs) => enrichment.close(Math.min(2_000, Math.max(100, leftMs - 1_500))));
+    }
 
     // 3b. Scheduled jobs: retention and the digest.
     const scheduler = new Scheduler(log.child({ module: 'jobs' }));
@@ -162,6 +187,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
+        if (enrichment && r.hitIds.length) enrichment.submit(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
@@ -362,6 +388,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       metrics,
       http,
       dispatcher,
+      enrichment,
       reload(next) {
         const restartNeeded = restartKeys(current.config, next.config);
         const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
@@ -395,6 +422,7 @@ function restartKeys(a: Config, b: Config): string[] {
   // The scheduler is set up at start from these; a reload must not pretend to apply them.
   if (!same(a.retention, b.retention)) out.push('retention');
   if (!same(a.digest, b.digest)) out.push('digest');
+  if (!same(a.enrich, b.enrich)) out.push('enrich');
   return out;
 }
 

@@ -94,3 +94,9 @@ export function changesBetween(prev: Signals, next: Signals, brandTerms: readonl
   if (next.web && !branded(prev) && b) out.push({ code: 'brand_title', text: `page title names the brand ('${b.title}')` });
   return out;
 }
+
+/** The words that mean "this brand" in a page title: the brand's name and keywords. Pure. */
+export function brandTermsFrom(brands: readonly { name: string; keywords?: readonly (string | { word: string })[] }[]): (brand: string | null) => string[] {
+  const byName = new Map(brands.map((b) => [b.name, [b.name, ...(b.keywords ?? []).map((k) => (typeof k === 'string' ? k : k.word))]]));
+  return (brand) => (brand === null ? [] : (byName.get(brand) ?? [brand]));
+}

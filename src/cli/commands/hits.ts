@@ -1,6 +1,7 @@
 /** `ctwatch hits ...`: list hits, and triage them (ack, fp, reopen). */
 import type { LoadedConfig } from '../../config/load.js';
 import type { HitRow, HitStatus } from '../../store/types.js';
+import type { Enrichment } from '../../enrich/types.js';
 import type { Severity } from '../../match/types.js';
 import { SEVERITIES } from '../../match/types.js';
 import { withStore } from '../context.js';
@@ -21,11 +22,12 @@ export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number
   if (f.severity !== undefined && !SEVERITIES.includes(f.severity as Severity)) throw new CliError(`--severity: one of ${SEVERITIES.join(', ')}`, EXIT_USAGE);
   if (f.status !== undefined && !STATUSES.includes(f.status as HitStatus)) throw new CliError(`--status: one of ${STATUSES.join(', ')}`, EXIT_USAGE);
   const since = sinceToTime(f.since);
-  const rows = withStore(loaded, (s) =>
-    s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined }),
-  );
+  const { rows, enrichment } = withStore(loaded, (s) => {
+    const rows = s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined });
+    return { rows, enrichment: f.json ? rows.map((r) => s.enrichment.enrichmentFor(r.id)) : [] };
+  });
   if (f.json) {
-    out(rows.map((r) => JSON.stringify(publicHit(r))).join('\n') + (rows.length ? '\n' : ''));
+    out(rows.map((r, i) => JSON.stringify(publicHit(r, enrichment[i]))).join('\n') + (rows.length ? '\n' : ''));
   } else if (f.csv) {
     const header = ['id', 'first_seen', 'last_seen', 'times_seen', 'status', 'severity', 'score', 'technique', 'brand', 'watch', 'name', 'registrable', 'reason', 'issuer', 'serial', 'not_before', 'not_after', 'precert', 'log', 'index', 'sha256', 'names'];
     out(
@@ -46,7 +48,8 @@ export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number
   return 0;
 }
 
-export function publicHit(r: HitRow) {
+/** The public JSON form of a hit; `enrichment` is its latest enrichment (docs/enrichment.md), null when none. */
+export function publicHit(r: HitRow, enrichment: Enrichment | null = null) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     id: r.id,
@@ -66,6 +69,7 @@ export function publicHit(r: HitRow) {
     times_seen: r.timesSeen,
     names: r.names,
     cert: { sha256: r.sha256, issuer: r.issuer, subject: r.subject, serial: r.serial, not_before: iso(r.notBefore), not_after: iso(r.notAfter), precert: r.precert, log: r.logUrl, index: r.logIndex },
+    enrichment,
   };
 }
 
