@@ -87,7 +87,7 @@ export function changesBetween(prev: Signals, next: Signals, brandTerms: readonl
   const live = (x: Signals) => (x.web ?? []).filter(isLive);
   if (next.web && live(prev).length === 0 && live(next).length > 0) {
     const w = live(next)[0]!;
-    out.push({ code: 'live', text: `went live (HTTP ${w.http_status}${w.title ? `, title '${w.title}'` : ''})` });
+    out.push({ code: 'live', text: `went live (status ${w.http_status}${w.title ? `, title '${w.title}'` : ''})` });
   }
   const branded = (x: Signals) => live(x).find((w) => titleNamesBrand(w.title, brandTerms));
   const b = branded(next);

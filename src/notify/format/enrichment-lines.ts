@@ -41,7 +41,7 @@ function webPart(w: WebRecord): string {
     const why = { refused: 'not fetched (resolves to a private or reserved address)', unresolved: 'does not resolve', timeout: 'no answer (timeout)', error: `no answer (${w.error ?? 'error'})` }[w.status];
     return `${w.url}: ${why}`;
   }
-  const parts = [`HTTP ${w.http_status}`];
+  const parts = [`status ${w.http_status}`];
   if (w.title) parts.push(`title '${w.title}'`);
   if (w.server) parts.push(`server ${w.server}`);
   if (w.redirects > 0 && w.final_url) parts.push(`after ${w.redirects} redirect${w.redirects === 1 ? '' : 's'} at ${w.final_url}`);
