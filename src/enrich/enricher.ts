@@ -101,6 +101,7 @@ export class Enricher {
     this.pendingSubmits++;
     setImmediate(() => {
       this.pendingSubmits--;
+      if (this.closed) return;
       for (const id of hitIds) {
         const hit = this.opts.store.hit(id);
         if (!hit || hit.suppressed) continue;
@@ -177,7 +178,9 @@ export class Enricher {
       const hit = this.opts.store.hit(job.hitId);
       if (!hit) return;
       const e = await this.enrich(hit, job.round);
-      if (this.closed && job.round === 0) return;
+      // Closing: the store may be gone. A re-check is claimed again when its lease ends; a first
+      // look is redone at the next start (start() → unenriched).
+      if (this.closed) return;
       // Re-checks are timed from the first look (a replayed hit may carry an old first sighting).
       const offsets = this.opts.config.recheck;
       const firstLook = job.round === 0 ? this.now() : Date.parse(this.opts.store.history(hit.id, 100).at(-1)?.checked_at ?? '') || this.now();
@@ -189,8 +192,13 @@ export class Enricher {
       this.opts.metrics.jobs.inc({ round, outcome: 'done' });
     } catch (err) {
       this.opts.metrics.jobs.inc({ round, outcome: 'failed' });
+      if (this.closed) return;
       this.opts.log.warn({ err, hit_id: job.hitId, round: job.round }, 'enrichment failed');
-      if (job.round === 0 && this.opts.store.releaseAlerts(job.hitId, this.now()) > 0) this.opts.onOutbox();
+      try {
+        if (job.round === 0 && this.opts.store.releaseAlerts(job.hitId, this.now()) > 0) this.opts.onOutbox();
+      } catch {
+        // The store is unusable: the alert's hold runs out by itself.
+      }
     }
   }
 
