@@ -41,6 +41,8 @@ import { apiRoutes } from './api/routes.js';
 import { HitEvents } from './api/events.js';
 import { ctLogRateKey } from './api/feeds.js';
 import { FeedRates } from './feed/rates.js';
+import { createEnrichment, type EnrichmentService } from './enrich/index.js';
+import { brandTermsFrom } from './enrich/assess.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -58,6 +60,8 @@ export interface AppOptions {
    * what was processed, or to make processing artificially slow for overload tests).
    */
   beforeProcess?: (batch: readonly CertEvent[]) => void;
+  /** Tests only: the ports the enrichment web check uses for https://name/ and http://name/. */
+  enrichWebPorts?: { https: number; http: number };
 }
 
 export interface App {
@@ -65,6 +69,8 @@ export interface App {
   metrics: Metrics;
   http: HttpServer;
   dispatcher: Dispatcher;
+  /** The enrichment worker, or null when enrich.enabled is false. */
+  enrichment: EnrichmentService | null;
   /** Re-validated config swapped in atomically; returns the keys that need a restart to apply. */
   reload(next: LoadedConfig): { restartNeeded: string[] };
   /** Resolves when everything received so far is committed. */
@@ -92,7 +98,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
 
   try {
     // 1. Storage.
-    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now });
+    // With enrichment on, new alerts wait up to enrich.hold_alerts for it (released when it is done).
+    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now, alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0 });
     life.add('store', () => store.close());
 
     // 2. Rules (config allow list plus `ctwatch allow add` entries).
@@ -119,6 +126,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
+      enrichmentFor: (hitId) => store.enrichment.enrichmentFor(hitId),
       onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
       onPassError: (_notifierId, err) => background.report('dispatcher', err),
     });
@@ -139,6 +147,23 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
     life.add('dead-alerts', () => deadAlerts.close());
+
+    // 3a. Enrichment (DNS, RDAP, web) of committed hits, off the ingest path.
+    const enrichment = cfg.enrich.enabled
+      ? createEnrichment(cfg.enrich, {
+          store: store.enrichment,
+          log: log.child({ module: 'enrich' }),
+          registry: metrics.registry,
+          brandTerms: (brand) => brandTermsFrom(current.config.brands)(brand),
+          onOutbox: () => dispatcher.nudge(),
+          now: opts.now,
+          webPorts: opts.enrichWebPorts,
+        })
+      : null;
+    if (enrichment) {
+      enrichment.start();
+      life.add('enrich', (leftMs) => enrichment.close(Math.min(2_000, Math.max(100, leftMs - 1_500))));
+    }
 
     // 3b. Scheduled jobs: retention and the digest.
     const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => background.report(`job:${job}`, err));
@@ -202,6 +227,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
         hitEvents.publish(r.hitIds);
+        if (enrichment && r.hitIds.length) enrichment.submit(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
@@ -438,6 +464,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       metrics,
       http,
       dispatcher,
+      enrichment,
       reload(next) {
         const restartNeeded = restartKeys(current.config, next.config);
         const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
@@ -472,6 +499,7 @@ function restartKeys(a: Config, b: Config): string[] {
   // The scheduler is set up at start from these; a reload must not pretend to apply them.
   if (!same(a.retention, b.retention)) out.push('retention');
   if (!same(a.digest, b.digest)) out.push('digest');
+  if (!same(a.enrich, b.enrich)) out.push('enrich');
   return out;
 }
 

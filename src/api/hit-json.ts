@@ -5,11 +5,15 @@
  */
 import type { HitRow } from '../store/types.js';
 import type { DashboardHit } from '../store/dashboard.js';
+import type { Enrichment } from '../enrich/types.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** The documented fields of one hit (`ctwatch hits --json`). */
-export function publicHit(r: HitRow) {
+/**
+ * The documented fields of one hit (`ctwatch hits --json`); `enrichment` is its latest enrichment
+ * (docs/enrichment.md), null when none.
+ */
+export function publicHit(r: HitRow, enrichment: Enrichment | null = null) {
   return {
     id: r.id,
     name: r.name,
@@ -28,6 +32,7 @@ export function publicHit(r: HitRow) {
     times_seen: r.timesSeen,
     names: r.names,
     cert: { sha256: r.sha256, issuer: r.issuer, subject: r.subject, serial: r.serial, not_before: iso(r.notBefore), not_after: iso(r.notAfter), precert: r.precert, log: r.logUrl, index: r.logIndex },
+    enrichment,
   };
 }
 

@@ -9,6 +9,7 @@ import { durationMs } from './duration.js';
 import { brandSchema, detectionSchema, watchItemSchema } from '../match/config-schema.js';
 import { SEVERITIES } from '../match/types.js';
 import { digestSchema, retentionSchema } from './jobs-schema.js';
+import { enrichSchema } from '../enrich/config-schema.js';
 
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
@@ -142,6 +143,7 @@ export const configSchema = z.strictObject({
     .default({}),
   retention: retentionSchema,
   digest: digestSchema,
+  enrich: enrichSchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

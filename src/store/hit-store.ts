@@ -16,6 +16,11 @@ import { severityRank, type Severity } from '../match/types.js';
 export interface HitStoreOptions {
   realertAfterMs: number;
   now?: () => number;
+  /**
+   * New hits' alerts wait this long (0 = none) so the enrichment worker can add what it finds;
+   * it lets them go as soon as it is done (EnrichmentStore.releaseAlerts).
+   */
+  alertDelayMs?: number;
 }
 
 export class HitStore {
@@ -130,7 +135,7 @@ export class HitStore {
       const now = this.now();
       const groupKey = match.brand !== null ? `brand:${match.brand}` : `watch:${match.watch}`;
       for (const notifierId of route(match)) {
-        this.stmts.insertDelivery.run(hitId, notifierId, groupKey, now, now);
+        this.stmts.insertDelivery.run(hitId, notifierId, groupKey, now, now + (this.opts.alertDelayMs ?? 0));
         result.deliveries++;
       }
     }

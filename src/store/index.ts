@@ -3,6 +3,7 @@
  */
 import { openDatabase, type Db } from './db.js';
 import { HitStore } from './hit-store.js';
+import { SqliteEnrichmentStore, type EnrichmentStore } from './enrichment-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
 import { CtLogEvidenceTable } from './ctlog-evidence.js';
@@ -21,6 +22,8 @@ export interface Store {
   ctlogKnown: CtLogKnownTable;
   /** The dashboard's queries (async, so another database can implement them). */
   dashboard: DashboardQueries;
+  /** Enrichment results, re-check schedule, held and update alerts (see enrich/). */
+  enrichment: EnrichmentStore;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -29,7 +32,7 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
+export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean; alertDelayMs?: number }): Store {
   const db = openDatabase(file);
   let closed = false;
   const hits = new HitStore(db, opts);
@@ -41,6 +44,7 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
     positions: new PositionTable(db),
     ctlogEvidence: new CtLogEvidenceTable(db),
     ctlogKnown: new CtLogKnownTable(db),
+    enrichment: new SqliteEnrichmentStore(db),
     prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {
@@ -62,5 +66,5 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
   };
 }
 
-export type { Db, DashboardQueries };
+export type { Db, DashboardQueries, EnrichmentStore };
 export { HitStore, Outbox };

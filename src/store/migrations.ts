@@ -187,7 +187,52 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'enrichment history and re-check schedule; update deliveries',
+    up(db) {
+      db.exec(`
+        CREATE TABLE enrichments (
+          id INTEGER PRIMARY KEY,
+          hit_id INTEGER NOT NULL REFERENCES hits(id),
+          round INTEGER NOT NULL,
+          checked_at INTEGER NOT NULL,
+          severity TEXT NOT NULL,
+          result_json TEXT NOT NULL
+        );
+        CREATE INDEX enrichments_hit ON enrichments(hit_id, id);
+        CREATE TABLE enrich_schedule (
+          hit_id INTEGER PRIMARY KEY REFERENCES hits(id),
+          round INTEGER NOT NULL,
+          due_at INTEGER NOT NULL
+        );
+        CREATE INDEX enrich_schedule_due ON enrich_schedule(due_at);
+      `);
+      allowDeliveryKind(db, 'update');
+    },
+  },
 ];
+
+/**
+ * Adds `kind` to the CHECK list of deliveries.kind. SQLite cannot alter a CHECK constraint, so the
+ * table is rebuilt from its own stored definition (whatever columns earlier migrations added),
+ * rows and indexes copied. Throws (code MIGRATION_FAILED) when the definition has no such CHECK.
+ */
+function allowDeliveryKind(db: Database, kind: string): void {
+  const table = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'`).get() as { sql: string };
+  const check = /CHECK\s*\(\s*kind\s+IN\s*\(([^)]*)\)\s*\)/i;
+  const m = check.exec(table.sql);
+  if (!m) throw Object.assign(new Error('deliveries.kind has no CHECK (kind IN (...)) to extend'), { code: 'MIGRATION_FAILED' });
+  if (m[1]!.includes(`'${kind}'`)) return;
+  const indexes = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL`).all() as { sql: string }[];
+  const cols = (db.prepare('PRAGMA table_info(deliveries)').all() as { name: string }[]).map((c) => c.name).join(', ');
+  const created = table.sql.replace(check, `CHECK (kind IN (${m[1]}, '${kind}'))`).replace(/^CREATE TABLE\s+"?deliveries"?/i, 'CREATE TABLE deliveries_rebuilt');
+  db.exec(created);
+  db.exec(`INSERT INTO deliveries_rebuilt (${cols}) SELECT ${cols} FROM deliveries`);
+  db.exec('DROP TABLE deliveries');
+  db.exec('ALTER TABLE deliveries_rebuilt RENAME TO deliveries');
+  for (const i of indexes) db.exec(i.sql);
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

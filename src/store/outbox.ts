@@ -7,7 +7,7 @@ import type { Db } from './db.js';
 import { HIT_SELECT, toHitRow, type RawHit } from './hit-store.js';
 import type { HitRow } from './types.js';
 
-export type DeliveryKind = 'hit' | 'health' | 'digest' | 'test';
+export type DeliveryKind = 'hit' | 'health' | 'digest' | 'test' | 'update';
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface DeliveryRow {

@@ -22,11 +22,12 @@ export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number
   if (f.severity !== undefined && !SEVERITIES.includes(f.severity as Severity)) throw new CliError(`--severity: one of ${SEVERITIES.join(', ')}`, EXIT_USAGE);
   if (f.status !== undefined && !STATUSES.includes(f.status as HitStatus)) throw new CliError(`--status: one of ${STATUSES.join(', ')}`, EXIT_USAGE);
   const since = sinceToTime(f.since);
-  const rows = withStore(loaded, (s) =>
-    s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined }),
-  );
+  const { rows, enrichment } = withStore(loaded, (s) => {
+    const rows = s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined });
+    return { rows, enrichment: f.json ? rows.map((r) => s.enrichment.enrichmentFor(r.id)) : [] };
+  });
   if (f.json) {
-    out(rows.map((r) => JSON.stringify(publicHit(r))).join('\n') + (rows.length ? '\n' : ''));
+    out(rows.map((r, i) => JSON.stringify(publicHit(r, enrichment[i]))).join('\n') + (rows.length ? '\n' : ''));
   } else if (f.csv) {
     out(toCsv(HIT_CSV_HEADER, rows.map(hitCsvRow)));
   } else {
