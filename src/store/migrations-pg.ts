@@ -156,12 +156,15 @@ const MIGRATE_LOCK = 0x63747761; // "ctwa"
 
 /**
  * Applies every migration not yet recorded in schema_migrations, in version order, each in its
- * own transaction, under an advisory lock (several instances may start at once). Idempotent.
+ * own transaction, under an advisory lock (several instances may start at once), after creating
+ * `opts.createSchema` (a validated identifier) when given. Idempotent.
  * Throws StoreError DB_TOO_NEW when the database has a version this ctwatch does not know.
  */
-export async function migratePg(client: PoolClient, list: readonly PgMigration[] = PG_MIGRATIONS): Promise<{ applied: number[] }> {
+export async function migratePg(client: PoolClient, list: readonly PgMigration[] = PG_MIGRATIONS, opts: { createSchema?: string } = {}): Promise<{ applied: number[] }> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
   try {
+    // Under the lock: CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent one.
+    if (opts.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.createSchema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));

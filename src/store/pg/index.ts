@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { RecordBatchOptions, StoreBackend } from '../backend.js';
 import { StoreError } from '../backend.js';
-import { migratePg } from '../migrations-pg.js';
+import { migratePg, PG_MIGRATIONS } from '../migrations-pg.js';
 import type { CandidateRecord, RecordResult, RouteFn } from '../types.js';
 import { createPool, inTransaction, mapError, query, type PgConnectionOptions } from './connection.js';
 import { pgHits } from './hits.js';
@@ -38,8 +38,7 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
   try {
     const client = await pool.connect();
     try {
-      if (opts.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
-      await migratePg(client);
+      await migratePg(client, PG_MIGRATIONS, opts.schema ? { createSchema: opts.schema } : {});
     } finally {
       client.release();
     }
