@@ -1,7 +1,7 @@
 /**
- * recordBatch on PostgreSQL: the identity rules of hit-store.ts, with a fixed number of round
- * trips per batch whatever its size (lock, read state, plan in memory, write with multi-row
- * statements), so several thousand candidate records per second fit through one connection.
+ * recordBatch on PostgreSQL: the identity rules of hit-store.ts in four statements per batch
+ * whatever its size (lock; read the state; allocate ids; write everything), planned in memory in
+ * between, so several thousand candidate records per second fit through one connection.
  *
  * Several instances: before reading anything, the transaction takes transaction-scoped advisory
  * locks on every issuance key and every (rule, name) of the batch, in one global (sorted) order,
@@ -59,6 +59,62 @@ interface InventoryState {
   certDelta: number;
 }
 
+type IssRow = [id: number, key: string, sha256: string | null, precert: number, firstSeen: number, lastSeen: number, hitId: number | null, ruleKey: string | null];
+type RecentRow = [id: number, ruleKey: string, name: string, technique: string, firstSeen: number];
+
+/**
+ * (OFFSET 0 keeps each LATERAL a per-key index look-up: flattened into a join, the planner may
+ * scan the whole table when its statistics are stale.)
+ * Existing issuances (with their hits), the latest hit per (rule, name, technique) since the earliest realert cutoff, active suppressions, inventory rows. */
+const READ_STATE = `SELECT
+  (SELECT coalesce(json_agg(json_build_array(i.id, i.issuance_key, i.sha256, i.precert, i.first_seen, i.last_seen, h.id, h.rule_key)), '[]')
+     FROM issuances i LEFT JOIN LATERAL (SELECT id, rule_key FROM hits WHERE hits.issuance_id = i.id OFFSET 0) h ON true
+     WHERE i.issuance_key = ANY($1::text[])) AS iss,
+  (SELECT coalesce(json_agg(json_build_array(x.id, x.rule_key, x.name, x.technique, x.first_seen)), '[]') FROM (
+     SELECT DISTINCT ON (h.rule_key, h.name, h.technique) h.id, h.rule_key, h.name, h.technique, h.first_seen
+     FROM (SELECT DISTINCT * FROM unnest($2::text[], $3::text[])) AS u(rule_key, name)
+     CROSS JOIN LATERAL (SELECT id, rule_key, name, technique, first_seen FROM hits
+       WHERE hits.rule_key = u.rule_key AND hits.name = u.name AND hits.first_seen >= $4 OFFSET 0) h
+     ORDER BY h.rule_key, h.name, h.technique, h.first_seen DESC, h.id DESC) x) AS recent,
+  (SELECT coalesce(json_agg(json_build_array(s.registrable, s.brand)), '[]') FROM (
+     SELECT DISTINCT registrable, brand FROM suppressions WHERE active = 1 AND registrable = ANY($5::text[])) s) AS supp,
+  (SELECT coalesce(json_agg(json_build_array(v.watch, v.name, v.issuers_json)), '[]')
+     FROM unnest($6::text[], $7::text[]) AS u(watch, name)
+     CROSS JOIN LATERAL (SELECT watch, name, issuers_json FROM inventory WHERE inventory.watch = u.watch AND inventory.name = u.name OFFSET 0) v) AS inv`;
+
+const WRITE_BATCH = `WITH
+  new_issuances AS (
+    INSERT INTO issuances (id, issuance_key, sha256, serial, issuer, subject, not_before, not_after, precert, names_json, log_url, log_index, first_seen, last_seen)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+    RETURNING 1),
+  seen_issuances AS (
+    UPDATE issuances i SET last_seen = GREATEST(i.last_seen, u.last_seen), precert = u.precert, sha256 = u.sha256
+    FROM unnest($15::bigint[], $16::bigint[], $17::int[], $18::text[]) AS u(id, last_seen, precert, sha256) WHERE i.id = u.id
+    RETURNING 1),
+  new_hits AS (
+    INSERT INTO hits (id, issuance_id, rule_key, name, registrable, brand, watch, technique, techniques_json, severity, score, reason, status, suppressed, first_seen, last_seen, times_seen)
+    SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::text[], $32::int[], $33::bigint[], $34::bigint[], $35::int[])
+    RETURNING 1),
+  seen_hits AS (
+    UPDATE hits h SET last_seen = GREATEST(h.last_seen, u.last_seen), times_seen = h.times_seen + u.n
+    FROM unnest($36::bigint[], $37::bigint[], $38::int[]) AS u(id, last_seen, n) WHERE h.id = u.id
+    RETURNING 1),
+  new_sightings AS (
+    INSERT INTO sightings (hit_id, issuance_id, seen_at, log_url, log_index, source)
+    SELECT * FROM unnest($39::bigint[], $40::bigint[], $41::bigint[], $42::text[], $43::bigint[], $44::text[])
+    RETURNING 1),
+  inventory_rows AS (
+    INSERT INTO inventory (watch, name, first_seen, last_seen, issuers_json, cert_count)
+    SELECT * FROM unnest($45::text[], $46::text[], $47::bigint[], $48::bigint[], $49::text[], $50::int[])
+    ON CONFLICT (watch, name) DO UPDATE SET last_seen = GREATEST(inventory.last_seen, EXCLUDED.last_seen),
+      issuers_json = EXCLUDED.issuers_json, cert_count = inventory.cert_count + EXCLUDED.cert_count
+    RETURNING 1),
+  new_deliveries AS (
+    INSERT INTO deliveries (kind, hit_id, notifier_id, group_key, created_at, next_attempt_at)
+    SELECT 'hit', u.hit_id, u.notifier_id, u.group_key, u.at, u.at FROM unnest($51::bigint[], $52::text[], $53::text[], $54::bigint[]) AS u(hit_id, notifier_id, group_key, at)
+    RETURNING 1)
+SELECT 1`;
+
 const ruleKeyOf = (m: CandidateMatch) => (m.brand !== null ? `brand:${m.brand}` : `watch:${m.watch ?? ''}`);
 /** Joins parts of map and lock keys (names cannot contain it: they are host names). */
 const SEP = '\n';
@@ -95,70 +151,41 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
     }
   }
   const lockKeys = [...[...issuanceKeys].map((k) => `i${SEP}${k}`), ...[...ruleNames.keys()].map((k) => `r${SEP}${k}`)].map(t).sort();
-  await c.query('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k', [lockKeys]);
+  await c.query({ name: 'ctwatch_record_lock', text: 'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k', values: [lockKeys] });
+
+  // One statement reads everything the plan needs (JSON arrays: one round trip, not four).
+  const rulePairs = [...ruleNames.values()];
+  const invPairs = [...inventoryKeys.values()];
+  const state = (
+    await c.query<{ iss: IssRow[]; recent: RecentRow[]; supp: [string, string][]; inv: [string, string, string][] }>({
+      name: 'ctwatch_record_read',
+      text: READ_STATE,
+      values: [
+        [...issuanceKeys].map(t),
+        rulePairs.map((p) => t(p[0])),
+        rulePairs.map((p) => t(p[1])),
+        minSeen - ctx.realertAfterMs,
+        [...registrables].map(t),
+        invPairs.map((p) => t(p[0])),
+        invPairs.map((p) => t(p[1])),
+      ],
+    })
+  ).rows[0]!;
 
   const issuances = new Map<string, IssuanceState>();
   const hitByIssuanceRule = new Map<string, number>();
-  const existing = await c.query<{ id: number; issuance_key: string; sha256: string | null; precert: number; first_seen: number; last_seen: number; hit_id: number | null; rule_key: string | null }>(
-    `SELECT i.id, i.issuance_key, i.sha256, i.precert, i.first_seen, i.last_seen, h.id AS hit_id, h.rule_key
-     FROM issuances i LEFT JOIN hits h ON h.issuance_id = i.id WHERE i.issuance_key = ANY($1::text[])`,
-    [[...issuanceKeys].map(t)],
-  );
-  for (const r of existing.rows) {
-    if (!issuances.has(r.issuance_key)) {
-      issuances.set(r.issuance_key, {
-        id: r.id,
-        inDb: true,
-        first: null as unknown as IssuanceRecord,
-        sha256: r.sha256,
-        precert: r.precert,
-        firstSeen: r.first_seen,
-        lastSeen: r.last_seen,
-        dirty: false,
-      });
+  for (const [id, key, sha256, precert, firstSeen, lastSeen, hitId, ruleKey] of state.iss) {
+    if (!issuances.has(key)) {
+      issuances.set(key, { id, inDb: true, first: null as unknown as IssuanceRecord, sha256, precert, firstSeen, lastSeen, dirty: false });
     }
-    if (r.hit_id !== null) hitByIssuanceRule.set(r.id + SEP + r.rule_key, r.hit_id);
+    if (hitId !== null) hitByIssuanceRule.set(id + SEP + ruleKey, hitId);
   }
-
   const recent = new Map<string, { id: number; firstSeen: number }>();
-  if (ruleNames.size) {
-    const pairs = [...ruleNames.values()];
-    const rows = await c.query<{ id: number; rule_key: string; name: string; technique: string; first_seen: number }>(
-      `SELECT DISTINCT ON (rule_key, name, technique) id, rule_key, name, technique, first_seen FROM hits
-       WHERE (rule_key, name) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND first_seen >= $3
-       ORDER BY rule_key, name, technique, first_seen DESC, id DESC`,
-      [pairs.map((p) => t(p[0])), pairs.map((p) => t(p[1])), minSeen - ctx.realertAfterMs],
-    );
-    for (const r of rows.rows) recent.set(r.rule_key + SEP + r.name + SEP + r.technique, { id: r.id, firstSeen: r.first_seen });
-  }
-
-  const suppressed = new Set<string>();
-  if (registrables.size) {
-    const rows = await c.query<{ registrable: string; brand: string }>(
-      'SELECT DISTINCT registrable, brand FROM suppressions WHERE active = 1 AND registrable = ANY($1::text[])',
-      [[...registrables].map(t)],
-    );
-    for (const r of rows.rows) suppressed.add(r.registrable + SEP + r.brand);
-  }
-
+  for (const [id, ruleKey, name, technique, firstSeen] of state.recent) recent.set(ruleKey + SEP + name + SEP + technique, { id, firstSeen });
+  const suppressed = new Set(state.supp.map(([registrable, brand]) => registrable + SEP + brand));
   const inventory = new Map<string, InventoryState | null>();
-  if (inventoryKeys.size) {
-    const pairs = [...inventoryKeys.values()];
-    const rows = await c.query<{ watch: string; name: string; issuers_json: string }>(
-      'SELECT watch, name, issuers_json FROM inventory WHERE (watch, name) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-      [pairs.map((p) => t(p[0])), pairs.map((p) => t(p[1]))],
-    );
-    for (const r of rows.rows) {
-      inventory.set(r.watch + SEP + r.name, {
-        watch: r.watch,
-        name: r.name,
-        issuers: JSON.parse(r.issuers_json) as string[],
-        isNew: false,
-        firstSeen: 0,
-        lastSeen: 0,
-        certDelta: 0,
-      });
-    }
+  for (const [watch, name, issuersJson] of state.inv) {
+    inventory.set(watch + SEP + name, { watch, name, issuers: JSON.parse(issuersJson) as string[], isNew: false, firstSeen: 0, lastSeen: 0, certDelta: 0 });
   }
 
   // ---- plan: HitStore.recordOne over the in-memory state --------------------------------------
@@ -261,120 +288,91 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
   let issuanceIds: number[] = [];
   let hitIds: number[] = [];
   if (newIssuances.length || newHits.length) {
-    const ids = await c.query<{ iss: number[]; hits: number[] }>(
-      `SELECT ARRAY(SELECT nextval('issuances_id_seq') FROM generate_series(1, $1::int)) AS iss,
-              ARRAY(SELECT nextval('hits_id_seq') FROM generate_series(1, $2::int)) AS hits`,
-      [newIssuances.length, newHits.length],
-    );
+    const ids = await c.query<{ iss: number[]; hits: number[] }>({
+      name: 'ctwatch_record_ids',
+      text: `SELECT ARRAY(SELECT nextval('issuances_id_seq') FROM generate_series(1, $1::int)) AS iss,
+                    ARRAY(SELECT nextval('hits_id_seq') FROM generate_series(1, $2::int)) AS hits`,
+      values: [newIssuances.length, newHits.length],
+    });
     issuanceIds = ids.rows[0]!.iss.sort((a, b) => a - b);
     hitIds = ids.rows[0]!.hits.sort((a, b) => a - b);
   }
   const issId = (id: number) => (id < 0 ? issuanceIds[-id - 1]! : id);
   const hitId = (id: number) => (id < 0 ? hitIds[-id - 1]! : id);
 
-  if (newIssuances.length) {
-    const n = newIssuances;
-    await c.query(
-      `INSERT INTO issuances (id, issuance_key, sha256, serial, issuer, subject, not_before, not_after, precert, names_json, log_url, log_index, first_seen, last_seen)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])`,
-      [
-        n.map((s) => issId(s.id)),
-        n.map((s) => t(s.first.issuanceKey)),
-        n.map((s) => t(s.sha256)),
-        n.map((s) => t(s.first.serial)),
-        n.map((s) => t(s.first.issuer)),
-        n.map((s) => t(s.first.subject)),
-        n.map((s) => s.first.notBefore),
-        n.map((s) => s.first.notAfter),
-        n.map((s) => s.precert),
-        n.map((s) => JSON.stringify(s.first.names)),
-        n.map((s) => t(s.first.logUrl)),
-        n.map((s) => s.first.logIndex),
-        n.map((s) => s.firstSeen),
-        n.map((s) => s.lastSeen),
-      ],
-    );
-  }
-  const touchedIssuances = [...issuances.values()].filter((s) => s.inDb && s.dirty);
-  if (touchedIssuances.length) {
-    await c.query(
-      `UPDATE issuances i SET last_seen = GREATEST(i.last_seen, u.last_seen), precert = u.precert, sha256 = u.sha256
-       FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) AS u(id, last_seen, precert, sha256) WHERE i.id = u.id`,
-      [touchedIssuances.map((s) => s.id), touchedIssuances.map((s) => s.lastSeen), touchedIssuances.map((s) => s.precert), touchedIssuances.map((s) => t(s.sha256))],
-    );
-  }
-  if (newHits.length) {
-    const h = newHits;
-    await c.query(
-      `INSERT INTO hits (id, issuance_id, rule_key, name, registrable, brand, watch, technique, techniques_json, severity, score, reason, status, suppressed, first_seen, last_seen, times_seen)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::int[], $15::bigint[], $16::bigint[], $17::int[])`,
-      [
-        h.map((x) => hitId(x.id)),
-        h.map((x) => issId(x.issuanceId)),
-        h.map((x) => t(x.ruleKey)),
-        h.map((x) => t(x.match.name)),
-        h.map((x) => t(x.match.registrable)),
-        h.map((x) => t(x.match.brand)),
-        h.map((x) => t(x.match.watch)),
-        h.map((x) => t(x.match.technique)),
-        h.map((x) => JSON.stringify(x.match.techniques)),
-        h.map((x) => x.match.severity),
-        h.map((x) => x.match.score),
-        h.map((x) => t(x.match.reason)),
-        h.map((x) => (x.suppressed ? 'false_positive' : 'new')),
-        h.map((x) => (x.suppressed ? 1 : 0)),
-        h.map((x) => x.firstSeen),
-        h.map((x) => x.lastSeen),
-        h.map((x) => x.timesSeen),
-      ],
-    );
-  }
-  if (touches.size) {
-    const t = [...touches];
-    await c.query(
-      `UPDATE hits h SET last_seen = GREATEST(h.last_seen, u.last_seen), times_seen = h.times_seen + u.n
-       FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS u(id, last_seen, n) WHERE h.id = u.id`,
-      [t.map(([id]) => id), t.map(([, v]) => v.lastSeen), t.map(([, v]) => v.n)],
-    );
-  }
-  if (sightings.length) {
-    await c.query(
-      `INSERT INTO sightings (hit_id, issuance_id, seen_at, log_url, log_index, source)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[])`,
-      [
-        sightings.map((s) => hitId(s.hitId)),
-        sightings.map((s) => issId(s.issuanceId)),
-        sightings.map((s) => s.iss.seenAt),
-        sightings.map((s) => t(s.iss.logUrl)),
-        sightings.map((s) => s.iss.logIndex),
-        sightings.map((s) => t(s.iss.source)),
-      ],
-    );
-  }
-  if (changedInventory.size) {
-    const rows = [...changedInventory];
-    await c.query(
-      `INSERT INTO inventory (watch, name, first_seen, last_seen, issuers_json, cert_count)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::int[])
-       ON CONFLICT (watch, name) DO UPDATE SET last_seen = GREATEST(inventory.last_seen, EXCLUDED.last_seen),
-         issuers_json = EXCLUDED.issuers_json, cert_count = inventory.cert_count + EXCLUDED.cert_count`,
-      [
-        rows.map((r) => t(r.watch)),
-        rows.map((r) => t(r.name)),
-        rows.map((r) => r.firstSeen),
-        rows.map((r) => r.lastSeen),
-        rows.map((r) => JSON.stringify(r.issuers)),
-        rows.map((r) => r.certDelta),
-      ],
-    );
-  }
-  if (deliveries.length) {
-    await c.query(
-      `INSERT INTO deliveries (kind, hit_id, notifier_id, group_key, created_at, next_attempt_at)
-       SELECT 'hit', u.hit_id, u.notifier_id, u.group_key, u.at, u.at FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(hit_id, notifier_id, group_key, at)`,
-      [deliveries.map((d) => hitId(d.hitId)), deliveries.map((d) => d.notifierId), deliveries.map((d) => t(d.groupKey)), deliveries.map((d) => d.at)],
-    );
-  }
+  // One statement writes everything (data-modifying CTEs; foreign keys are checked at its end).
+  const n = newIssuances;
+  const touchedIssuances = [...issuances.values()].filter((x) => x.inDb && x.dirty);
+  const h = newHits;
+  const tt = [...touches];
+  const inv = [...changedInventory];
+  await c.query({
+    name: 'ctwatch_record_write',
+    text: WRITE_BATCH,
+    values: [
+      // $1..$14 new issuances
+      n.map((x) => issId(x.id)),
+      n.map((x) => t(x.first.issuanceKey)),
+      n.map((x) => t(x.sha256)),
+      n.map((x) => t(x.first.serial)),
+      n.map((x) => t(x.first.issuer)),
+      n.map((x) => t(x.first.subject)),
+      n.map((x) => x.first.notBefore),
+      n.map((x) => x.first.notAfter),
+      n.map((x) => x.precert),
+      n.map((x) => JSON.stringify(x.first.names)),
+      n.map((x) => t(x.first.logUrl)),
+      n.map((x) => x.first.logIndex),
+      n.map((x) => x.firstSeen),
+      n.map((x) => x.lastSeen),
+      // $15..$18 issuances seen again
+      touchedIssuances.map((x) => x.id),
+      touchedIssuances.map((x) => x.lastSeen),
+      touchedIssuances.map((x) => x.precert),
+      touchedIssuances.map((x) => t(x.sha256)),
+      // $19..$35 new hits
+      h.map((x) => hitId(x.id)),
+      h.map((x) => issId(x.issuanceId)),
+      h.map((x) => t(x.ruleKey)),
+      h.map((x) => t(x.match.name)),
+      h.map((x) => t(x.match.registrable)),
+      h.map((x) => t(x.match.brand)),
+      h.map((x) => t(x.match.watch)),
+      h.map((x) => t(x.match.technique)),
+      h.map((x) => JSON.stringify(x.match.techniques)),
+      h.map((x) => x.match.severity),
+      h.map((x) => x.match.score),
+      h.map((x) => t(x.match.reason)),
+      h.map((x) => (x.suppressed ? 'false_positive' : 'new')),
+      h.map((x) => (x.suppressed ? 1 : 0)),
+      h.map((x) => x.firstSeen),
+      h.map((x) => x.lastSeen),
+      h.map((x) => x.timesSeen),
+      // $36..$38 hits seen again
+      tt.map(([id]) => id),
+      tt.map(([, v]) => v.lastSeen),
+      tt.map(([, v]) => v.n),
+      // $39..$44 sightings
+      sightings.map((x) => hitId(x.hitId)),
+      sightings.map((x) => issId(x.issuanceId)),
+      sightings.map((x) => x.iss.seenAt),
+      sightings.map((x) => t(x.iss.logUrl)),
+      sightings.map((x) => x.iss.logIndex),
+      sightings.map((x) => t(x.iss.source)),
+      // $45..$50 inventory
+      inv.map((r) => t(r.watch)),
+      inv.map((r) => t(r.name)),
+      inv.map((r) => r.firstSeen),
+      inv.map((r) => r.lastSeen),
+      inv.map((r) => JSON.stringify(r.issuers)),
+      inv.map((r) => r.certDelta),
+      // $51..$54 deliveries
+      deliveries.map((d) => hitId(d.hitId)),
+      deliveries.map((d) => d.notifierId),
+      deliveries.map((d) => t(d.groupKey)),
+      deliveries.map((d) => d.at),
+    ],
+  });
   result.hitIds = result.hitIds.map(hitId);
   return result;
 }
