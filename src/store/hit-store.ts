@@ -324,7 +324,7 @@ export class HitStore {
 }
 
 /** Several names of one certificate can fire the same rule: one hit per rule, the strongest. */
-function strongestPerRule(matches: readonly CandidateMatch[]): CandidateMatch[] {
+export function strongestPerRule(matches: readonly CandidateMatch[]): CandidateMatch[] {
   const best = new Map<string, CandidateMatch>();
   for (const m of matches) {
     const key = m.brand !== null ? `b:${m.brand}` : `w:${m.watch}`;
