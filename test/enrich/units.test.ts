@@ -93,9 +93,13 @@ describe('assess', () => {
     ['title starts naming the brand', { web: [web({ title: 'Coming soon' })] }, { web: [web({ title: 'PayPal login' })] }, ['brand_title']],
     ['no change', { web: [web({})] }, { web: [web({})] }, []],
     ['a failed check is no change', { dns: [dnsRec(['1.2.3.4'])] }, { dns: null }, []],
-  ] as const)('change: %s', (_what, prev, next, codes) => {
+    ['resolving again after a timeout is no change', { dns: [{ ...dnsRec([]), status: 'timeout' }] }, { dns: [dnsRec(['1.2.3.4'])] }, []],
+    ['live again after a failed fetch is no change', { web: [web({ status: 'timeout', http_status: null })] }, { web: [web({ title: 'PayPal' })] }, []],
+  ] as const)('change: %s', (what, prev, next, codes) => {
     const full = (x: object) => ({ registration: null, dns: null, web: null, ...x });
-    expect(changesBetween(full(prev) as never, full(next) as never, ['PayPal']).map((c) => c.code)).toEqual(codes);
+    // The last two cases: the state was seen once before the failure (first look), so it is not new.
+    const history = what.includes('again') ? [full(next), full(prev)] : [full(prev)];
+    expect(changesBetween(history as never, full(next) as never, ['PayPal']).map((c) => c.code)).toEqual(codes);
   });
 });
 
