@@ -140,6 +140,8 @@ describe('enrichment end to end', () => {
     // The RDAP server said 429 (Retry-After 0.3 s) first: ctwatch waited and asked again once.
     expect(s.rdapCalls()).toBe(2);
     expect(s.rdap.requests[1]!.headers['user-agent']).toMatch(/^ctwatch/);
+    // allow_private (tests only) is announced loudly at start.
+    expect(s.t.logs.some((l) => l.includes('"level":"warn"') && l.includes('enrich.allow_private is ON'))).toBe(true);
     // `ctwatch hits --json` shows the same object.
     expect(publicHit(hit, e).enrichment).toEqual(body.enrichment);
   });
