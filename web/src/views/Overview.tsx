@@ -128,7 +128,7 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
                   </td>
                   <td>
                     <Sparkline values={f.rate} label={`${f.id}: last ${fmtNum(f.rate[f.rate.length - 1] ?? 0, 1)} messages per second`} />
-                    <span class="small"> {fmtNum(f.rate[f.rate.length - 1] ?? 0, 1)}/s</span>
+                    {f.rate.length ? <span class="small"> {fmtNum(f.rate[f.rate.length - 1], 1)}/s</span> : null}
                   </td>
                   <td>{f.lag === null ? '–' : fmtNum(f.lag)}</td>
                   <td class={f.gaps > 0 ? 'bad-text' : ''}>{fmtNum(f.gaps)}</td>
@@ -176,8 +176,8 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
         </Card>
       ) : null}
       <Card title="Alert delivery (outbox)" id="h-outbox">
-        {feeds.outbox.length === 0 ? <p class="muted">No notifier configured.</p> : null}
-        <table>
+        {feeds.outbox.length === 0 ? <p class="muted">Nothing waiting, nothing dead.</p> : null}
+        <table hidden={feeds.outbox.length === 0}>
           <thead>
             <tr>
               <th scope="col">Notifier</th>
