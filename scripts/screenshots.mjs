@@ -35,10 +35,17 @@ const browser = await chromium.launch({
 try {
   const shoot = async (name, view, { width = 1366, height = 900, fullPage = false, before } = {}) => {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    page.on('console', (m) => console.error(`${name}: console.${m.type()}: ${m.text()}`));
+    page.on('requestfailed', (r) => console.error(`${name}: request failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(url);
     await page.goto(base + '/' + view);
     await page.waitForSelector('main h1');
-    if (before) await before(page);
+    try {
+      if (before) await before(page);
+    } catch (e) {
+      console.error(`${name}: the view did not render; main says: ${await page.locator('main').textContent()}`);
+      throw e;
+    }
     await page.waitForLoadState('networkidle').catch(() => undefined);
     await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Loading…'));
     await page.screenshot({ path: path.join(out, name), fullPage });
