@@ -14,6 +14,8 @@ import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/se
 import { openStore, type Store } from './store/index.js';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
+import { DeadDeliveryAlerts } from './notify/dead-alerts.js';
+import { BackgroundErrors } from './jobs/background-errors.js';
 import { allRoutedNotifiers, compileRoutes } from './notify/routing.js';
 import type { HealthEvent } from './notify/types.js';
 import { secrets } from './log/secrets.js';
@@ -34,6 +36,13 @@ import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
+import { resolveDashboardToken } from './http/token.js';
+import { apiRoutes } from './api/routes.js';
+import { HitEvents } from './api/events.js';
+import { ctLogRateKey } from './api/feeds.js';
+import { FeedRates } from './feed/rates.js';
+import { createEnrichment, type EnrichmentService } from './enrich/index.js';
+import { brandTermsFrom } from './enrich/assess.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -51,6 +60,8 @@ export interface AppOptions {
    * what was processed, or to make processing artificially slow for overload tests).
    */
   beforeProcess?: (batch: readonly CertEvent[]) => void;
+  /** Tests only: the ports the enrichment web check uses for https://name/ and http://name/. */
+  enrichWebPorts?: { https: number; http: number };
 }
 
 export interface App {
@@ -58,6 +69,8 @@ export interface App {
   metrics: Metrics;
   http: HttpServer;
   dispatcher: Dispatcher;
+  /** The enrichment worker, or null when enrich.enabled is false. */
+  enrichment: EnrichmentService | null;
   /** Re-validated config swapped in atomically; returns the keys that need a restart to apply. */
   reload(next: LoadedConfig): { restartNeeded: string[] };
   /** Resolves when everything received so far is committed. */
@@ -85,17 +98,26 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
 
   try {
     // 1. Storage.
-    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now });
+    // With enrichment on, new alerts wait up to enrich.hold_alerts for it (released when it is done).
+    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now, alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0 });
     life.add('store', () => store.close());
 
     // 2. Rules (config allow list plus `ctwatch allow add` entries).
     let rules = compileRules(loaded, store.hits.listAllow());
 
+    // Work run from timers never throws out of them: caught, logged, counted, alerted (task.failed).
+    const background = new BackgroundErrors({
+      log,
+      count: (task) => metrics.backgroundErrors.inc({ task }),
+      raise: (a) => raiseHealth('task.failed', 'high', `background task "${a.task}" failed ${a.count} time(s); last: ${a.lastError}`, { task: a.task, count: a.count, last_error: a.lastError }),
+    });
+    life.add('background-errors', () => background.close());
+
     // 3. Notifiers and the dispatcher.
     const notifiers = new Map<string, NotifierEntry>();
     for (const n of loaded.notifiers) {
       const def = getProvider(n.type)!;
-      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
+      notifiers.set(n.id, { def, ratePerSecond: n.ratePerSecond, timeoutMs: n.timeoutMs, notifier: def.create(n.id, n.options, { addSecret: (v) => secrets.add(v), now: opts.now }) });
     }
     const dispatcher = new Dispatcher({
       outbox: store.outbox,
@@ -104,15 +126,47 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
-      onDead: (notifierId, count, lastError) =>
-        raiseHealth('delivery.dead', 'high', `${count} deliveries to notifier "${notifierId}" failed for good`, { notifier: notifierId, count, last_error: lastError }, notifierId),
+      enrichmentFor: (hitId) => store.enrichment.enrichmentFor(hitId),
+      onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
+      onPassError: (_notifierId, err) => background.report('dispatcher', err),
+    });
+    // At most one delivery.dead alert per failing notifier per group_window, with counts.
+    const deadAlerts = new DeadDeliveryAlerts({
+      windowMs: Math.max(1_000, cfg.delivery.group_window),
+      now: opts.now,
+      raise: (a) =>
+        raiseHealth(
+          'delivery.dead',
+          'high',
+          `${a.count} ${a.count === 1 ? 'delivery' : 'deliveries'} to notifier "${a.notifierId}" failed for good${a.summary ? ' since the last alert' : ''}`,
+          { notifier: a.notifierId, count: a.count, last_error: a.lastError, window_seconds: Math.round(Math.max(1_000, cfg.delivery.group_window) / 1000) },
+          a.notifierId,
+        ),
     });
     dispatcher.start();
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
+    life.add('dead-alerts', () => deadAlerts.close());
+
+    // 3a. Enrichment (DNS, RDAP, web) of committed hits, off the ingest path.
+    const enrichment = cfg.enrich.enabled
+      ? createEnrichment(cfg.enrich, {
+          store: store.enrichment,
+          log: log.child({ module: 'enrich' }),
+          registry: metrics.registry,
+          brandTerms: (brand) => brandTermsFrom(current.config.brands)(brand),
+          onOutbox: () => dispatcher.nudge(),
+          now: opts.now,
+          webPorts: opts.enrichWebPorts,
+        })
+      : null;
+    if (enrichment) {
+      enrichment.start();
+      life.add('enrich', (leftMs) => enrichment.close(Math.min(2_000, Math.max(100, leftMs - 1_500))));
+    }
 
     // 3b. Scheduled jobs: retention and the digest.
-    const scheduler = new Scheduler(log.child({ module: 'jobs' }));
+    const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => background.report(`job:${job}`, err));
     const startedAt = Date.now();
     const r = cfg.retention;
     scheduler.add('retention', r.cron, () => {
@@ -139,13 +193,23 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     }
     life.add('jobs', () => scheduler.close());
 
-    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): void {
+    /** Queues a health alert. Never throws (it runs from timers): false when it could not be queued. */
+    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): boolean {
       const targets = allRoutedNotifiers(current.config.routes).filter((n) => n !== exceptNotifier && notifiers.has(n));
       const payload: HealthEvent = { event, severity, summary, details, at: new Date((opts.now ?? Date.now)()).toISOString() };
       log.warn({ module: 'health', event, ...details }, summary);
-      if (targets.length === 0) return;
-      store.outbox.enqueue('health', targets, payload);
+      if (targets.length === 0) return true;
+      try {
+        store.outbox.enqueue('health', targets, payload);
+      } catch (err) {
+        // Reported as a task.failed alert once the database takes writes again (not for a
+        // task.failed alert itself: that one is retried by BackgroundErrors).
+        if (event === 'task.failed') metrics.backgroundErrors.inc({ task: 'health' });
+        else background.report('health', Object.assign(new Error(`could not queue the ${event} alert: ${(err as Error).message}`), { code: (err as { code?: unknown }).code }));
+        return false;
+      }
       dispatcher.nudge();
+      return true;
     }
 
     // 4. Processing: full parses of candidates in worker threads beside this one.
@@ -162,10 +226,13 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
+        hitEvents.publish(r.hitIds);
+        if (enrichment && r.hitIds.length) enrichment.submit(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
       maxQueue: cfg.feed.max_queue,
+      maxQueueBytes: cfg.feed.max_queue_bytes,
       process: (batch) => {
         opts.beforeProcess?.(batch);
         // Less than one batch left queued: no backlog, so candidates are parsed here.
@@ -211,7 +278,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         metrics.reconnects.inc({ feed: feedLabel(source), reason });
         feedLog.info({ feed: feedLabel(source), reason, delay_ms: delayMs }, 'feed reconnecting');
       },
-      message(_source, type) {
+      message(source, type) {
+        feedRates.add(source);
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
@@ -243,11 +311,36 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onDuplicate: () => metrics.dropped.inc({ reason: 'duplicate' }),
     });
 
-    // 6. HTTP.
+    // 6. HTTP, with the dashboard (UI and /api/v1 behind the token; live hits over SSE).
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
+    const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
+    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
+    hitEvents.attach(store.dashboard);
+    const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
+    feedRates.start();
+    life.add('feed-rates', () => feedRates.close());
     const http = await startHttpServer({
       listen: cfg.http.listen,
+      log: log.child({ module: 'http' }),
+      dashboard: {
+        token: dashboardToken,
+        routes: apiRoutes({
+          queries: store.dashboard,
+          events: hitEvents,
+          rates: feedRates,
+          now: opts.now,
+          matcher: () => rules.matcher,
+          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
+          feeds: () => ({
+            sources: sources
+              .filter((s) => !(s instanceof CtLogFeed))
+              .map((s) => ({ id: s.id, label: feedLabel(s.id), kind: s instanceof ReplaySource ? 'replay' : 'certstream', connected: s instanceof CertstreamClient ? s.connected : null })),
+            ctLogs: ctFeed?.status() ?? [],
+            logs: (countGaps(gaps.sweep()), gaps.snapshot()),
+          }),
+        }),
+      },
       metrics: () => {
         countGaps(gaps.sweep());
         for (const st of ctFeed?.status() ?? []) {
@@ -257,6 +350,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           metrics.ctlogVerificationFailures.set({ log }, st.verificationFailures);
           metrics.ctlogEntries.set({ log }, st.entriesProcessed);
           metrics.ctlogHealthy.set({ log }, st.healthy ? 1 : 0);
+          metrics.ctlogRejected.set({ log }, st.rejectedEntries);
+          metrics.ctlogMisbehaviour.set({ log }, st.misbehaviour);
         }
         const counts = store.outbox.countByStatus();
         for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
@@ -286,6 +381,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       }),
     });
     life.add('http', () => http.close());
+    // Closed before the server (LIFO): open event streams end instead of holding the close.
+    life.add('events', () => hitEvents.close());
 
     // 7. Sources last: nothing arrives before everything that handles it is up.
     const f = cfg.feed;
@@ -339,11 +436,16 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           reachable
             ? raiseHealth('ctlog.recovered', 'low', `CT log ${url} is reachable again`, { log: url })
             : raiseHealth('ctlog.unhealthy', 'high', `CT log ${url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: url, last_error: lastError }),
+        // Evidence is in the ctlog_evidence table; the alert names the log and what it did.
+        onMisbehaving: (url, m) => raiseHealth('ctlog.misbehaving', 'high', `CT log ${url} misbehaved: ${m.summary}`, { log: url, kind: m.kind }),
+        onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
+        onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
+        onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
       });
       ctFeed = feed;
       sources.push(feed);
       if (f.log_list.url && !f.log_list.file) {
-        void feed.refresh();
+        void feed.refresh(); // never rejects: failures are logged, counted and alerted
         scheduler.add('log-list-refresh', f.log_list.refresh, () => feed.refresh().then(() => undefined));
       }
     }
@@ -362,6 +464,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       metrics,
       http,
       dispatcher,
+      enrichment,
       reload(next) {
         const restartNeeded = restartKeys(current.config, next.config);
         const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
@@ -388,6 +491,7 @@ function restartKeys(a: Config, b: Config): string[] {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.store.path !== b.store.path) out.push('store.path');
   if (a.http.listen !== b.http.listen) out.push('http.listen');
+  if (a.http.token !== b.http.token) out.push('http.token');
   if (!same(a.feed, b.feed)) out.push('feed');
   if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
   if (!same(a.delivery, b.delivery)) out.push('delivery');
@@ -395,6 +499,7 @@ function restartKeys(a: Config, b: Config): string[] {
   // The scheduler is set up at start from these; a reload must not pretend to apply them.
   if (!same(a.retention, b.retention)) out.push('retention');
   if (!same(a.digest, b.digest)) out.push('digest');
+  if (!same(a.enrich, b.enrich)) out.push('enrich');
   return out;
 }
 

@@ -85,7 +85,14 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
       addSecretsDeep(v);
       if (v !== undefined) secretPaths.push(`${at}.${f}`);
     }
-    notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown>, ratePerSecond: rate as number | undefined });
+    // One timeout per notifier. It must end before the delivery's lease does, or a slow send
+    // would be claimed again by the next pass and run twice (a hook's side effects repeated).
+    const timeoutMs = provider.timeoutMs?.(r.data) ?? config.delivery.timeout;
+    const timeoutKey = provider.timeoutMs?.(r.data) !== undefined ? `${at}.timeout_ms` : 'delivery.timeout';
+    if (timeoutMs >= config.delivery.lease) {
+      issues.push(`${timeoutKey}: ${timeoutMs} ms must be below delivery.lease (${config.delivery.lease} ms) for notifier "${n.id}", or a slow send is claimed again and repeated`);
+    }
+    notifiers.push({ id: n.id, type: n.type, options: r.data as Record<string, unknown>, ratePerSecond: rate as number | undefined, timeoutMs });
   });
   config.routes.forEach((r, i) =>
     r.notifiers.forEach((id, j) => {

@@ -9,6 +9,7 @@ import { durationMs } from './duration.js';
 import { brandSchema, detectionSchema, watchItemSchema } from '../match/config-schema.js';
 import { SEVERITIES } from '../match/types.js';
 import { digestSchema, retentionSchema } from './jobs-schema.js';
+import { enrichSchema } from '../enrich/config-schema.js';
 
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
@@ -41,6 +42,12 @@ export const feedSchema = z
     gap_grace: durationMs.default(10_000),
     /** Messages waiting for processing; beyond it new arrivals are dropped and counted ('overload'). */
     max_queue: z.number().int().positive().default(10_000),
+    /**
+     * Most bytes of messages waiting for processing (estimated: DER + 64 per name + 512 per message);
+     * beyond it new arrivals are dropped and counted ('overload'), so a stream of huge messages
+     * cannot exhaust memory before max_queue is reached.
+     */
+    max_queue_bytes: z.number().int().positive().default(128 * 1024 * 1024),
     /** Most names one certificate may carry before the rest are ignored (and counted). */
     max_names: z.number().int().positive().default(1_000),
     /** Read CT logs directly: "all" usable logs of the log list, or a list of log URLs. */
@@ -93,7 +100,11 @@ export const configSchema = z.strictObject({
     })
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),
   http: z
-    .strictObject({ listen: z.string().default('127.0.0.1:9797') })
+    .strictObject({
+      listen: z.string().default('127.0.0.1:9797'),
+      /** Dashboard access token (a secret; usually "${CTWATCH_HTTP_TOKEN}"). Unset: generated at first start, kept in <store.path>.token (0600). */
+      token: z.string().min(16, 'at least 16 characters').optional(),
+    })
     .default({ listen: '127.0.0.1:9797' }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
@@ -132,9 +143,14 @@ export const configSchema = z.strictObject({
     .default({}),
   retention: retentionSchema,
   digest: digestSchema,
+  enrich: enrichSchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
-export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number };
+/**
+ * A notifier as loaded. `timeoutMs` is its one send timeout: the provider's own (exec
+ * `timeout_ms`) when it has one, else `delivery.timeout`; checked at load to be below `delivery.lease`.
+ */
+export type NotifierConfig = { id: string; type: string; options: Record<string, unknown>; ratePerSecond?: number; timeoutMs: number };

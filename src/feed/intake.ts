@@ -1,8 +1,9 @@
 /**
  * The bounded queue between the sources and the processor. Sources push decoded events as they
  * arrive; the queue is drained in time-boxed slices so sockets, timers and HTTP keep running.
- * When events arrive faster than they can be processed, the queue stops at `maxQueue` and the
- * excess is dropped and counted ('overload'): memory stays bounded and processing goes on.
+ * When events arrive faster than they can be processed, the queue stops at `maxQueue` events or
+ * `maxQueueBytes` (estimated, see eventBytes) and the excess is dropped and counted ('overload'):
+ * memory stays bounded, also against a stream of few but huge messages, and processing goes on.
  *
  * Batches shrink when processing is slow (a burst of candidates that need the full parse): the
  * batch size follows the measured cost per event so that one batch fits in `sliceMs`, and the
@@ -13,8 +14,24 @@
 import type { CertEvent } from './types.js';
 import type { DropReason } from './observer.js';
 
+/** Bytes an event is counted for beyond its DER and names (object, fields, dates, strings' headers). */
+const EVENT_OVERHEAD = 512;
+/** Bytes counted per name (a typical name, its string header and array slot; names are at most 253 characters). */
+const NAME_BYTES = 64;
+
+/**
+ * Estimated memory an event holds while queued: its DER, a flat size per name and a fixed
+ * overhead. O(1), so the queue keeps its speed; the DER (up to a 16 MiB frame) is what can be
+ * huge, and it is counted exactly. Deterministic for a given event.
+ */
+export function eventBytes(ev: CertEvent): number {
+  return EVENT_OVERHEAD + (ev.der ? ev.der.length : 0) + (ev.names ? ev.names.length * NAME_BYTES : 0);
+}
+
 export interface IntakeOptions {
   maxQueue: number;
+  /** Most estimated bytes queued (eventBytes); default unbounded. One event is always accepted into an empty queue. */
+  maxQueueBytes?: number;
   /**
    * Processes one batch (match, parse candidates, commit). May return a promise when part of the
    * work runs elsewhere (the full parse in a worker thread); the queue then goes on with the next
@@ -40,6 +57,8 @@ export interface IntakeOptions {
 
 export class Intake {
   private queue: CertEvent[] = [];
+  /** Sum of eventBytes over the queue. */
+  private queuedBytes = 0;
   private scheduled = false;
   private draining: Promise<void> | null = null;
   private resolveDrained: (() => void) | null = null;
@@ -60,9 +79,18 @@ export class Intake {
     return this.queue.length;
   }
 
+  /** Estimated bytes queued (see eventBytes). */
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  private get maxBytes(): number {
+    return this.opts.maxQueueBytes ?? Infinity;
+  }
+
   /** True when a push now would be dropped. Sources check it to skip decoding what would be dropped. */
   get full(): boolean {
-    return this.depth >= this.opts.maxQueue;
+    return this.depth >= this.opts.maxQueue || this.queuedBytes >= this.maxBytes;
   }
 
   /**
@@ -76,12 +104,14 @@ export class Intake {
 
   /** Queues an event, or drops it (counted) when the queue is full. */
   push(event: CertEvent): void {
-    if (this.depth >= this.opts.maxQueue) {
+    const size = eventBytes(event);
+    if (this.depth >= this.opts.maxQueue || (this.depth > 0 && this.queuedBytes + size > this.maxBytes)) {
       this.opts.onDrop('overload', event);
       return;
     }
     this.queue.push(event);
-    if (!this.pressed && this.opts.onPressure && this.depth >= this.opts.maxQueue / 2) {
+    this.queuedBytes += size;
+    if (!this.pressed && this.opts.onPressure && (this.depth >= this.opts.maxQueue / 2 || this.queuedBytes >= this.maxBytes / 2)) {
       this.pressed = true;
       this.opts.onPressure(true);
     }
@@ -103,6 +133,8 @@ export class Intake {
       // outlive a few young-generation collections and be promoted to the old generation, where
       // a firehose of them makes the heap (and the RSS) grow between full collections.
       const batch = this.queue.splice(0, size);
+      if (this.queue.length === 0) this.queuedBytes = 0;
+      else for (let i = 0; i < batch.length; i++) this.queuedBytes -= eventBytes(batch[i]!);
       const t0 = performance.now();
       try {
         const r = this.opts.process(batch);
@@ -115,7 +147,7 @@ export class Intake {
       this.msPerEvent = this.msPerEvent === 0 ? per : this.msPerEvent * 0.8 + per * 0.2;
     }
     this.opts.onDepth?.(this.depth);
-    if (this.pressed && this.depth <= this.opts.maxQueue / 4) {
+    if (this.pressed && this.depth <= this.opts.maxQueue / 4 && this.queuedBytes <= this.maxBytes / 4) {
       this.pressed = false;
       this.opts.onPressure?.(false);
     }

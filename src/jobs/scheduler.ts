@@ -5,9 +5,13 @@ import type { Logger } from '../log/logger.js';
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
 
-  constructor(private readonly log: Logger) {}
+  /** `onError`, when given, handles (logs, counts, alerts) a failed run instead of the plain log line. */
+  constructor(
+    private readonly log: Logger,
+    private readonly onError?: (job: string, err: unknown) => void,
+  ) {}
 
-  /** Schedules `fn`. A failure is logged with the job name and the job keeps its schedule. */
+  /** Schedules `fn`. A failure is handled (see onError) and the job keeps its schedule. */
   add(name: string, expression: string, fn: () => void | Promise<void>, timezone?: string): void {
     const task = cron.schedule(
       expression,
@@ -15,7 +19,8 @@ export class Scheduler {
         try {
           await fn();
         } catch (err) {
-          this.log.error({ err, job: name }, 'scheduled job failed');
+          if (this.onError) this.onError(name, err);
+          else this.log.error({ err, job: name }, 'scheduled job failed');
         }
       },
       { name, noOverlap: true, timezone },

@@ -19,7 +19,7 @@ export { registrableDomain } from './psl.js';
 export { RulesInvalidError } from './errors.js';
 export { generatePermutations, countByFuzzer, FUZZERS, type Permutation } from './permutations.js';
 export type { Match, Matcher, Severity } from './types.js';
-export { withIssuer } from './scoring.js';
+export { withIssuer, boundIssuer, MAX_ISSUER_CHARS } from './scoring.js';
 
 /**
  * Compiles the rule sections into a Matcher. Throws RulesInvalidError (code 'RULES_INVALID',

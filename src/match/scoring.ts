@@ -67,24 +67,60 @@ export function mergeSignals(
   };
 }
 
-/** Issuers of free, automated domain-validated certificates (matched in the issuer DN). */
-const FREE_DV_ISSUERS: readonly [RegExp, string][] = [
-  [/let'?s encrypt/i, "Let's Encrypt"],
-  [/zerossl/i, 'ZeroSSL'],
-  [/buypass.*\bgo\b/i, 'Buypass Go'],
-  [/google trust services/i, 'Google Trust Services'],
-  [/ssl\.com.*(free|dv)/i, 'SSL.com DV'],
-  [/cpanel/i, 'cPanel AutoSSL'],
+/**
+ * Most characters of an issuer DN that are examined (and stored, see pipeline/processor.ts).
+ * Real CA names are under 300 characters; the DN is attacker-influenced (a certificate logged
+ * with a 1 MiB issuer is accepted by CT logs), so everything that reads it reads a bounded prefix.
+ */
+export const MAX_ISSUER_CHARS = 1000;
+
+/** The issuer DN as examined and stored: at most MAX_ISSUER_CHARS characters. */
+export function boundIssuer(issuer: string): string;
+export function boundIssuer(issuer: string | null | undefined): string | null;
+export function boundIssuer(issuer: string | null | undefined): string | null {
+  if (typeof issuer !== 'string') return null;
+  return issuer.length > MAX_ISSUER_CHARS ? issuer.slice(0, MAX_ISSUER_CHARS) : issuer;
+}
+
+/** Index of the first whole word `word` at or after `from` in lower-case `s`, or -1. Linear. */
+function wordAt(s: string, word: string, from: number): number {
+  const isWordChar = (c: string | undefined) => c !== undefined && /[a-z0-9_]/.test(c);
+  for (let i = s.indexOf(word, from); i >= 0; i = s.indexOf(word, i + 1)) {
+    if (!isWordChar(s[i - 1]) && !isWordChar(s[i + word.length])) return i;
+  }
+  return -1;
+}
+
+/** `a` followed (anywhere later) by one of `then`, in lower-case `s`. Linear: no backtracking. */
+function followedBy(s: string, a: string, test: (rest: string, from: number) => boolean): boolean {
+  const i = s.indexOf(a);
+  return i >= 0 && test(s, i + a.length);
+}
+
+/**
+ * Issuers of free, automated domain-validated certificates, tested on the lower-cased, bounded
+ * issuer DN. Plain substring and word look-ups only: a backtracking pattern such as
+ * `/buypass.*\bgo\b/` is quadratic on a long hostile DN (5.5 s on 280 KB).
+ */
+const FREE_DV_ISSUERS: readonly [(dn: string) => boolean, string][] = [
+  [(dn) => dn.includes("let's encrypt") || dn.includes('lets encrypt'), "Let's Encrypt"],
+  [(dn) => dn.includes('zerossl'), 'ZeroSSL'],
+  [(dn) => followedBy(dn, 'buypass', (s, from) => wordAt(s, 'go', from) >= 0), 'Buypass Go'],
+  [(dn) => dn.includes('google trust services'), 'Google Trust Services'],
+  [(dn) => followedBy(dn, 'ssl.com', (s, from) => s.indexOf('free', from) >= 0 || s.indexOf('dv', from) >= 0), 'SSL.com DV'],
+  [(dn) => dn.includes('cpanel'), 'cPanel AutoSSL'],
 ];
 
 /**
  * Applies the free-DV-issuance modifier, known only after the certificate parse: a brand
  * match on a certificate from a free automated CA gets +5 and a reason. Own-domain matches
- * and unknown issuers are returned unchanged. Pure: returns a new Match, never throws.
+ * and unknown issuers are returned unchanged. Reads at most MAX_ISSUER_CHARS characters of the
+ * issuer, in linear time. Pure: returns a new Match, never throws.
  */
 export function withIssuer(match: Match, issuer: string | null | undefined): Match {
   if (match.brand === null || typeof issuer !== 'string') return match;
-  const hit = FREE_DV_ISSUERS.find(([re]) => re.test(issuer));
+  const dn = boundIssuer(issuer).toLowerCase();
+  const hit = FREE_DV_ISSUERS.find(([test]) => test(dn));
   if (hit === undefined) return match;
   const score = Math.min(100, match.score + 5);
   return { ...match, score, severity: severityFor(score), reason: `${match.reason}; free DV certificate (${hit[1]})` };

@@ -14,7 +14,7 @@ import type { CertDetails } from '../cert/types.js';
 import type { CertEvent } from '../feed/types.js';
 import { sanitizeName } from '../feed/certstream-decode.js';
 import type { Matcher, Match } from '../match/types.js';
-import { registrableDomain, withIssuer } from '../match/index.js';
+import { boundIssuer, registrableDomain, withIssuer } from '../match/index.js';
 import type { Logger } from '../log/logger.js';
 import { LogRateLimiter } from '../log/rate-limit.js';
 import type { Metrics } from '../http/metrics.js';
@@ -176,7 +176,8 @@ export class Processor {
   private record(c: Examined, rules: ProcessorRules): CandidateRecord {
     const { ev, details, matches } = c;
     const f = ev.fields;
-    const issuer = details?.issuerDn ?? f.issuer;
+    // Bounded: a hostile certificate's 1 MiB issuer DN is neither scanned nor stored whole.
+    const issuer = boundIssuer(details?.issuerDn ?? f.issuer);
     const issuanceKey = this.issuanceKey(ev, details, c.parseFailed);
     // Free automated DV issuance (Let's Encrypt, ZeroSSL, ...) is known only now: it raises a brand match.
     const candidateMatches: CandidateMatch[] = matches.map((m0) => withIssuer(m0, issuer)).map((mt) => ({

@@ -31,7 +31,7 @@ export function makeHarness(raw: { notifiers: Record<string, unknown>[]; routes:
   const notifiers = new Map<string, NotifierEntry>();
   for (const n of loaded.notifiers) {
     const def = getProvider(n.type)!;
-    notifiers.set(n.id, { def, notifier: def.create(n.id, n.options, { addSecret: () => {}, now: () => clock.t }) });
+    notifiers.set(n.id, { def, timeoutMs: n.timeoutMs, notifier: def.create(n.id, n.options, { addSecret: () => {}, now: () => clock.t }) });
   }
   const dispatcher = new Dispatcher({
     outbox: store.outbox,

@@ -1,8 +1,9 @@
 /** `ctwatch check [--json] NAME... | -`: runs the matcher on names, without the daemon. */
 import type { LoadedConfig } from '../../config/load.js';
-import { compileRules } from '../../app.js';
-import type { Match } from '../../match/types.js';
-import { out, safeForTerminal } from '../util.js';
+import { publicMatch } from '../../match/check-result.js';
+import { normalizeConfiguredDomain } from '../../match/normalize.js';
+import { compileRulesOrExit } from '../context.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE, out, safeForTerminal } from '../util.js';
 
 export async function readStdinLines(): Promise<string[]> {
   const chunks: Buffer[] = [];
@@ -10,17 +11,68 @@ export async function readStdinLines(): Promise<string[]> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .split(/\r?\n/)
-    .filter((l) => l.length > 0);
+    .filter((l) => l.trim().length > 0);
 }
 
+/** A name to check, or why the input is not one. */
+export type CheckInput = { ok: true; name: string } | { ok: false; error: string };
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * What `check` matches for one input: surrounding whitespace removed (it would change the score),
+ * a URL replaced by its host, and anything that is not a hostname (optionally "*."-prefixed, in
+ * Unicode or A-label form) refused with a reason. The accepted name keeps its Unicode form, so
+ * homographs are matched as a certificate would carry them. Pure; never throws.
+ */
+export function checkInput(raw: string): CheckInput {
+  let name = raw.trim();
+  if (URL_LIKE.test(name)) {
+    let host = '';
+    try {
+      host = new URL(name).hostname;
+    } catch {
+      // reported below
+    }
+    if (!host) return { ok: false, error: 'not a hostname (a URL without a host)' };
+    name = host;
+  }
+  const bare = name.startsWith('*.') ? name.slice(2) : name;
+  if (bare === '') return { ok: false, error: 'empty name' };
+  if (/[\s/\\?#@:]/u.test(bare) || normalizeConfiguredDomain(bare) === null) {
+    return { ok: false, error: 'not a hostname (give a name like paypal-login.com, or a URL)' };
+  }
+  return { ok: true, name };
+}
+
+/**
+ * Matches each name and prints the matches (text, or --json one object per input in order).
+ * A NAME argument that is not a hostname is a usage error (exit 2, nothing matched); a stdin line
+ * that is not one is reported in its place and the exit code is 1. Returns the exit code.
+ */
 export async function checkCommand(loaded: LoadedConfig, names: string[], json: boolean): Promise<number> {
-  const input = names.length === 1 && names[0] === '-' ? await readStdinLines() : names;
-  const { matcher } = compileRules(loaded);
+  const fromStdin = names.length === 1 && names[0] === '-';
+  const input = fromStdin ? await readStdinLines() : names;
+  if (!fromStdin) {
+    if (input.length === 0) throw new CliError('check: give one or more names, or - to read them from stdin', EXIT_USAGE);
+    for (const raw of input) {
+      const c = checkInput(raw);
+      if (!c.ok) throw new CliError(`check: ${JSON.stringify(safeForTerminal(raw))}: ${c.error}`, EXIT_USAGE);
+    }
+  }
+  const { matcher } = await compileRulesOrExit(loaded);
   const lines: string[] = [];
-  let matched = 0;
-  for (const name of input) {
+  let rejected = 0;
+  for (const raw of input) {
+    const c = checkInput(raw);
+    if (!c.ok) {
+      rejected++;
+      if (json) lines.push(JSON.stringify({ name: raw, error: c.error, matches: [] }));
+      else lines.push(`${safeForTerminal(raw)}\terror: ${c.error}`);
+      continue;
+    }
+    const name = c.name;
     const matches = matcher.matchName(name);
-    if (matches.length) matched++;
     if (json) lines.push(JSON.stringify({ name, matches: matches.map(publicMatch) }));
     else if (matches.length === 0) lines.push(`${safeForTerminal(name)}\tno match`);
     else for (const m of matches) lines.push(`${safeForTerminal(name)}\t${m.severity}\t${m.score}\t${m.technique}\t${m.brand ?? m.watch}\t${safeForTerminal(m.reason)}`);
@@ -28,11 +80,7 @@ export async function checkCommand(loaded: LoadedConfig, names: string[], json: 
     if (lines.length >= 4096) out(lines.splice(0).join('\n') + '\n');
   }
   if (lines.length) out(lines.join('\n') + '\n');
-  void matched;
-  return 0;
+  return rejected > 0 ? EXIT_FAILURE : 0;
 }
 
-/** The documented JSON shape of one match (skeleton issue interface). */
-export function publicMatch(m: Match) {
-  return { brand: m.brand, watch: m.watch, technique: m.technique, techniques: m.techniques, severity: m.severity, score: m.score, reason: m.reason };
-}
+export { publicMatch };

@@ -1,6 +1,6 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
-import { withStore } from '../context.js';
+import { compileRulesOrExit, withStore } from '../context.js';
 import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
@@ -51,7 +51,9 @@ export function outboxRetryCommand(loaded: LoadedConfig, target: string | undefi
 
 export function permutationsCommand(domain: string | undefined, json: boolean): number {
   if (!domain) throw new CliError('permutations: give a domain, e.g. paypal.com', EXIT_USAGE);
-  const perms = generatePermutations(domain);
+  const perms = generatePermutations(domain.trim());
+  // None at all: not a domain name, or no registrable part ("com", "localhost", "pay pal.com").
+  if (perms.length === 0) throw new CliError(`permutations: ${JSON.stringify(safeForTerminal(domain))} is not a registrable domain name (e.g. paypal.com)`, EXIT_USAGE);
   if (json) {
     out(perms.map((p) => JSON.stringify(p)).join('\n') + '\n');
     return 0;
@@ -63,8 +65,12 @@ export function permutationsCommand(domain: string | undefined, json: boolean): 
   return 0;
 }
 
-/** Prints the validated config with every secret replaced. */
-export function configCheckCommand(loaded: LoadedConfig): number {
+/**
+ * Validates the config as `run` does (schema, notifiers, and the rules compiled by the matcher),
+ * then prints a summary with every secret replaced. A config `run` would refuse exits 2 here.
+ */
+export async function configCheckCommand(loaded: LoadedConfig): Promise<number> {
+  await compileRulesOrExit(loaded);
   const c = loaded.config;
   const summary = {
     file: loaded.file,

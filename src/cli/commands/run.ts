@@ -15,6 +15,8 @@ import { ConfigError } from '../../config/errors.js';
 import { createLogger, type Logger } from '../../log/logger.js';
 import { startApp, type App } from '../../app.js';
 import type { LevelWithSilent } from 'pino';
+import { configErrorLine } from '../context.js';
+import { startupErrorLine } from '../startup-errors.js';
 
 export interface RunOptions {
   pretty?: boolean;
@@ -98,10 +100,24 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   try {
     app = await startApp(loaded, {
       log,
-      onReplayDone: (opts.exitAfterReplay ?? (!!loaded.config.feed.replay && !loaded.config.feed.replay_then_idle)) ? () => void waitDelivered(app).then(() => stop(0, 'replay finished')) : undefined,
+      onReplayDone: (opts.exitAfterReplay ?? (!!loaded.config.feed.replay && !loaded.config.feed.replay_then_idle)) ? () =>
+            void waitDelivered(app)
+              .catch((err) => appLog.error({ err }, 'waiting for deliveries after the replay failed'))
+              .then(() => stop(0, 'replay finished')) : undefined,
     });
   } catch (err) {
-    appLog.fatal({ err, code: (err as { code?: string }).code }, 'cannot start');
+    const code = (err as { code?: string }).code;
+    // A rule the matcher cannot compile is a config error: one line naming the item, exit 2.
+    if (code === 'RULES_INVALID') {
+      process.stderr.write(`ctwatch: ${configErrorLine(err as Error, loaded.file)}\n`);
+      return 2;
+    }
+    const line = startupErrorLine(err, loaded.config.http.listen);
+    if (line) {
+      process.stderr.write(`ctwatch: ${line}\n`);
+      return 1;
+    }
+    appLog.fatal({ err, code }, 'cannot start');
     return 1;
   }
   if (stopping) void finish(app, SHUTDOWN_DEADLINE_MS, Date.now());

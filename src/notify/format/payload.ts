@@ -35,6 +35,8 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     },
     seen_at: hit.seen_at,
     hit_id: hit.hitId,
+    // Structured enrichment (docs/enrichment.md); null when off or not finished when sent.
+    enrichment: hit.enrichment ?? null,
   };
   if (test) body.test = true;
   return body;
@@ -57,6 +59,16 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
       );
     }
     return hitPayload(message.id, hit, message.test === true);
+  }
+  if (message.kind === 'update') {
+    const u = message.update;
+    return {
+      ...hitPayload(message.id, u.hit, false),
+      type: 'ctwatch.update',
+      round: u.round,
+      changes: u.changes,
+      in_reply_to: u.replyTo,
+    };
   }
   if (message.kind === 'health') {
     const h = message.health;

@@ -10,11 +10,11 @@ import { renderAlert, SEVERITY_LABEL, type RenderedAlert, type RenderedHit } fro
 import { configText, truncate } from '../format/sanitize.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
-import { classify, post } from './http-delivery.js';
+import { classify, post, httpUrlSchema } from './http-delivery.js';
 
 export const discordConfigSchema = z.strictObject({
   /** https://discord.com/api/webhooks/{id}/{token}; any http(s) URL for proxies/tests. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema(),
   /** Display name override for the webhook's messages. */
   username: z.string().min(1).max(80).optional(),
 });
@@ -34,7 +34,7 @@ function hitLine(h: RenderedHit): string {
   if (h.technique) parts.push(escapeMarkdown(h.technique));
   if (h.score) parts.push(`score ${h.score}`);
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
-  return `• ${parts.join(' · ')}`;
+  return [`• ${parts.join(' · ')}`, ...h.enrichment.map((e) => `  ${escapeMarkdown(e)}`)].join('\n');
 }
 
 function lines(r: RenderedAlert): string[] {

@@ -69,7 +69,9 @@ function run(cfg: ExecConfig, env: Record<string, string>, signal: AbortSignal):
       kill();
     }, cfg.timeout_ms);
     const onAbort = () => {
-      aborted = true;
+      // The dispatcher's timeout for this notifier is timeout_ms (see timeoutMs below): the same limit.
+      if ((signal.reason as { name?: string } | undefined)?.name === 'TimeoutError') timedOut = true;
+      else aborted = true;
       kill();
     };
     if (signal.aborted) onAbort();
@@ -120,7 +122,7 @@ class ExecNotifier implements Notifier {
         const permanent = code === 'ENOENT' || code === 'EACCES';
         throw new DeliveryError(permanent ? 'exec_not_runnable' : 'exec_spawn', `exec ${this.id}: cannot run the hook (${String(code ?? 'error')})`, { permanent, cause: err });
       }
-      if (out.aborted) throw new DeliveryError('timeout', `exec ${this.id}: hook killed (delivery aborted)`);
+      if (out.aborted && !out.timedOut) throw new DeliveryError('timeout', `exec ${this.id}: hook killed (delivery aborted)`);
       if (out.timedOut) throw new DeliveryError('timeout', `exec ${this.id}: hook killed after ${this.config.timeout_ms} ms`);
       if (out.signal !== null) throw new DeliveryError('exec_signal', `exec ${this.id}: hook killed by ${out.signal}`);
       if (out.code !== 0) throw new DeliveryError('exec_exit', `exec ${this.id}: hook exited with code ${out.code}`);
@@ -141,4 +143,5 @@ export const execProvider: ProviderDefinition<ExecConfig> = {
     for (const v of Object.values(config.env)) ctx.addSecret(v);
     return new ExecNotifier(id, config);
   },
+  timeoutMs: (config) => config.timeout_ms,
 };

@@ -3,7 +3,17 @@
  * no redirects followed, the response classified into success or a DeliveryError.
  * Error messages name the provider and the status, never the URL (it may hold a token).
  */
+import { z } from 'zod';
 import { DeliveryError } from '../types.js';
+import { describeNetError } from '../../log/net-error.js';
+
+/**
+ * The config schema of a provider's endpoint URL: http:// or https:// only, with a message that
+ * says so (an `ftp://` URL would otherwise fail at the first delivery as "unknown scheme").
+ */
+export function httpUrlSchema() {
+  return z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+}
 
 /**
  * Parses an HTTP Retry-After value: delta-seconds (decimals tolerated) or an HTTP date.
@@ -40,13 +50,21 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** Network-level failure: retryable, with a cause that carries no URL. */
+/**
+ * Network-level failure: retryable, with a cause that carries no URL. The message names the
+ * cause in words ("webhook: connection refused (ECONNREFUSED)"), via the one network-error
+ * classifier (log/net-error.ts).
+ */
 function networkError(label: string, err: unknown, signal: AbortSignal): DeliveryError {
   if (signal.aborted) {
-    return new DeliveryError('timeout', `${label}: request aborted (timeout)`, { cause: safeCause(err) });
+    return new DeliveryError('timeout', `${label}: no answer before the delivery timeout`, { cause: safeCause(err) });
   }
-  const code = errorCode(err);
-  return new DeliveryError('network', `${label}: request failed (${code})`, { cause: safeCause(err) });
+  // fetch refuses some ports outright (the browsers' "bad ports": 1, 9, 25, 6000, ...): say so.
+  // The cause's message is undici's fixed text, not the URL.
+  if ((err as { cause?: { message?: unknown } })?.cause?.message === 'bad port') {
+    return new DeliveryError('network', `${label}: the URL's port is one that fetch refuses to connect to (a "bad port"); use another port`, { cause: safeCause(err), permanent: true });
+  }
+  return new DeliveryError('network', `${label}: ${describeNetError(err)}`, { cause: safeCause(err) });
 }
 
 /** The most specific error code of a fetch failure (undici nests the socket error as cause). */

@@ -10,11 +10,11 @@ import { fitText, packLines } from '../format/pack.js';
 import { renderAlert, SEVERITY_LABEL, type RenderedAlert, type RenderedHit } from '../format/render.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
-import { classify, errorToken, post } from './http-delivery.js';
+import { classify, errorToken, post, httpUrlSchema } from './http-delivery.js';
 
 export const slackConfigSchema = z.strictObject({
   /** The incoming webhook URL (https://hooks.slack.com/services/...); any http(s) URL for proxies/tests. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema(),
 });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 
@@ -35,6 +35,7 @@ function hitLine(h: RenderedHit): string {
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
   let line = `• ${parts.join(' · ')}`;
   if (h.reason) line += ` · ${escapeSlack(h.reason)}`;
+  for (const e of h.enrichment) line += `\n      ${escapeSlack(e)}`;
   return line;
 }
 

@@ -9,11 +9,11 @@ import { escapeMarkdown } from '../format/escape.js';
 import { renderAlert, SEVERITY_LABEL, type RenderedHit } from '../format/render.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
-import { classify, post } from './http-delivery.js';
+import { classify, post, httpUrlSchema } from './http-delivery.js';
 
 export const teamsConfigSchema = z.strictObject({
   /** The incoming webhook or Workflows trigger URL; any http(s) URL for proxies/tests. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema(),
 });
 export type TeamsConfig = z.infer<typeof teamsConfigSchema>;
 
@@ -29,7 +29,7 @@ function hitBlock(h: RenderedHit): Record<string, unknown> {
   if (h.technique) parts.push(escapeMarkdown(h.technique));
   if (h.score) parts.push(`score ${h.score}`);
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
-  return { type: 'TextBlock', text: parts.join(' · '), wrap: true, spacing: 'Small' };
+  return { type: 'TextBlock', text: [parts.join(' · '), ...h.enrichment.map(escapeMarkdown)].join('\n\n'), wrap: true, spacing: 'Small' };
 }
 
 function card(body: Record<string, unknown>[]): Record<string, unknown> {

@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { machinePayload } from '../format/payload.js';
 import type { AlertMessage, Notifier, ProviderContext, ProviderDefinition } from '../types.js';
-import { classify, post } from './http-delivery.js';
+import { classify, post, httpUrlSchema } from './http-delivery.js';
 import { sign, signingKey } from './signature.js';
 
 export const webhookConfigSchema = z.strictObject({
   /** Any http(s) URL, loopback included (proxies and tests). Redirects are not followed. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrlSchema(),
   /** HMAC secret: `whsec_<base64>` (decoded) or any other string (UTF-8 bytes). */
   secret: z
     .string()

@@ -1,0 +1,66 @@
+/**
+ * Timer-driven work that writes SQLite (health alerts, scheduled jobs, dispatcher passes) while
+ * another process holds the database lock (issue 14): SQLITE_BUSY is caught, logged, counted in
+ * ctwatch_background_errors_total{task}, and reported as a `task.failed` health alert once the
+ * database is writable again; the daemon keeps running. Real SQLite, a real second connection.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpReceiver } from '../helpers/http-receiver.js';
+import { getJson, startTestApp, until, type TestApp } from '../helpers/app.js';
+import { tmpDir } from '../helpers/fixtures.js';
+import { closedPort } from '../notify/helpers.js';
+
+describe('SQLITE_BUSY in timer callbacks', () => {
+  const rx = new HttpReceiver();
+  let t: TestApp;
+  const uncaught: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+
+  beforeAll(async () => {
+    process.on('uncaughtException', onUncaught);
+    await rx.start();
+    const dir = tmpDir();
+    t = await startTestApp({
+      // A feed that never answers: the feed.stale alert fires from the health timer.
+      feed: { url: `ws://127.0.0.1:${await closedPort()}/`, stale_after: '300ms', alert_after: '600ms' },
+      store: { path: path.join(dir, 'ctwatch.db') },
+      http: { listen: '127.0.0.1:0' },
+      brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
+      notifiers: [{ id: 'ops', type: 'webhook', url: rx.url }],
+      routes: [{ notifiers: ['ops'] }],
+      // Every second: the retention job writes (deletes) while the lock is held.
+      retention: { cron: '* * * * * *' },
+    });
+  });
+  afterAll(async () => {
+    process.off('uncaughtException', onUncaught);
+    await t?.app.close();
+    await rx.stop();
+  });
+
+  const errors = async (task: string) => (await t.app.metrics.backgroundErrors.get()).values.find((v) => v.labels.task === task)?.value ?? 0;
+
+  it('is caught, counted and alerted; the daemon goes on', async () => {
+    // Another process holds the write lock; the daemon's writes give up after 20 ms.
+    t.app.store.db.pragma('busy_timeout = 20');
+    const locker = new Database(t.loaded.config.store.path);
+    locker.exec('BEGIN EXCLUSIVE');
+    try {
+      await until(async () => (await errors('health')) >= 1 && (await errors('job:retention')) >= 1, 15_000, 'busy errors counted');
+    } finally {
+      locker.exec('COMMIT');
+      locker.close();
+    }
+    expect(uncaught).toEqual([]);
+    expect((await getJson(`${t.base}/livez`)).status).toBe(200);
+    // Once the database is writable, the failure is reported through the notifiers, with its count.
+    await rx.waitFor((reqs) => reqs.some((r) => JSON.parse(r.body).event === 'task.failed'), 20_000);
+    const alert = rx.requests.map((r) => JSON.parse(r.body)).find((b) => b.event === 'task.failed');
+    expect(alert.details).toMatchObject({ task: expect.stringMatching(/^(job:retention|dispatcher)$/), count: expect.any(Number), last_error: expect.stringContaining('SQLITE_BUSY') });
+    const metrics = (await getJson(`${t.base}/metrics`)).body as string;
+    expect(metrics).toMatch(/ctwatch_background_errors_total\{task="job:retention"\} [1-9]/);
+    expect(t.logs.some((l) => l.includes('"task":"job:retention"') && l.includes('SQLITE_BUSY'))).toBe(true);
+  });
+});
