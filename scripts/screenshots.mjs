@@ -63,7 +63,15 @@ try {
     await page.close();
   }
   await shoot('dashboard-hit.png', detail, { fullPage: true, before: (p) => p.waitForSelector('ul.reasons li') });
-  await shoot('dashboard-rules.png', '#/rules', { fullPage: true, before: (p) => p.waitForSelector('#h-brands') });
+  await shoot('dashboard-rules.png', '#/rules', {
+    fullPage: true,
+    before: async (p) => {
+      await p.waitForSelector('#h-brands');
+      await p.fill('#check-name', 'sberbank-pay-secure.top');
+      await p.click('button:has-text("Test")');
+      await p.waitForSelector('.checkresult li');
+    },
+  });
   await shoot('dashboard-own.png', '#/own', { before: (p) => p.waitForSelector('#h-inv') });
   await shoot('dashboard-phone.png', '#/hits', { width: 390, height: 844, before: (p) => p.waitForSelector('table.hits tbody tr') });
 } finally {
