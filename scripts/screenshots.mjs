@@ -35,10 +35,17 @@ const browser = await chromium.launch({
 try {
   const shoot = async (name, view, { width = 1366, height = 900, fullPage = false, before } = {}) => {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 });
+    page.on('console', (m) => console.error(`${name}: console.${m.type()}: ${m.text()}`));
+    page.on('requestfailed', (r) => console.error(`${name}: request failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(url);
     await page.goto(base + '/' + view);
     await page.waitForSelector('main h1');
-    if (before) await before(page);
+    try {
+      if (before) await before(page);
+    } catch (e) {
+      console.error(`${name}: the view did not render; main says: ${await page.locator('main').textContent()}`);
+      throw e;
+    }
     await page.waitForLoadState('networkidle').catch(() => undefined);
     await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Loading…'));
     await page.screenshot({ path: path.join(out, name), fullPage });
@@ -56,7 +63,15 @@ try {
     await page.close();
   }
   await shoot('dashboard-hit.png', detail, { fullPage: true, before: (p) => p.waitForSelector('ul.reasons li') });
-  await shoot('dashboard-rules.png', '#/rules', { fullPage: true, before: (p) => p.waitForSelector('#h-brands') });
+  await shoot('dashboard-rules.png', '#/rules', {
+    fullPage: true,
+    before: async (p) => {
+      await p.waitForSelector('#h-brands');
+      await p.fill('#check-name', 'sberbank-pay-secure.top');
+      await p.click('button:has-text("Test")');
+      await p.waitForSelector('.checkresult li');
+    },
+  });
   await shoot('dashboard-own.png', '#/own', { before: (p) => p.waitForSelector('#h-inv') });
   await shoot('dashboard-phone.png', '#/hits', { width: 390, height: 844, before: (p) => p.waitForSelector('table.hits tbody tr') });
 } finally {

@@ -35,6 +35,7 @@ const OPTIONS = {
   status: { type: 'string', help: '--status STATUS' },
   watch: { type: 'string', help: '--watch DOMAIN' },
   dead: { type: 'boolean', help: '--dead' },
+  serve: { type: 'boolean', help: '--serve' },
   help: { type: 'boolean', short: 'h', help: '--help' },
   version: { type: 'boolean', short: 'V', help: '--version' },
 } as const;
@@ -142,9 +143,12 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   demo: {
-    usage: [['', 'replay bundled real CT entries offline and print the hits']],
-    options: [],
-    run: async () => (await load.demo()).demoCommand(),
+    usage: [['[--serve]', 'replay bundled real CT entries offline, print the hits, show them in the dashboard']],
+    options: ['serve'],
+    details:
+      'After the replay, the dashboard stays up on the demo hits (its login URL is printed) until Ctrl-C\n' +
+      'when stdout is a terminal (`npm run demo`) or with --serve; piped or in CI the command exits.\n',
+    run: async (i) => (await load.demo()).demoCommand({ serve: i.flags.serve ? true : undefined }),
   },
   dashboard: {
     usage: [['[--config FILE]', "print the dashboard's login URL (it carries the access token)"]],

@@ -47,6 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(feedText).toContain('disconnected');
     expect(feedText).toContain('HTTP 429');
     expect(await g.page.locator('svg.spark polyline').count()).toBe(2);
+    expect(await g.page.locator('#h-logs ~ div table tbody tr').textContent()).toContain('120,000');
   });
 
   it('hits: hostile names are shown as inert text, never markup', async () => {

@@ -22,7 +22,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   try {
     res = await fetch(API + path, { credentials: 'same-origin', headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) }, ...init });
   } catch (e) {
-    throw new ApiError(0, 'the server did not answer (is ctwatch running?)');
+    throw new ApiError(0, `the server did not answer (is ctwatch running?): ${(e as Error).message}`);
   }
   if (!res.ok) {
     let detail = '';

@@ -1,4 +1,8 @@
-/** `useLoad`: runs an async loader when its key changes and keeps {data, error, loading}. */
+/**
+ * `useLoad`: runs an async loader when its key changes and keeps {data, error, loading}.
+ * Data of another key is never returned (a hit detail must not show the previous hit while the
+ * next one loads); a reload of the same key keeps showing the current data until the new arrives.
+ */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 
@@ -9,19 +13,27 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+interface State<T> {
+  key: string;
+  data?: T;
+  error?: Error;
+  loading: boolean;
+}
+
 export function useLoad<T>(loader: () => Promise<T>, key: string): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<State<T>>({ key, loading: true });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
     const mine = ++seq.current;
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.key === key ? { ...s, loading: true } : { key, loading: true }));
     loader().then(
-      (data) => mine === seq.current && setState({ data, loading: false }),
-      (error: Error) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => mine === seq.current && setState({ key, data, loading: false }),
+      (error: Error) => mine === seq.current && setState((s) => ({ key, data: s.key === key ? s.data : undefined, error, loading: false })),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  const current = state.key === key;
+  return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: current ? state.loading : true, reload };
 }

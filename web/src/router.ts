@@ -16,12 +16,19 @@ export function parseHash(hash: string): Route {
   return { path: q < 0 ? h : h.slice(0, q) || '/', query: new URLSearchParams(q < 0 ? '' : h.slice(q + 1)) };
 }
 
+function locKey(): string {
+  const r = parseHash(location.hash);
+  return r.path + '?' + r.query.toString();
+}
+
 /** The current route; re-renders on every hash change. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
   useEffect(() => {
-    const on = () => setRoute(parseHash(location.hash));
+    const on = () => setRoute((r) => (r.path + '?' + r.query.toString() === locKey() ? r : parseHash(location.hash)));
     addEventListener('hashchange', on);
+    // The hash may have changed between the first render and this effect (no event seen).
+    on();
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;

@@ -73,8 +73,9 @@ export interface DailyStats {
 export interface FeedJson {
   id: string;
   kind: string;
-  url: string;
-  connected: boolean;
+  url: string | null;
+  /** null for a replay file (nothing to connect to). */
+  connected: boolean | null;
   rate: number[];
   lag: number | null;
   gaps: number;
@@ -84,6 +85,8 @@ export interface FeedJson {
 
 export interface FeedsJson {
   feeds: FeedJson[];
+  /** Per CT log seen through CertStream: entries received and never received. */
+  logs?: { log: string; received: number; missing: number; pending: number; last_seen: string | null }[];
   outbox: { notifier: string; pending: number; dead: number }[];
 }
 

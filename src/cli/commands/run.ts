@@ -43,6 +43,7 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   const appLog = log.child({ module: 'app' });
   let app: App | null = null;
   let stopping: { code: number } | null = null;
+  let overrun: NodeJS.Timeout | undefined;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((r) => (resolveExit = r));
 
@@ -59,7 +60,9 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
     appLog.info({ why, deadlineMs: deadline }, 'shutting down');
     const t0 = Date.now();
     // If a closer hangs past every deadline, leave anyway: the supervisor must not wait forever.
-    setTimeout(() => {
+    // Cleared once closed: a caller that goes on after runCommand (the demo's dashboard) must
+    // not be killed by it.
+    overrun = setTimeout(() => {
       appLog.error({ ms: Date.now() - t0 }, 'shutdown overran its deadline; exiting');
       process.exit(code === 0 ? 1 : code);
     }, deadline + 1_000).unref();
@@ -69,6 +72,7 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
 
   const finish = async (a: App, deadline: number, t0: number): Promise<void> => {
     await a.close(deadline);
+    clearTimeout(overrun);
     appLog.info({ ms: Date.now() - t0, ...(await summary(a)) }, 'stopped');
     resolveExit(stopping!.code);
   };

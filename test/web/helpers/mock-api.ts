@@ -123,6 +123,7 @@ export async function startMockApi(opts: { hits?: HitJson[] } = {}): Promise<Moc
           { id: 'certstream', kind: 'certstream', url: 'wss://certstream.example/', connected: true, rate: Array.from({ length: 30 }, (_, i) => 900 + ((i * 37) % 200)), lag: 2, gaps: 0, last_contact: new Date().toISOString(), error: null },
           { id: 'argon2026h1', kind: 'ctlog', url: 'https://ct.example/argon2026h1/', connected: false, rate: Array.from({ length: 30 }, (_, i) => (i < 20 ? 40 : 0)), lag: 1234, gaps: 2, last_contact: new Date(Date.now() - 600_000).toISOString(), error: 'HTTP 429 from the log' },
         ],
+        logs: [{ log: 'https://ct.example/argon2026h1/', received: 120_000, missing: 3, pending: 0, last_seen: new Date().toISOString() }],
         outbox: [
           { notifier: 'slack', pending: 0, dead: 0 },
           { notifier: 'email', pending: 3, dead: 1 },

@@ -77,7 +77,7 @@ export function HitsTable(p: HitsTableProps) {
               ) : null}
               <td class="namecol">
                 <a href={href(`/hits/${h.id}`)} class="hitlink">
-                  <Name name={h.name} clip />
+                  <Name name={h.name} registrable={h.registrable} short />
                 </a>
               </td>
               <td class="brand">

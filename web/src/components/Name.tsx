@@ -11,13 +11,29 @@ import { displayText } from '../../../src/notify/format/sanitize.js';
  * defanging lengthens a name and the browser wraps it: an analyst must still see the TLD.
  */
 const MAX_NAME = 1024;
+/** In tables (`short`): names longer than this lose their middle, so the registrable end stays. */
+const SHORT_HEAD = 28;
+const SHORT_TAIL = 34;
 
-/** A certificate name, defanged. `clip` cuts it to one line with an ellipsis (tables). */
-export function Name({ name, clip = false }: { name: string; clip?: boolean }) {
-  const shown = displayText(name, MAX_NAME);
+/** Cuts the middle out of `s` (by code point) when it is longer than head + tail + 1. */
+export function middleCut(s: string, head = SHORT_HEAD, tail = SHORT_TAIL): string {
+  const cps = Array.from(s);
+  return cps.length <= head + tail + 1 ? s : cps.slice(0, head).join('') + '…' + cps.slice(cps.length - tail).join('');
+}
+
+/**
+ * A certificate name, defanged. With `registrable` (the hit's registrable domain), that part is
+ * shown in bold: it is who controls the name. `short` cuts long names in the middle (tables).
+ */
+export function Name({ name, registrable, short = false }: { name: string; registrable?: string | null; short?: boolean }) {
+  const full = displayText(name, MAX_NAME);
+  const reg = registrable && registrable !== name && name.endsWith('.' + registrable) ? registrable : registrable === name ? name : null;
+  const prefix = reg ? name.slice(0, name.length - reg.length) : name;
+  const cut = (s: string, max: number) => (short ? middleCut(displayText(s, MAX_NAME), Math.min(SHORT_HEAD, max), SHORT_TAIL) : displayText(s, MAX_NAME));
   return (
-    <bdi class={clip ? 'name clip' : 'name'} title={clip ? shown : undefined}>
-      {shown}
+    <bdi class="name" title={short ? full : undefined}>
+      {prefix ? cut(prefix, SHORT_HEAD) : null}
+      {reg ? <strong class="reg">{displayText(reg, MAX_NAME)}</strong> : null}
     </bdi>
   );
 }

@@ -27,7 +27,7 @@ export function StackedBars({ days, series, label }: { days: DayBars[]; series: 
   const H = 220;
   const left = 36;
   const bottom = 22;
-  const top = 8;
+  const top = 18;
   const plotH = H - top - bottom;
   const max = Math.max(1, ...days.map((d) => d.total));
   const right = 14; // room for the last date label
@@ -62,6 +62,11 @@ export function StackedBars({ days, series, label }: { days: DayBars[]; series: 
                 </rect>
               );
             })}
+            {d.total > 0 && barW >= 14 ? (
+              <text class="axis total" x={x + barW / 2} y={y(d.total) - 4} text-anchor="middle">
+                {fmtNum(d.total)}
+              </text>
+            ) : null}
             {i % labelEvery(days.length) === 0 || i === days.length - 1 ? (
               <text class="axis" x={x + barW / 2} y={H - 6} text-anchor="middle">
                 {d.date.slice(5)}

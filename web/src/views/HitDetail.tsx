@@ -54,7 +54,7 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
       <header class="hithead">
         <h1 id="hit-title">
           <span class="sr-only">Hit {h.id}: </span>
-          <Name name={h.name} />
+          <Name name={h.name} registrable={h.registrable} />
         </h1>
         <div class="chips">
           <SeverityBadge severity={h.severity} />

@@ -111,6 +111,9 @@ export function Hits({ route }: { route: Route }) {
         onSubmit={(e) => {
           e.preventDefault();
           const q = (e.currentTarget.elements.namedItem('q') as HTMLInputElement).value.trim();
+          // The server searches a trigram index: fewer than 3 characters cannot be looked up.
+          if (q.length > 0 && q.length < 3) return setMessage('Type at least 3 characters to search names.');
+          setMessage('');
           set({ q: q || undefined });
         }}
       >
@@ -193,7 +196,7 @@ export function Hits({ route }: { route: Route }) {
         ) : null}
         <label class="grow">
           Name contains
-          <input type="search" name="q" defaultValue={filters.q ?? ''} placeholder="e.g. paypal" autocomplete="off" spellcheck={false} />
+          <input type="search" name="q" defaultValue={filters.q ?? ''} placeholder="e.g. paypal (3+ characters)" autocomplete="off" spellcheck={false} />
         </label>
         <button type="submit">Search</button>
         {Object.keys(filters).length ? (

@@ -118,17 +118,17 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
                   <th scope="row">
                     <bdi class="clip">{f.id}</bdi>
                     <div class="muted small sub">
-                      {f.kind} <bdi class="clip">{f.url}</bdi>
+                      {f.kind} <bdi class="clip">{f.url ?? ''}</bdi>
                     </div>
                   </th>
                   <td>
-                    <span class={f.connected ? 'dot ok' : 'dot bad'} aria-hidden="true" />
-                    {f.connected ? 'connected' : 'disconnected'}
+                    <span class={f.connected === null ? 'dot idle' : f.connected ? 'dot ok' : 'dot bad'} aria-hidden="true" />
+                    {f.connected === null ? 'replay file' : f.connected ? 'connected' : 'disconnected'}
                     {f.error ? <div class="small bad-text">{f.error}</div> : null}
                   </td>
                   <td>
                     <Sparkline values={f.rate} label={`${f.id}: last ${fmtNum(f.rate[f.rate.length - 1] ?? 0, 1)} messages per second`} />
-                    <span class="small"> {fmtNum(f.rate[f.rate.length - 1] ?? 0, 1)}/s</span>
+                    {f.rate.length ? <span class="small"> {fmtNum(f.rate[f.rate.length - 1], 1)}/s</span> : null}
                   </td>
                   <td>{f.lag === null ? '–' : fmtNum(f.lag)}</td>
                   <td class={f.gaps > 0 ? 'bad-text' : ''}>{fmtNum(f.gaps)}</td>
@@ -139,9 +139,45 @@ function FeedCards({ feeds }: { feeds: FeedsJson }) {
           </table>
         </Scroll>
       </Card>
+      {feeds.logs?.length ? (
+        <Card title="CT logs seen through the feed" id="h-logs" wide>
+          <Scroll label="CT logs">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Log</th>
+                  <th scope="col" class="num">
+                    Received
+                  </th>
+                  <th scope="col" class="num">
+                    Never received
+                  </th>
+                  <th scope="col" class="num">
+                    Pending
+                  </th>
+                  <th scope="col">Last entry</th>
+                </tr>
+              </thead>
+              <tbody>
+                {feeds.logs.map((l) => (
+                  <tr key={l.log}>
+                    <th scope="row">
+                      <bdi class="clip">{l.log}</bdi>
+                    </th>
+                    <td class="num">{fmtNum(l.received)}</td>
+                    <td class={l.missing > 0 ? 'num bad-text' : 'num'}>{fmtNum(l.missing)}</td>
+                    <td class="num">{fmtNum(l.pending)}</td>
+                    <td>{fmtAgo(l.last_seen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Scroll>
+        </Card>
+      ) : null}
       <Card title="Alert delivery (outbox)" id="h-outbox">
-        {feeds.outbox.length === 0 ? <p class="muted">No notifier configured.</p> : null}
-        <table>
+        {feeds.outbox.length === 0 ? <p class="muted">Nothing waiting, nothing dead.</p> : null}
+        <table hidden={feeds.outbox.length === 0}>
           <thead>
             <tr>
               <th scope="col">Notifier</th>

@@ -27,8 +27,12 @@ export function Rules() {
                       <th scope="col">Brand</th>
                       <th scope="col">Domains</th>
                       <th scope="col">Keywords</th>
-                      <th scope="col">Fired 24 h</th>
-                      <th scope="col">Fired 7 d</th>
+                      <th scope="col" class="num">
+                        Fired 24 h
+                      </th>
+                      <th scope="col" class="num">
+                        Fired 7 d
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -59,8 +63,12 @@ export function Rules() {
                   <tr>
                     <th scope="col">Domain</th>
                     <th scope="col">Expected issuers</th>
-                    <th scope="col">24 h</th>
-                    <th scope="col">7 d</th>
+                    <th scope="col" class="num">
+                        24 h
+                      </th>
+                    <th scope="col" class="num">
+                        7 d
+                      </th>
                   </tr>
                 </thead>
                 <tbody>
