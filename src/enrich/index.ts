@@ -41,16 +41,17 @@ export function createEnrichment(config: EnrichConfig, deps: EnrichmentDeps): En
   if (config.allow_private) {
     log.warn(
       { module: 'enrich', allow_private: true },
-      '!!! enrich.allow_private is ON: the web check may connect to loopback, private, link-local and cloud-metadata addresses. FOR TESTS ONLY: never in production !!!',
+      '!!! enrich.allow_private is ON: the web check and RDAP redirects may connect to loopback, private, link-local and cloud-metadata addresses. FOR TESTS ONLY: never in production !!!',
     );
   }
   const dns = new DnsLookup({ servers: config.dns_servers, timeoutMs: config.dns_timeout, tries: config.dns_tries });
   const bootstrap = new RdapBootstrap();
   bootstrap.loadFile(config.rdap_bootstrap_file ?? shippedBootstrapPath());
-  const rdap = new RdapClient({ bootstrap, timeoutMs: config.rdap_timeout, minIntervalMs: config.rdap_min_interval, userAgent: config.user_agent, now: deps.now });
+  const policy = config.allow_private ? allowAll : isPublicAddress;
+  const rdap = new RdapClient({ bootstrap, timeoutMs: config.rdap_timeout, minIntervalMs: config.rdap_min_interval, userAgent: config.user_agent, now: deps.now, policy, resolve: (name) => dns.addresses(name) });
   const web = new WebFetcher({
     resolve: (name) => dns.addresses(name),
-    policy: config.allow_private ? allowAll : isPublicAddress,
+    policy,
     userAgent: config.user_agent,
     timeoutMs: config.web_timeout,
     maxBytes: config.web_max_bytes,

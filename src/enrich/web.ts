@@ -17,7 +17,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { AddressPolicy } from './address-policy.js';
+import { AddressRefused, checkedAddress, type AddressPolicy } from './address-policy.js';
 import type { WebRecord } from './types.js';
 
 export interface WebOptions {
@@ -41,12 +41,6 @@ interface Answer {
   location: string | null;
   body: Buffer;
   certSha256: string | null;
-}
-
-class Refused extends Error {
-  constructor(readonly address: string | null, message: string) {
-    super(message);
-  }
 }
 
 export class WebFetcher {
@@ -75,7 +69,7 @@ export class WebFetcher {
       try {
         pin = await this.checkedAddress(url.hostname);
       } catch (err) {
-        if (err instanceof Refused) return { ...rec, status: err.address === null ? 'unresolved' : 'refused', address: err.address, error: err.message };
+        if (err instanceof AddressRefused) return { ...rec, status: err.address === null ? 'unresolved' : 'refused', address: err.address, error: err.message };
         return { ...rec, error: 'resolve failed' };
       }
       rec.address = pin.address;
@@ -112,15 +106,9 @@ export class WebFetcher {
     }
   }
 
-  /** The first allowed address of `host` (an IP literal or a name). Throws Refused. */
-  private async checkedAddress(host: string): Promise<{ address: string; family: 4 | 6 }> {
-    const bare = host.replace(/^\[|\]$/g, '');
-    const family = net.isIP(bare);
-    const candidates = family ? [{ address: bare, family: family as 4 | 6 }] : await this.opts.resolve(bare);
-    if (!candidates.length) throw new Refused(null, 'name does not resolve');
-    const ok = candidates.find((c) => this.opts.policy(c.address));
-    if (!ok) throw new Refused(candidates[0]!.address, 'resolves only to addresses ctwatch does not connect to (private, loopback, link-local, reserved)');
-    return ok;
+  /** The first allowed address of `host` (an IP literal or a name). Throws AddressRefused. */
+  private checkedAddress(host: string): Promise<{ address: string; family: 4 | 6 }> {
+    return checkedAddress(host, this.opts.resolve, this.opts.policy);
   }
 
   private requestOnce(url: URL, pin: { address: string; family: 4 | 6 }, signal: AbortSignal): Promise<Answer> {
