@@ -186,9 +186,14 @@ export class Enricher {
       const firstLook = job.round === 0 ? this.now() : Date.parse(this.opts.store.history(hit.id, 100).at(-1)?.checked_at ?? '') || this.now();
       const next = job.round < offsets.length ? { round: job.round + 1, dueAt: firstLook + offsets[job.round]! } : null;
       const earlier = job.round > 0 ? this.opts.store.history(hit.id, 100) : [];
+      // A first look that finishes after the hold ran out: the alerts already out went without it
+      // (read before the save, in the same synchronous run: any alert built later carries it).
+      const wentWithout = job.round === 0 ? this.opts.store.alertsOut(hit.id) : [];
       this.opts.store.save(hit.id, e, next);
       let outbox = job.round === 0 && this.opts.store.releaseAlerts(hit.id, this.now()) > 0;
       if (earlier.length) outbox = this.queueUpdate(hit, earlier, e) || outbox;
+      // Late first look: one update (round 0) with everything notable, to those notifiers only.
+      else if (wentWithout.length) outbox = this.queueUpdate(hit, [], e, new Set(wentWithout)) || outbox;
       if (outbox) this.opts.onOutbox();
       this.opts.metrics.jobs.inc({ round, outcome: 'done' });
     } catch (err) {
@@ -203,13 +208,16 @@ export class Enricher {
     }
   }
 
-  /** One update alert per notifier the hit's alert went to, when the re-check changed its state. */
-  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment): boolean {
+  /**
+   * One update alert per notifier the hit's alert went to (only those in `only` when given), when
+   * `next` shows a state `earlier` never did (with `earlier` empty: anything notable at all).
+   */
+  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment, only?: ReadonlySet<string>): boolean {
     const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand));
     if (!changes.length) return false;
     const payloads = new Map<string, UpdatePayload>();
     for (const s of this.opts.store.sentAlerts(hit.id)) {
-      if (payloads.has(s.notifierId)) continue;
+      if (payloads.has(s.notifierId) || (only && !only.has(s.notifierId))) continue;
       const replyTo = s.message === null ? null : s.message.count === 1 ? hitAlertId(hit.id, s.notifierId) : groupAlertId(s.message.firstDeliveryId, s.message.count);
       payloads.set(s.notifierId, { round: next.round, changes: changes.map((c) => ({ code: c.code, text: c.text })), reply_to: replyTo });
     }
