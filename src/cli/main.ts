@@ -21,6 +21,7 @@ const load = {
   run: () => import('./commands/run.js'),
   demo: () => import('./commands/demo.js'),
   dashboard: () => import('./commands/dashboard.js'),
+  faviconHash: () => import('./commands/favicon-hash.js'),
 };
 
 /** Every option any command takes; a command lists the ones it accepts. */
@@ -133,6 +134,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: [['DOMAIN [--json]', 'typosquat variants generated for DOMAIN']],
     options: ['json'],
     run: async (i) => (await load.misc()).permutationsCommand(i.args[0], !!i.flags.json),
+  },
+  'favicon-hash': {
+    usage: [['FILE...', "SHA-256 of a brand's favicon file(s), for brands[].favicons"]],
+    options: [],
+    run: async (i) => (await load.faviconHash()).faviconHashCommand(i.args),
   },
   config: {
     usage: [['check [--config FILE]', 'validate the configuration (and compile its rules)']],

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger.js';
 import type { EnrichmentStore } from '../store/enrichment-store.js';
 import type { HitRow } from '../store/types.js';
 import { groupAlertId, hitAlertId } from '../notify/alert-builder.js';
-import { assess, changesBetween } from './assess.js';
+import { assess, changesBetween, type BrandFavicons } from './assess.js';
 import type { EnrichConfig } from './config-schema.js';
 import { resolves, type DnsLookup } from './dns.js';
 import type { EnrichMetrics } from './metrics.js';
@@ -31,6 +31,8 @@ export interface EnricherOptions {
   web: WebFetcher;
   /** Brand name and keywords of a hit's brand (for "title names the brand"). */
   brandTerms(brand: string | null): string[];
+  /** The favicon hashes of a hit's brand (brands[].favicons), or null. */
+  brandFavicons?(brand: string | null): BrandFavicons | null;
   /** Called after alerts were released or update alerts queued (e.g. dispatcher.nudge). */
   onOutbox(): void;
   now?: () => number;
@@ -213,7 +215,7 @@ export class Enricher {
    * `next` shows a state `earlier` never did (with `earlier` empty: anything notable at all).
    */
   private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment, only?: ReadonlySet<string>): boolean {
-    const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand));
+    const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand), this.opts.brandFavicons?.(hit.brand));
     if (!changes.length) return false;
     const payloads = new Map<string, UpdatePayload>();
     for (const s of this.opts.store.sentAlerts(hit.id)) {
@@ -253,7 +255,7 @@ export class Enricher {
       for (const w of web) m.lookups.inc({ check: 'web', result: w.status });
     }
     const signals = { registration, dns, web };
-    const a = assess(hit.severity, signals, this.opts.brandTerms(hit.brand));
+    const a = assess(hit.severity, signals, this.opts.brandTerms(hit.brand), this.opts.brandFavicons?.(hit.brand));
     return {
       checked_at: new Date(this.now()).toISOString(),
       round,
@@ -267,5 +269,5 @@ export class Enricher {
 }
 
 function unresolved(name: string): WebRecord {
-  return { url: `https://${name}/`, status: 'unresolved', http_status: null, final_url: null, title: null, server: null, address: null, redirects: 0, cert_sha256: null, cert_matches_hit: null, error: 'name does not resolve' };
+  return { url: `https://${name}/`, status: 'unresolved', http_status: null, final_url: null, title: null, server: null, address: null, redirects: 0, cert_sha256: null, cert_matches_hit: null, error: 'name does not resolve', favicon_url: null, favicon_sha256: null };
 }

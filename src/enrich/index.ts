@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
 import type { EnrichmentStore } from '../store/enrichment-store.js';
 import { allowAll, isPublicAddress } from './address-policy.js';
+import type { BrandFavicons } from './assess.js';
 import type { EnrichConfig } from './config-schema.js';
 import { DnsLookup } from './dns.js';
 import { Enricher } from './enricher.js';
@@ -20,6 +21,8 @@ export interface EnrichmentDeps {
   log: Logger;
   registry: Registry;
   brandTerms(brand: string | null): string[];
+  /** The favicon hashes of a hit's brand (brands[].favicons), or null. */
+  brandFavicons?(brand: string | null): BrandFavicons | null;
   onOutbox(): void;
   now?: () => number;
   /** Tests only: the ports https://name/ and http://name/ mean. */
@@ -58,7 +61,7 @@ export function createEnrichment(config: EnrichConfig, deps: EnrichmentDeps): En
     maxRedirects: config.web_max_redirects,
     ports: deps.webPorts,
   });
-  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs });
+  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, brandFavicons: deps.brandFavicons, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs });
 
   let refresh: NodeJS.Timeout | null = null;
   const refreshBootstrap = async () => {

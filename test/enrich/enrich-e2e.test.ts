@@ -11,11 +11,13 @@ import { tmpDir } from '../helpers/fixtures.js';
 import { dbPath, startTestApp, until, type TestApp } from '../helpers/app.js';
 import { certPem, rdapDomain, rdapError, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 import { publicHit } from '../../src/cli/commands/hits.js';
+import { createHash } from 'node:crypto';
+import { SEVERITIES, severityRank } from '../../src/match/types.js';
 
 const LOG = 'https://enrich-test-log.example/';
 const DAY = 86_400_000;
 
-async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown>; gate?: Promise<void> }) {
+async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown>; gate?: Promise<void>; title?: string; icon?: Buffer; brands?: unknown[] }) {
   const factory = await CertFactory.create();
   const iss = await factory.issue([opts.name]);
   const key = await factory.leafKeyPem();
@@ -31,8 +33,11 @@ async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () 
   };
   await rdap.start();
   // With a gate, the page answers only once the test opens it (a first look slower than the hold).
-  const page = async (_req: unknown, res: import('node:http').ServerResponse) =>
-    (await opts.gate, res).writeHead(200, { server: 'nginx/1.24.0', 'content-type': 'text/html' }).end('<html><head><title>PayPal: Log in</title></head><body><form>password</form></body></html>');
+  const page = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    await opts.gate;
+    if (req.url === '/favicon.ico') return void (opts.icon ? res.writeHead(200, { 'content-type': 'image/x-icon' }).end(opts.icon) : res.writeHead(404).end());
+    res.writeHead(200, { server: 'nginx/1.24.0', 'content-type': 'text/html' }).end(`<html><head><title>${opts.title ?? 'PayPal: Log in'}</title></head><body><form>password</form></body></html>`);
+  };
   let web = await startWebServer({ tls: { cert: certPem(iss.final), key }, handler: page });
   const webPort = web.port;
   if (!opts.webUp) await web.close();
@@ -48,7 +53,7 @@ async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () 
       feed: { url: feed.url, stale_after: 600 },
       store: { path: dbPath(dir) },
       http: { listen: '127.0.0.1:0' },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
+      brands: opts.brands ?? [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
       notifiers: [
         { id: 'chat', type: 'slack', url: slack.url },
         { id: 'siem', type: 'webhook', url: hook.url },
@@ -274,5 +279,28 @@ describe('a first look that finishes after the hold ran out', () => {
     expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
     expect(slackTexts).toHaveLength(2);
     expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([1, 0]);
+  });
+});
+
+describe("a look-alike serving the brand's favicon", () => {
+  const icon = Buffer.from('\x00\x00\x01\x00 the real PayPal favicon bytes', 'latin1');
+  const sha = createHash('sha256').update(icon).digest('hex');
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    // The title says nothing about the brand; only the favicon gives it away. Registered 2 days ago.
+    s = await setup({ name: 'paypal-verify-now.com', zone: { a: ['127.0.0.1'] }, webUp: true, title: 'Sign in', icon, brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'], favicons: [sha] }] });
+  });
+  afterAll(() => s?.close());
+
+  it('raises severity one more level with the reason, and records the hash', async () => {
+    s.send();
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    await s.slack.waitFor((r) => r.length >= 1, 15_000);
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    const body = JSON.parse(s.hook.requests[0]!.body);
+    expect(body.enrichment.web[0]).toMatchObject({ status: 'ok', title: 'Sign in', favicon_url: 'https://paypal-verify-now.com/favicon.ico', favicon_sha256: sha });
+    expect(body.enrichment.reasons).toEqual(['registered 2 days ago at Registrar X, LLC', "live page serves PayPal's favicon"]);
+    expect(body.severity).toBe(SEVERITIES[Math.min(3, severityRank(hit.severity) + 2)]);
+    expect(JSON.parse(s.slack.requests[0]!.body).text).toContain("serves PayPal's favicon");
   });
 });
