@@ -72,7 +72,7 @@ export class RdapClient {
       } catch (err) {
         if (err instanceof RedirectRefused) return { ...rec, error: err.message };
         const name = (err as Error)?.name;
-        return { ...rec, error: name === 'TimeoutError' ? 'timeout' : `network: ${(err as { cause?: { code?: string } })?.cause?.code ?? name ?? 'error'}` };
+        return { ...rec, error: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `network: ${(err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code ?? name ?? 'error'}` };
       }
       if (res.status === 429) {
         await res.body?.cancel();

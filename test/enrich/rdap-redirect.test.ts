@@ -14,7 +14,8 @@ import { RdapBootstrap } from '../../src/enrich/rdap-bootstrap.js';
 import { RdapClient } from '../../src/enrich/rdap.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { tmpDir } from '../helpers/fixtures.js';
-import { rdapDomain, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
+import { CertFactory } from '../helpers/cert-factory.js';
+import { certPem, rdapDomain, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 
 type Srv = Awaited<ReturnType<typeof startWebServer>>;
 
@@ -29,6 +30,7 @@ describe('RDAP redirects (allow_private off)', () => {
   let location = '';
   let v4: Srv; // another port on 127.0.0.1: leaving the bootstrap server's host:port
   let v6: Srv; // ::1
+  let tls: Srv; // HTTPS on 127.0.0.1 with a certificate for loop.com from an untrusted test CA
   const targets: string[] = [];
   const counted = () => v4.connections() + v6.connections();
 
@@ -44,6 +46,8 @@ describe('RDAP redirects (allow_private off)', () => {
       res.writeHead(200, { 'content-type': 'application/rdap+json' }).end(JSON.stringify(rdapDomain('x.com', new Date(Date.now() - 3 * 86_400_000), 'Internal Registrar')));
     v4 = await startWebServer({ host: '127.0.0.1', handler: answer });
     v6 = await startWebServer({ host: '::1', handler: answer });
+    const factory = await CertFactory.create();
+    tls = await startWebServer({ host: '127.0.0.1', tls: { cert: certPem((await factory.issue(['loop.com'], new Date(Date.now() - 86_400_000))).final), key: await factory.leafKeyPem() }, handler: answer });
     const original = net.Socket.prototype.connect;
     vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
       const o = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; port?: number };
@@ -57,7 +61,7 @@ describe('RDAP redirects (allow_private off)', () => {
   afterAll(async () => {
     vi.restoreAllMocks();
     lookup.cancel();
-    await Promise.all([dns.close(), rdap.stop(), v4.close(), v6.close()]);
+    await Promise.all([dns.close(), rdap.stop(), v4.close(), v6.close(), tls.close()]);
   });
 
   const client = (policy: (ip: string) => boolean) => {
@@ -98,6 +102,15 @@ describe('RDAP redirects (allow_private off)', () => {
     expect(v4.requests.at(-1)!.headers.host).toBe(`loop.com:${v4.port}`);
     expect(targets).toContain(`127.0.0.1:${v4.port}`);
     expect(targets.some((t) => t.startsWith('loop.com'))).toBe(false);
+  });
+
+  it('an allowed HTTPS target is still certificate-checked against its name (pinning does not switch verification off)', async () => {
+    location = `https://loop.com:${tls.port}/domain/x.com`;
+    const r = await client((ip) => ip === '127.0.0.1').lookup('x.com');
+    expect(r).toMatchObject({ status: 'error', registrar: null });
+    expect(r.error).toMatch(/^network: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/);
+    expect(tls.connections()).toBe(1); // it connected (to the checked address) ...
+    expect(tls.requests.length).toBe(0); // ... and sent nothing over an unverified channel
   });
 
   it('redirect loops end after a bounded number of hops', async () => {
