@@ -346,6 +346,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
         onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
         onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
+        onKeyChangeRefused: () => metrics.ctlogListKeyChangesRefused.inc(),
       });
       ctFeed = feed;
       sources.push(feed);

@@ -9,6 +9,7 @@
  * (and key) known before, also after a restart, and a new reader is built before the old one
  * is closed.
  */
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -20,7 +21,10 @@ import {
   CtLogSource,
   DEFAULT_CTLOG_LIMITS,
   loadShippedLogList,
+  logListKey,
   parseLogList,
+  parseSignedLogList,
+  pinnedLogListKey,
   refreshLogList,
   selectLogs,
   toCtLogConfig,
@@ -53,6 +57,8 @@ export interface CtLogFeedOptions {
    * a refresh failing, a key change refused): raise it as a health event. Once per cause.
    */
   onAlert?: (event: string, severity: Severity, summary: string, details: Record<string, string | number | boolean | null>) => void;
+  /** A list named another key for a known log (refused), for a counter. */
+  onKeyChangeRefused?: (logUrl: string) => void;
   /** Log-list refreshes by result ('ok' | 'failed'), for a counter. */
   onRefresh?: (result: 'ok' | 'failed') => void;
   fetch?: typeof fetch;
@@ -76,12 +82,18 @@ export class CtLogFeed {
   private readonly misbehaviourAlerted = new Set<string>();
   /** Configured logs already reported as missing from the list. */
   private readonly droppedAlerted = new Set<string>();
+  /** Logs whose new key a list tried to impose (refused, alerted once each). */
+  private readonly keyChangeAlerted = new Set<string>();
   private readonly startedAt = Date.now();
+  /** The key every list (shipped, cached, refreshed) must be signed with. */
+  private readonly listKey: KeyObject;
 
+  /** Throws when the configured list file or public key is unreadable, or the shipped list does not verify. */
   constructor(private readonly opts: CtLogFeedOptions) {
+    const pk = opts.feed.log_list.public_key;
+    this.listKey = pk ? logListKey(fs.readFileSync(pk)) : pinnedLogListKey();
     for (const [url, entry] of opts.store.ctlogKnown.all()) this.known.set(url, entry as LogListEntry);
-    this.list = this.initialList();
-    this.rememberListed(this.list);
+    this.list = this.keepKnownKeys(this.initialList());
   }
 
   /** Which list to start from: the configured file, else the last refreshed copy, else the shipped snapshot. */
@@ -91,18 +103,23 @@ export class CtLogFeed {
       this.listOrigin = 'file';
       return parseLogList(fs.readFileSync(f.file, 'utf8'));
     }
+    // The shipped list is Google's: always verified with the key pinned in the package.
+    const shipped = loadShippedLogList();
     const cached = this.cachePath();
     if (fs.existsSync(cached)) {
       try {
-        const list = parseLogList(fs.readFileSync(cached, 'utf8'));
-        this.listOrigin = 'refreshed';
-        return list;
+        const list = parseSignedLogList(fs.readFileSync(cached), fs.readFileSync(sigPath(cached)), this.listKey);
+        // A package upgrade may ship a newer list than the last refresh saved.
+        if (!(shipped.timestamp && list.timestamp && Date.parse(list.timestamp) < Date.parse(shipped.timestamp))) {
+          this.listOrigin = 'refreshed';
+          return list;
+        }
       } catch (err) {
-        this.opts.log.warn({ err }, 'cached log list unusable; using the shipped snapshot');
+        this.opts.log.warn({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cached log list unusable (unsigned, bad signature or malformed); using the shipped list');
       }
     }
     this.listOrigin = 'bootstrap';
-    return loadShippedLogList();
+    return shipped;
   }
 
   private cachePath(): string {
@@ -110,11 +127,31 @@ export class CtLogFeed {
     return path.join(path.dirname(path.resolve(this.opts.store.db.name)), 'log_list.refreshed.json');
   }
 
-  /** Records the logs of `list` as known (the entry, key included, first seen is kept). */
-  private rememberListed(list: LogList): void {
-    const fresh = list.logs.filter((l) => !this.known.has(l.url));
-    for (const l of fresh) this.known.set(l.url, l);
+  /**
+   * Records the logs of `list` as known and returns the list with every known log's key as
+   * first seen: a list never changes the key a log is verified with (a changed key is counted,
+   * logged and alerted once per log; the operator can check and reset it by hand).
+   */
+  private keepKnownKeys(list: LogList): LogList {
+    const fresh: LogListEntry[] = [];
+    const logs = list.logs.map((l) => {
+      const k = this.known.get(l.url);
+      if (!k) {
+        fresh.push(l);
+        this.known.set(l.url, l);
+        return l;
+      }
+      if (k.key === l.key) return l;
+      this.opts.onKeyChangeRefused?.(l.url);
+      if (!this.keyChangeAlerted.has(l.url)) {
+        this.keyChangeAlerted.add(l.url);
+        this.opts.log.error({ log: l.url }, 'the log list names another key for a known CT log; keeping the key known before');
+        this.opts.onAlert?.('ctlog.key_changed', 'high', `the log list names a different key for CT log ${l.url}; ctwatch keeps verifying it with the key it knew`, { log: l.url, known_log_id: k.logId, listed_log_id: l.logId });
+      }
+      return { ...l, key: k.key, logId: k.logId };
+    });
     if (fresh.length) this.opts.store.ctlogKnown.remember(fresh.map((l) => ({ url: l.url, entry: l })));
+    return { ...list, logs };
   }
 
   /**
@@ -228,16 +265,15 @@ export class CtLogFeed {
     const url = this.opts.feed.log_list.url;
     if (!url || this.opts.feed.log_list.file || this.closed) return { failed: false };
     try {
-      const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch });
+      const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch, key: this.listKey });
       if (r.failed) {
         this.opts.onRefresh?.('failed');
         this.opts.log.warn({ code: r.error?.code }, 'log list refresh failed; keeping the list in use');
         return { failed: true };
       }
-      this.list = r.list;
+      this.list = this.keepKnownKeys(r.list);
       this.listOrigin = 'refreshed';
-      this.rememberListed(r.list);
-      this.writeCache(r.list);
+      this.writeCache(r.signed!);
       this.opts.onRefresh?.('ok');
       await this.reselect();
       return { failed: false };
@@ -248,10 +284,17 @@ export class CtLogFeed {
     }
   }
 
-  /** Saves the refreshed list for the next start; a failure to write is logged, not fatal. */
-  private writeCache(list: LogList): void {
+  /**
+   * Saves the refreshed list as fetched, with its signature, for the next start (which verifies
+   * it again); each file is written beside and renamed into place. A failure is logged, not fatal.
+   */
+  private writeCache(signed: { json: Uint8Array; sig: Uint8Array }): void {
+    const file = this.cachePath();
     try {
-      fs.writeFileSync(this.cachePath(), JSON.stringify(toV3(list)));
+      for (const [p, b] of [[sigPath(file), signed.sig], [file, signed.json]] as const) {
+        fs.writeFileSync(p + '.tmp', b);
+        fs.renameSync(p + '.tmp', p);
+      }
     } catch (err) {
       this.opts.log.warn({ err, file: this.cachePath() }, 'could not save the refreshed log list; the next start uses the previous one');
     }
@@ -289,16 +332,7 @@ function sameUrl(a: string, b: string): boolean {
   return s(a) === s(b);
 }
 
-/** Writes a parsed list back in the v3 shape parseLogList reads. */
-function toV3(list: LogList): unknown {
-  const ops = new Map<string, { name: string; logs: unknown[]; tiled_logs: unknown[] }>();
-  for (const l of list.logs) {
-    const op = ops.get(l.operator) ?? { name: l.operator, logs: [], tiled_logs: [] };
-    ops.set(l.operator, op);
-    const state = { [l.state]: { timestamp: new Date(0).toISOString() } };
-    const temporal = l.temporalInterval ? { temporal_interval: { start_inclusive: l.temporalInterval.startInclusive, end_exclusive: l.temporalInterval.endExclusive } } : {};
-    if (l.kind === 'static') op.tiled_logs.push({ description: l.description, log_id: l.logId, key: l.key, monitoring_url: l.url, submission_url: l.submissionUrl, mmd: l.mmd, state, ...temporal });
-    else op.logs.push({ description: l.description, log_id: l.logId, key: l.key, url: l.url, mmd: l.mmd, state, ...temporal });
-  }
-  return { version: list.version, log_list_timestamp: list.timestamp, operators: [...ops.values()] };
+/** The signature file beside a cached list: log_list.refreshed.json → log_list.refreshed.sig. */
+function sigPath(jsonPath: string): string {
+  return jsonPath.replace(/\.json$/, '') + '.sig';
 }
