@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { describeNetError } from '../log/net-error.js';
 import type { Severity } from '../match/types.js';
 import type { Store } from '../store/index.js';
 import type { CertEvent } from './types.js';
@@ -33,6 +34,8 @@ import {
   type LogMisbehaviour,
   type LogPosition,
   type LogStatus,
+  type CtLogError,
+  type CtLogLimits,
 } from './ctlog/index.js';
 
 export interface CtLogFeedOptions {
@@ -62,10 +65,35 @@ export interface CtLogFeedOptions {
   /** Log-list refreshes by result ('ok' | 'failed'), for a counter. */
   onRefresh?: (result: 'ok' | 'failed') => void;
   fetch?: typeof fetch;
+  /** Tests only: source limits overriding the defaults and the feed config. */
+  limits?: Partial<CtLogLimits>;
 }
 
 /** Where the list in use came from. */
 export type LogListOrigin = 'file' | 'refreshed' | 'bootstrap';
+
+/** The log list in use, for /readyz?verbose. */
+export interface LogListInfo {
+  /** 'bootstrap': the list shipped in the package; 'refreshed': the last signed list fetched; 'file': feed.log_list.file. */
+  source: LogListOrigin;
+  version: string | null;
+  /** log_list_timestamp of the list. */
+  timestamp: string | null;
+  /** How old the list is (now - timestamp), seconds; null without a timestamp. */
+  age_seconds: number | null;
+  logs: number;
+  /** Logs being read from it. */
+  reading: number;
+  last_refresh: { at: string; ok: boolean; cause: string | null } | null;
+}
+
+/** Error codes that are about reaching the log (said in network words), not about what it served. */
+const NETWORK_CODES = new Set(['network', 'timeout', 'http', 'too-large']);
+
+/** Why a request, round or refresh failed, in operator words (never a certificate name). */
+export function causeOf(err: CtLogError): string {
+  return NETWORK_CODES.has(err.code) ? describeNetError(err) : `${err.code}: ${err.message}`;
+}
 
 export class CtLogFeed {
   readonly id = 'ctlogs';
@@ -85,6 +113,11 @@ export class CtLogFeed {
   /** Logs whose new key a list tried to impose (refused, alerted once each). */
   private readonly keyChangeAlerted = new Set<string>();
   private readonly startedAt = Date.now();
+  /** Per log, the cause of trouble last told (each cause is logged once, not every round). */
+  private readonly logCause = new Map<string, string>();
+  /** The refresh failure cause last told, and the last refresh. */
+  private listCause: string | null = null;
+  private lastRefresh: LogListInfo['last_refresh'] = null;
   /** The key every list (shipped, cached, refreshed) must be signed with. */
   private readonly listKey: KeyObject;
 
@@ -217,12 +250,16 @@ export class CtLogFeed {
         await this.opts.process(events, () => store.positions.save(progress.logKey, progress.position));
         this.opts.onEntries(events.length);
       },
-      onHealth: (url, status) => this.opts.onStatus(url, status),
+      onHealth: (url, status) => {
+        if (status.healthy && this.logCause.delete(url)) this.opts.log.info({ log: url }, 'CT log answering again');
+        this.opts.onStatus(url, status);
+      },
       onMisbehaviour: (url, m) => this.misbehaving(url, m),
       onError: (url, err) => {
         this.opts.onRoundError?.(url, err.code);
-        this.opts.log.warn({ log: url, code: err.code, err: err.message }, 'CT log round failed');
+        this.tellLogTrouble(url, err);
       },
+      onRetry: (url, err) => this.tellLogTrouble(url, err),
       startAt: f.ct_start,
       fetch: this.opts.fetch,
       limits: {
@@ -230,8 +267,27 @@ export class CtLogFeed {
         pollIntervalMs: f.ct_poll_interval,
         maxConcurrent: f.ct_max_concurrent,
         minIntervalMs: f.ct_min_request_interval,
+        ...this.opts.limits,
       },
     });
+  }
+
+  /**
+   * Logs a log's trouble once per cause ("connection refused (ECONNREFUSED)", "HTTP status
+   * 503", "bad-signature: …"): a warning when the cause is new for that log, debug while it
+   * repeats; "answering again" once the log recovers.
+   */
+  private tellLogTrouble(url: string, err: CtLogError): void {
+    const network = NETWORK_CODES.has(err.code);
+    const cause = causeOf(err);
+    const key = network ? cause : err.code;
+    const fields = { log: url, code: err.code, cause, err: err.message };
+    if (this.logCause.get(url) === key) {
+      this.opts.log.debug(fields, 'CT log still failing');
+      return;
+    }
+    this.logCause.set(url, key);
+    this.opts.log.warn(fields, network ? `CT log unreachable: ${cause}` : `CT log round failed: ${err.code}`);
   }
 
   /** Starts `source` as the reader in use. */
@@ -267,10 +323,13 @@ export class CtLogFeed {
     try {
       const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch, key: this.listKey });
       if (r.failed) {
-        this.opts.onRefresh?.('failed');
-        this.opts.log.warn({ code: r.error?.code }, 'log list refresh failed; keeping the list in use');
+        this.refreshFailed(r.error ? causeOf(r.error) : 'unknown', r.error?.code ?? null);
         return { failed: true };
       }
+      if (this.listCause !== null) this.opts.log.info({ was: this.listCause }, 'log list refresh works again');
+      this.listCause = null;
+      this.lastRefresh = { at: new Date().toISOString(), ok: true, cause: null };
+      this.opts.log.info({ version: r.list.version, timestamp: r.list.timestamp, logs: r.list.logs.length }, 'log list refreshed (signature verified)');
       this.list = this.keepKnownKeys(r.list);
       this.listOrigin = 'refreshed';
       this.writeCache(r.signed!);
@@ -278,10 +337,39 @@ export class CtLogFeed {
       await this.reselect();
       return { failed: false };
     } catch (err) {
-      this.opts.onRefresh?.('failed');
-      this.opts.log.error({ err }, 'log list refresh failed unexpectedly; keeping the list in use');
+      this.opts.log.error({ err }, 'log list refresh failed unexpectedly');
+      this.refreshFailed(`unexpected: ${err instanceof Error ? err.name : 'error'}`, null);
       return { failed: true };
     }
+  }
+
+  /** Counts a failed refresh; logs and alerts its cause once (until it changes or a refresh works). */
+  private refreshFailed(cause: string, code: string | null): void {
+    this.opts.onRefresh?.('failed');
+    this.lastRefresh = { at: new Date().toISOString(), ok: false, cause };
+    const info = this.listInfo();
+    const fields = { cause, code, list: info.source, list_timestamp: info.timestamp, list_age_hours: info.age_seconds === null ? null : Math.round(info.age_seconds / 3600) };
+    if (this.listCause === cause) {
+      this.opts.log.debug(fields, 'log list refresh still failing');
+      return;
+    }
+    this.listCause = cause;
+    this.opts.log.warn(fields, `log list refresh failed: ${cause}; keeping the ${info.source === 'bootstrap' ? 'list shipped with ctwatch' : 'list in use'}`);
+    this.opts.onAlert?.('ctlog.list_refresh_failed', 'medium', `the CT log list could not be refreshed (${cause}); ctwatch keeps the ${info.source} list of ${info.timestamp ?? 'unknown date'}`, { cause, list: info.source, list_timestamp: info.timestamp });
+  }
+
+  /** The list in use and the last refresh, for /readyz?verbose. Pure read. */
+  listInfo(now = Date.now()): LogListInfo {
+    const ts = this.list.timestamp ? Date.parse(this.list.timestamp) : NaN;
+    return {
+      source: this.listOrigin,
+      version: this.list.version,
+      timestamp: this.list.timestamp,
+      age_seconds: Number.isNaN(ts) ? null : Math.max(0, Math.round((now - ts) / 1000)),
+      logs: this.list.logs.length,
+      reading: this.selected.length,
+      last_refresh: this.lastRefresh,
+    };
   }
 
   /**

@@ -59,6 +59,8 @@ export interface CtLogSourceOptions {
   onHealth?: (logUrl: string, status: LogStatus) => void;
   /** Called once per failed round with the error, for logging. */
   onError?: (logUrl: string, error: CtLogError) => void;
+  /** Called with each failed request that will be retried (network trouble is known before the retries run out). */
+  onRetry?: (logUrl: string, error: CtLogError) => void;
   /**
    * Called once per distinct misbehaviour of a log (two roots for one size, a shrinking tree,
    * entries or proofs inconsistent with a signed root, a tree head older than the MMD, a
@@ -119,7 +121,14 @@ class LogWorker {
   /** Builds the reader; a bad key is recorded as this log's error (the other logs go on). */
   init(): boolean {
     try {
-      this.http = new LogHttpClient({ fetch: this.opts.fetch, clock: this.clock, limits: this.limits, userAgent: this.opts.userAgent, signal: this.signal });
+      this.http = new LogHttpClient({
+        fetch: this.opts.fetch,
+        clock: this.clock,
+        limits: this.limits,
+        userAgent: this.opts.userAgent,
+        signal: this.signal,
+        onRetry: (err) => this.opts.onRetry?.(this.cfg.url, err),
+      });
       const url = this.cfg.url.endsWith('/') ? this.cfg.url : this.cfg.url + '/';
       if (this.cfg.kind === 'rfc6962') {
         this.reader = new Rfc6962Reader(url, parseLogKey(this.cfg.key), this.http, this.limits.batchSize);
