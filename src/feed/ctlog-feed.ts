@@ -219,14 +219,22 @@ export class CtLogFeed {
     }
     this.runSource(logs);
     const after = this.opts.feed.ct_unhealthy_after;
-    this.watchdog = setInterval(() => this.checkReachability(after), Math.max(50, Math.min(10_000, after / 4)));
+    this.watchdog = setInterval(() => {
+      // A timer callback must not throw (an alert's SQLite write can fail with SQLITE_BUSY): log and go on.
+      try {
+        this.checkReachability(after);
+      } catch (err) {
+        this.opts.log.error({ err }, 'CT log reachability check failed');
+      }
+    }, Math.max(50, Math.min(10_000, after / 4)));
     this.watchdog.unref();
   }
 
   private checkReachability(afterMs: number): void {
     const now = Date.now();
     for (const st of this.status()) {
-      const silent = now - (st.lastContact ?? this.startedAt) > afterMs;
+      // A log still serving entries (a long first round) is reachable, even before its next tree head.
+      const silent = now - Math.max(st.lastContact ?? this.startedAt, st.lastProgress ?? 0) > afterMs;
       if (silent && !this.unreachable.has(st.url)) {
         this.unreachable.add(st.url);
         this.opts.onReachability?.(st.url, false, st.lastError?.code ?? null);
