@@ -227,7 +227,8 @@ class LogWorker {
   /** A tree head older than the log's maximum merge delay: told once until a fresh one comes. */
   private checkFreshness(sth: SignedTreeHead): void {
     if (sth.timestamp <= 0) return; // a checkpoint without a timestamp (Ed25519 note key)
-    const mmdMs = (this.cfg.mmdSeconds ?? 86_400) * 1000;
+    // At least 24 h: tiled logs list an MMD of 60 s, and a CDN may serve a checkpoint a while.
+    const mmdMs = Math.max(this.cfg.mmdSeconds ?? 86_400, 86_400) * 1000;
     const age = this.clock.now() - sth.timestamp;
     if (age <= mmdMs) {
       this.staleTold = false;
