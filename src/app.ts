@@ -377,6 +377,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         queue_depth: intake.depth,
         outbox: store.outbox.countByStatus(),
         feeds: sources.map((s) => ({ feed: feedLabel(s.id), connected: s instanceof CertstreamClient ? s.connected : null })),
+        ct_log_list: ctFeed?.listInfo(),
         ct_logs: ctFeed?.status().map((st) => ({ ...st, lastContact: st.lastContact && new Date(st.lastContact).toISOString(), lastProgress: st.lastProgress && new Date(st.lastProgress).toISOString() })),
       }),
     });
@@ -441,6 +442,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
         onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
         onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
+        onKeyChangeRefused: () => metrics.ctlogListKeyChangesRefused.inc(),
       });
       ctFeed = feed;
       sources.push(feed);

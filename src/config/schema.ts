@@ -56,12 +56,14 @@ export const feedSchema = z
       .strictObject({
         /** A v3 log_list.json to use instead of the snapshot shipped with ctwatch. */
         file: z.string().min(1).optional(),
-        /** Where to refresh the list from; unset = never refresh. */
+        /** Where to refresh the list from (its signature: the same URL ending in .sig); unset = never refresh. */
         url: z.string().url().optional(),
+        /** PEM public key the list must be signed with, instead of Google's key pinned in the package. */
+        public_key: z.string().min(1).optional(),
         /** When to refresh it (cron). A failed refresh keeps the list in use. */
         refresh: z.string().default('23 */6 * * *'),
       })
-      .default({ url: 'https://www.gstatic.com/ct/log_list/v3/log_list.json', refresh: '23 */6 * * *' }),
+      .default({ url: 'https://www.gstatic.com/ct/log_list/v3/all_logs_list.json', refresh: '23 */6 * * *' }),
     /** Where a log never read before starts: its current end (default) or its first entry. */
     ct_start: z.enum(['end', 'start']).default('end'),
     /** Pause between polls of a log that is caught up. */

@@ -34,6 +34,7 @@ export class Metrics {
   readonly ctlogMisbehaviour = new client.Gauge({ name: 'ctwatch_ctlog_misbehaviour_events', help: 'Distinct misbehaviours observed since start (two roots, shrinking tree, inconsistent tree, stale tree head, rejected entry), per CT log', labelNames: ['log'], registers: [this.registry] });
   readonly ctlogErrors = new client.Counter({ name: 'ctwatch_ctlog_errors_total', help: 'Failed rounds and skipped entries, per CT log and error code', labelNames: ['log', 'code'], registers: [this.registry] });
   readonly ctlogListRefreshes = new client.Counter({ name: 'ctwatch_ctlog_list_refreshes_total', help: 'CT log list refreshes, by result (ok, failed)', labelNames: ['result'], registers: [this.registry] });
+  readonly ctlogListKeyChangesRefused = new client.Counter({ name: 'ctwatch_ctlog_list_key_changes_refused_total', help: 'Times a log list named another key for a CT log already known (the known key is kept)', registers: [this.registry] });
   readonly ctlogHealthy = new client.Gauge({ name: 'ctwatch_ctlog_healthy', help: '1 when the last round with the CT log succeeded', labelNames: ['log'], registers: [this.registry] });
   readonly processSeconds = new client.Histogram({
     name: 'ctwatch_commit_latency_seconds',
