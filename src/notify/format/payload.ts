@@ -1,10 +1,16 @@
 /**
- * The machine payloads (webhook body, exec JSON file), version 1. Names are raw: machine
- * receivers get exactly what the certificate said. Documented in docs/webhook-payload.md;
- * fields may be added, never renamed or removed, without bumping `version`.
+ * The machine payloads (webhook body, exec JSON file), version 1. Certificate text (names, DNs,
+ * the reason that quotes them) follows the same rule as every other channel: control, bidi and
+ * zero-width characters are written as visible `\u{..}` escapes (format/sanitize.ts). The exact
+ * values the certificate carried are kept apart, in `raw`, for receivers that need them.
+ * Documented in docs/webhook-payload.md; fields may be added, never renamed or removed, without
+ * bumping `version`.
  */
 import type { AlertMessage, HitAlert } from '../types.js';
 import { DeliveryError } from '../types.js';
+import { escapeControls } from './sanitize.js';
+
+const safe = (s: string | null): string | null => (s === null ? null : escapeControls(s));
 
 export const PAYLOAD_VERSION = 1;
 
@@ -14,18 +20,18 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     type: 'ctwatch.hit',
     version: PAYLOAD_VERSION,
     id,
-    name: hit.name,
+    name: escapeControls(hit.name),
     brand: hit.brand,
     watch: hit.watch,
     technique: hit.technique,
     severity: hit.severity,
     score: hit.score,
-    reason: hit.reason,
-    names: hit.names,
+    reason: escapeControls(hit.reason),
+    names: hit.names.map(escapeControls),
     cert: {
       sha256: hit.cert.sha256,
-      issuer: hit.cert.issuer,
-      subject: hit.cert.subject,
+      issuer: safe(hit.cert.issuer),
+      subject: safe(hit.cert.subject),
       serial: hit.cert.serial,
       not_before: hit.cert.not_before,
       not_after: hit.cert.not_after,
@@ -35,6 +41,8 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     },
     seen_at: hit.seen_at,
     hit_id: hit.hitId,
+    // Exactly as the certificate (or the feed) had them: untrusted, may hold any character.
+    raw: { name: hit.name, names: hit.names, issuer: hit.cert.issuer, subject: hit.cert.subject },
   };
   if (test) body.test = true;
   return body;
