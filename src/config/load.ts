@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config, type NotifierConfig } from './schema.js';
 import { ConfigError } from './errors.js';
-import { substituteEnv } from './env-substitute.js';
+import { substituteEnv, type Substitution } from './env-substitute.js';
 import { secrets } from '../log/secrets.js';
 import { getProvider } from '../notify/registry.js';
 
@@ -51,10 +51,11 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 
 /** Validates an already-parsed config tree (used by tests and by loadConfigFile). */
 export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, file: string | null = null): LoadedConfig {
-  const substituted: string[] = [];
-  const { value, missing } = substituteEnv(raw, env, (v) => substituted.push(v));
+  const substituted: Substitution[] = [];
+  const { value, missing } = substituteEnv(raw, env, (s) => substituted.push(s));
   if (missing.length) throw new ConfigError(missing, { file: file ?? undefined });
-  for (const v of substituted) secrets.add(v);
+  // Registered before validation, so no error message below can quote a secret.
+  for (const s of substituted) registerSubstitution(s, raw);
 
   const tree = applyEnvOverrides(value, env);
   const parsed = configSchema.safeParse(tree);
@@ -126,6 +127,33 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
     }
     return `${at || '(root)'}: ${iss.message}`;
   });
+}
+
+/** Key names whose values are secrets wherever they appear (`pass`, `password`, `secret`, `token`, `api_key`, ...). */
+const SECRET_KEY = /(^|[_-])(pass|password|passwd|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization)$/i;
+
+/**
+ * Decides whether a substituted value is a secret (and registers it for redaction):
+ * a `${file:}` / `${cred:}` value always (those are how secrets are passed); an `${ENV}` value when
+ * it lands in a notifier's secret field (the provider's secretFields) or under a key named like a
+ * secret. Otherwise only the credentials of the URL it is part of (user info, tokens) are secret:
+ * `${LOG_LEVEL}` = "info" must not turn every "info" in the logs into "[redacted]".
+ */
+function registerSubstitution(s: Substitution, raw: unknown): void {
+  if (s.kind !== 'env' || isSecretPath(s.path, raw)) secrets.add(s.value);
+  secrets.addUrlCredentials(s.result);
+}
+
+/** True for a notifier's secret field (per its provider) or a key named like a secret, anywhere in `path`. */
+function isSecretPath(path: string, raw: unknown): boolean {
+  const keys = path.split(/\.|\[\d+\]/).filter(Boolean);
+  if (keys.some((k) => SECRET_KEY.test(k))) return true;
+  const m = /^notifiers\[(\d+)\]\.([^.[]+)/.exec(path);
+  if (!m) return false;
+  const n = (raw as { notifiers?: { type?: unknown }[] } | null)?.notifiers?.[Number(m[1])];
+  const provider = typeof n?.type === 'string' ? getProvider(n.type) : undefined;
+  // An unknown type fails validation below; until then treat its values as secret.
+  return provider === undefined || provider.secretFields.includes(m[2]!);
 }
 
 /** A secret field may be an object (SMTP auth, extra headers): every string inside is secret. */

@@ -4,6 +4,7 @@ import { compileRulesOrExit, withStore } from '../context.js';
 import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
+import { redactUrl } from '../../log/secrets.js';
 
 export function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json?: boolean; csv?: boolean }): number {
   const rows = withStore(loaded, (s) => s.hits.listInventory({ watch: f.watch }));
@@ -74,7 +75,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   const c = loaded.config;
   const summary = {
     file: loaded.file,
-    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter(Boolean).map(redactUrl),
+    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map(redactUrl),
     store: c.store.path,
     http: c.http.listen,
     watch: c.watch.length,
@@ -86,16 +87,4 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   };
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
   return 0;
-}
-
-function redactUrl(u: string | undefined): string {
-  if (!u) return '';
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = 'redacted';
-    if (url.search) url.search = '?redacted';
-    return url.toString();
-  } catch {
-    return '[invalid url]';
-  }
 }
