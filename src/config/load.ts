@@ -22,6 +22,12 @@ export interface LoadedConfig {
   notifiers: readonly NotifierConfig[];
   /** Paths of values that are secrets (for `config check` display). */
   secretPaths: readonly string[];
+  /**
+   * Things that are valid but probably not what the operator meant (no route to any notifier,
+   * a route naming an unknown brand, ...), each "field: what and why". `run` logs them at start,
+   * `config check` prints them.
+   */
+  warnings: readonly string[];
 }
 
 /** Which file to read: --config, else $CTWATCH_CONFIG, else config/ctwatch.yaml. */
@@ -100,9 +106,38 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
       if (!ids.has(id)) issues.push(`routes[${i}].notifiers[${j}]: no notifier with id "${id}"`);
     }),
   );
+  config.brands.forEach((b, i) => {
+    // Without a domain there are no typosquats and no label keywords either: it can never match.
+    if (b.domains.length === 0 && b.keywords.length === 0) issues.push(`brands[${i}]: brand "${b.name}" has neither domains nor keywords, so it can never match; give at least one of them`);
+  });
   if (issues.length) throw new ConfigError(issues, { file: file ?? undefined });
 
-  return { file, config: deepFreeze(config), notifiers: deepFreeze(notifiers), secretPaths };
+  return { file, config: deepFreeze(config), notifiers: deepFreeze(notifiers), secretPaths, warnings: configWarnings(config) };
+}
+
+/** See LoadedConfig.warnings. Pure. */
+function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.notifiers.length === 0) warnings.push('notifiers: none configured: hits are stored (ctwatch hits) but nobody is alerted');
+  else if (config.routes.length === 0) warnings.push('routes: none configured: no hit and no health alert reaches any notifier; add e.g. routes: [{ notifiers: [' + config.notifiers[0]!.id + '] }]');
+  else {
+    const routed = new Set(config.routes.flatMap((r) => r.notifiers));
+    config.notifiers.forEach((n, i) => {
+      if (!routed.has(n.id)) warnings.push(`notifiers[${i}]: "${n.id}" is in no route: it only receives \`ctwatch notify test\``);
+    });
+  }
+  const brands = new Set(config.brands.map((b) => b.name));
+  const watches = new Set(config.watch.map((w) => w.domain));
+  config.routes.forEach((r, i) => {
+    r.brands?.forEach((b, j) => {
+      if (!brands.has(b)) warnings.push(`routes[${i}].brands[${j}]: no brand named "${b}": this filter matches nothing`);
+    });
+    r.watch?.forEach((w, j) => {
+      if (!watches.has(w)) warnings.push(`routes[${i}].watch[${j}]: no watch item "${w}": this filter matches nothing`);
+    });
+  });
+  if (config.brands.length === 0 && config.watch.length === 0) warnings.push('brands, watch: neither configured: nothing can match');
+  return warnings;
 }
 
 /** CTWATCH_FEED_URL replaces the feed source; it wins over the file so one config serves many hosts. */

@@ -1,7 +1,7 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
 import { compileRulesOrExit, withStore } from '../context.js';
-import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
+import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
 import { redactUrl } from '../../log/secrets.js';
@@ -85,6 +85,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
     secrets: loaded.secretPaths,
     routes: c.routes.length,
   };
+  for (const w of loaded.warnings) err(`warning: ${w}\n`);
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }
