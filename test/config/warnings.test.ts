@@ -55,3 +55,26 @@ describe('config warnings and a brand that can never match', () => {
     expect(JSON.parse(line!)).toMatchObject({ level: 'warn', module: 'config' });
   });
 });
+
+describe('config errors found at load, not at start', () => {
+  it.each([
+    ['http.listen not host:port', { http: { listen: 'nonsense' } }, 'http.listen: must be host:port, e.g. 127.0.0.1:9797'],
+    ['http.listen port out of range', { http: { listen: '127.0.0.1:70000' } }, 'http.listen: must be host:port, e.g. 127.0.0.1:9797'],
+    ['feed.url not a WebSocket URL', { feed: { url: 'ftp://certstream.example/' } }, 'feed.url: must be a ws:// or wss:// URL'],
+    ['feed.urls[1] not a WebSocket URL', { feed: { urls: ['wss://a.example/', 'https://b.example/'] } }, 'feed.urls[1]: must be a ws:// or wss:// URL'],
+    ['digest.timezone unknown', { digest: { cron: '0 8 * * *', timezone: 'Mars/Olympus' } }, 'digest.timezone: not a known IANA time zone (e.g. "Europe/Berlin", "UTC")'],
+  ])('%s', (_label, patch, issue) => {
+    let err: unknown;
+    try {
+      buildConfig({ ...base, ...patch });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues).toEqual([issue]);
+  });
+
+  it.each(['127.0.0.1:9797', '[::1]:9797', ':9797', 'localhost:0'])('http.listen %s is accepted', (listen) => {
+    expect(buildConfig({ ...base, http: { listen } }).config.http.listen).toBe(listen);
+  });
+});
