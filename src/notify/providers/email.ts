@@ -13,6 +13,7 @@ import { oneLine, truncate } from '../format/sanitize.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
 import { safeCause } from './http-delivery.js';
+import { describeNetError } from '../../log/net-error.js';
 
 const address = z.string().min(3).regex(/^[^\r\n]+$/, 'must be one line');
 
@@ -157,10 +158,13 @@ function transportOptions(c: EmailConfig): Record<string, unknown> {
  * server's text (it could echo credentials) nor the URL.
  */
 export function emailError(id: string, err: unknown, signal: AbortSignal): DeliveryError {
-  const e = err as { code?: unknown; responseCode?: unknown };
+  const e = err as { code?: unknown; responseCode?: unknown; originalCode?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'EUNKNOWN';
   const rc = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const what = `email ${id}: SMTP ${code}${rc !== null ? ` ${rc}` : ''}`;
+  // nodemailer wraps socket errors (ESOCKET, ECONNECTION) and keeps the errno as originalCode:
+  // name the cause in words with the shared classifier ("connection refused (ECONNREFUSED)").
+  const net = typeof e?.originalCode === 'string' ? `: ${describeNetError({ code: e.originalCode })}` : '';
+  const what = `email ${id}: SMTP ${code}${rc !== null ? ` ${rc}` : ''}${net}`;
   if (signal.aborted || code === 'EABORT') return new DeliveryError('timeout', `${what} (aborted)`, { cause: safeCause(err) });
   const permanent =
     code === 'EAUTH' ||
