@@ -21,6 +21,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY bench ./bench
 COPY test/helpers/cert-factory.ts ./test/helpers/cert-factory.ts
+COPY web ./web
+COPY scripts/build-web.mjs ./scripts/build-web.mjs
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -34,6 +36,7 @@ WORKDIR /app
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/web ./dist/web
 COPY bin ./bin
 COPY config ./config
 COPY data ./data

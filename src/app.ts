@@ -36,6 +36,13 @@ import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
 import { queueDigests } from './jobs/digest.js';
+import { resolveDashboardToken } from './http/token.js';
+import { apiRoutes } from './api/routes.js';
+import { HitEvents } from './api/events.js';
+import { ctLogRateKey } from './api/feeds.js';
+import { FeedRates } from './feed/rates.js';
+import { createEnrichment, type EnrichmentService } from './enrich/index.js';
+import { brandTermsFrom } from './enrich/assess.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -53,6 +60,8 @@ export interface AppOptions {
    * what was processed, or to make processing artificially slow for overload tests).
    */
   beforeProcess?: (batch: readonly CertEvent[]) => void;
+  /** Tests only: the ports the enrichment web check uses for https://name/ and http://name/. */
+  enrichWebPorts?: { https: number; http: number };
 }
 
 export interface App {
@@ -60,6 +69,8 @@ export interface App {
   metrics: Metrics;
   http: HttpServer;
   dispatcher: Dispatcher;
+  /** The enrichment worker, or null when enrich.enabled is false. */
+  enrichment: EnrichmentService | null;
   /** Re-validated config swapped in atomically; returns the keys that need a restart to apply. */
   reload(next: LoadedConfig): { restartNeeded: string[] };
   /** Resolves when everything received so far is committed. */
@@ -87,7 +98,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
 
   try {
     // 1. Storage.
-    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now });
+    // With enrichment on, new alerts wait up to enrich.hold_alerts for it (released when it is done).
+    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now, alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0 });
     life.add('store', () => store.close());
 
     // 2. Rules (config allow list plus `ctwatch allow add` entries).
@@ -114,6 +126,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       log: log.child({ module: 'dispatcher' }),
       metrics,
       now: opts.now,
+      enrichmentFor: (hitId) => store.enrichment.enrichmentFor(hitId),
       onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
       onPassError: (_notifierId, err) => background.report('dispatcher', err),
     });
@@ -134,6 +147,23 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
     life.add('dead-alerts', () => deadAlerts.close());
+
+    // 3a. Enrichment (DNS, RDAP, web) of committed hits, off the ingest path.
+    const enrichment = cfg.enrich.enabled
+      ? createEnrichment(cfg.enrich, {
+          store: store.enrichment,
+          log: log.child({ module: 'enrich' }),
+          registry: metrics.registry,
+          brandTerms: (brand) => brandTermsFrom(current.config.brands)(brand),
+          onOutbox: () => dispatcher.nudge(),
+          now: opts.now,
+          webPorts: opts.enrichWebPorts,
+        })
+      : null;
+    if (enrichment) {
+      enrichment.start();
+      life.add('enrich', (leftMs) => enrichment.close(Math.min(2_000, Math.max(100, leftMs - 1_500))));
+    }
 
     // 3b. Scheduled jobs: retention and the digest.
     const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => background.report(`job:${job}`, err));
@@ -196,6 +226,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       parsePool,
       onCommitted: (r) => {
         if (r.deliveries > 0) dispatcher.nudge();
+        hitEvents.publish(r.hitIds);
+        if (enrichment && r.hitIds.length) enrichment.submit(r.hitIds);
       },
     });
     const intake: Intake = new Intake({
@@ -246,7 +278,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         metrics.reconnects.inc({ feed: feedLabel(source), reason });
         feedLog.info({ feed: feedLabel(source), reason, delay_ms: delayMs }, 'feed reconnecting');
       },
-      message(_source, type) {
+      message(source, type) {
+        feedRates.add(source);
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
@@ -278,11 +311,36 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onDuplicate: () => metrics.dropped.inc({ reason: 'duplicate' }),
     });
 
-    // 6. HTTP.
+    // 6. HTTP, with the dashboard (UI and /api/v1 behind the token; live hits over SSE).
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
+    const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
+    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
+    hitEvents.attach(store.dashboard);
+    const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
+    feedRates.start();
+    life.add('feed-rates', () => feedRates.close());
     const http = await startHttpServer({
       listen: cfg.http.listen,
+      log: log.child({ module: 'http' }),
+      dashboard: {
+        token: dashboardToken,
+        routes: apiRoutes({
+          queries: store.dashboard,
+          events: hitEvents,
+          rates: feedRates,
+          now: opts.now,
+          matcher: () => rules.matcher,
+          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
+          feeds: () => ({
+            sources: sources
+              .filter((s) => !(s instanceof CtLogFeed))
+              .map((s) => ({ id: s.id, label: feedLabel(s.id), kind: s instanceof ReplaySource ? 'replay' : 'certstream', connected: s instanceof CertstreamClient ? s.connected : null })),
+            ctLogs: ctFeed?.status() ?? [],
+            logs: (countGaps(gaps.sweep()), gaps.snapshot()),
+          }),
+        }),
+      },
       metrics: () => {
         countGaps(gaps.sweep());
         for (const st of ctFeed?.status() ?? []) {
@@ -292,6 +350,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           metrics.ctlogVerificationFailures.set({ log }, st.verificationFailures);
           metrics.ctlogEntries.set({ log }, st.entriesProcessed);
           metrics.ctlogHealthy.set({ log }, st.healthy ? 1 : 0);
+          metrics.ctlogRejected.set({ log }, st.rejectedEntries);
+          metrics.ctlogMisbehaviour.set({ log }, st.misbehaviour);
         }
         const counts = store.outbox.countByStatus();
         for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
@@ -321,6 +381,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       }),
     });
     life.add('http', () => http.close());
+    // Closed before the server (LIFO): open event streams end instead of holding the close.
+    life.add('events', () => hitEvents.close());
 
     // 7. Sources last: nothing arrives before everything that handles it is up.
     const f = cfg.feed;
@@ -374,11 +436,16 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           reachable
             ? raiseHealth('ctlog.recovered', 'low', `CT log ${url} is reachable again`, { log: url })
             : raiseHealth('ctlog.unhealthy', 'high', `CT log ${url} has not been reachable for ${Math.round(f.ct_unhealthy_after / 60_000)} min: its entries are not being watched`, { log: url, last_error: lastError }),
+        // Evidence is in the ctlog_evidence table; the alert names the log and what it did.
+        onMisbehaving: (url, m) => raiseHealth('ctlog.misbehaving', 'high', `CT log ${url} misbehaved: ${m.summary}`, { log: url, kind: m.kind }),
+        onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
+        onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
+        onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
       });
       ctFeed = feed;
       sources.push(feed);
       if (f.log_list.url && !f.log_list.file) {
-        void feed.refresh();
+        void feed.refresh(); // never rejects: failures are logged, counted and alerted
         scheduler.add('log-list-refresh', f.log_list.refresh, () => feed.refresh().then(() => undefined));
       }
     }
@@ -397,6 +464,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       metrics,
       http,
       dispatcher,
+      enrichment,
       reload(next) {
         const restartNeeded = restartKeys(current.config, next.config);
         const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
@@ -423,6 +491,7 @@ function restartKeys(a: Config, b: Config): string[] {
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.store.path !== b.store.path) out.push('store.path');
   if (a.http.listen !== b.http.listen) out.push('http.listen');
+  if (a.http.token !== b.http.token) out.push('http.token');
   if (!same(a.feed, b.feed)) out.push('feed');
   if (!same(a.notifiers, b.notifiers)) out.push('notifiers');
   if (!same(a.delivery, b.delivery)) out.push('delivery');
@@ -430,6 +499,7 @@ function restartKeys(a: Config, b: Config): string[] {
   // The scheduler is set up at start from these; a reload must not pretend to apply them.
   if (!same(a.retention, b.retention)) out.push('retention');
   if (!same(a.digest, b.digest)) out.push('digest');
+  if (!same(a.enrich, b.enrich)) out.push('enrich');
   return out;
 }
 

@@ -20,6 +20,7 @@ const load = {
   notifyTest: () => import('./commands/notify-test.js'),
   run: () => import('./commands/run.js'),
   demo: () => import('./commands/demo.js'),
+  dashboard: () => import('./commands/dashboard.js'),
 };
 
 /** Every option any command takes; a command lists the ones it accepts. */
@@ -144,6 +145,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: [['', 'replay bundled real CT entries offline and print the hits']],
     options: [],
     run: async () => (await load.demo()).demoCommand(),
+  },
+  dashboard: {
+    usage: [['[--config FILE]', "print the dashboard's login URL (it carries the access token)"]],
+    options: [],
+    run: async (i) => (await load.dashboard()).dashboardCommand(await i.config()),
   },
 };
 

@@ -9,6 +9,7 @@ import { durationMs } from './duration.js';
 import { brandSchema, detectionSchema, watchItemSchema } from '../match/config-schema.js';
 import { SEVERITIES } from '../match/types.js';
 import { digestSchema, retentionSchema } from './jobs-schema.js';
+import { enrichSchema } from '../enrich/config-schema.js';
 
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
@@ -111,7 +112,11 @@ export const configSchema = z.strictObject({
     })
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),
   http: z
-    .strictObject({ listen: listenAddress.default('127.0.0.1:9797') })
+    .strictObject({
+      listen: listenAddress.default('127.0.0.1:9797'),
+      /** Dashboard access token (a secret; usually "${CTWATCH_HTTP_TOKEN}"). Unset: generated at first start, kept in <store.path>.token (0600). */
+      token: z.string().min(16, 'at least 16 characters').optional(),
+    })
     .default({ listen: '127.0.0.1:9797' }),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
@@ -150,6 +155,7 @@ export const configSchema = z.strictObject({
     .default({}),
   retention: retentionSchema,
   digest: digestSchema,
+  enrich: enrichSchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -30,6 +30,10 @@ export class Metrics {
   readonly ctlogLastContact = new client.Gauge({ name: 'ctwatch_ctlog_last_contact_timestamp_seconds', help: 'Last verified tree head fetched, per CT log', labelNames: ['log'], registers: [this.registry] });
   readonly ctlogVerificationFailures = new client.Gauge({ name: 'ctwatch_ctlog_verification_failures', help: 'Tree heads or trees that failed verification since start, per CT log', labelNames: ['log'], registers: [this.registry] });
   readonly ctlogEntries = new client.Gauge({ name: 'ctwatch_ctlog_entries_processed', help: 'Entries processed since start, per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogRejected = new client.Gauge({ name: 'ctwatch_ctlog_rejected_entries', help: 'Precertificate entries rejected since start because they do not carry the hashed TBS, per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogMisbehaviour = new client.Gauge({ name: 'ctwatch_ctlog_misbehaviour_events', help: 'Distinct misbehaviours observed since start (two roots, shrinking tree, inconsistent tree, stale tree head, rejected entry), per CT log', labelNames: ['log'], registers: [this.registry] });
+  readonly ctlogErrors = new client.Counter({ name: 'ctwatch_ctlog_errors_total', help: 'Failed rounds and skipped entries, per CT log and error code', labelNames: ['log', 'code'], registers: [this.registry] });
+  readonly ctlogListRefreshes = new client.Counter({ name: 'ctwatch_ctlog_list_refreshes_total', help: 'CT log list refreshes, by result (ok, failed)', labelNames: ['result'], registers: [this.registry] });
   readonly ctlogHealthy = new client.Gauge({ name: 'ctwatch_ctlog_healthy', help: '1 when the last round with the CT log succeeded', labelNames: ['log'], registers: [this.registry] });
   readonly processSeconds = new client.Histogram({
     name: 'ctwatch_commit_latency_seconds',

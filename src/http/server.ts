@@ -1,15 +1,25 @@
 /**
- * Health and metrics over HTTP: /livez (process alive), /readyz (feed connected, a message
- * arrived recently, the database answers; 503 naming the failed check otherwise; `?verbose` adds
- * per-log gaps and queue state), /metrics (Prometheus text).
+ * The daemon's HTTP server (fastify): health and metrics, open (health.ts); the dashboard UI and
+ * its JSON API behind the token (auth.ts, ui.ts, routes given by src/api/). Security headers on
+ * every answer (security.ts): a Content-Security-Policy without 'unsafe-inline' that loads
+ * nothing from another host. Requests are not logged (a login URL carries the token).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { healthPlugin, type ReadinessCheck } from './health.js';
+import { registerAuth } from './auth.js';
+import { registerSecurityHeaders } from './security.js';
+import { defaultUiDir, registerUi } from './ui.js';
+import type { Logger } from '../log/logger.js';
 
-export interface ReadinessCheck {
-  name: string;
-  ok: boolean;
-  detail?: string;
+export type { ReadinessCheck };
+
+export interface DashboardHttpOptions {
+  /** The access token (a secret). */
+  token: string;
+  /** The UI bundle's folder; default dist/web of this package. */
+  uiDir?: string;
+  /** The API routes (src/api/), registered behind the access check. */
+  routes: FastifyPluginAsync;
 }
 
 export interface HttpServerOptions {
@@ -18,6 +28,10 @@ export interface HttpServerOptions {
   verbose: () => Record<string, unknown>;
   metrics: () => Promise<string>;
   metricsContentType: string;
+  /** The dashboard; without it only /livez, /readyz and /metrics are served. */
+  dashboard?: DashboardHttpOptions;
+  /** Where unexpected handler errors are logged (once, without the request URL). */
+  log?: Logger;
 }
 
 export interface HttpServer {
@@ -36,59 +50,39 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
+/** Starts listening. Throws with code HTTP_LISTEN when the address cannot be bound. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   let draining = false;
-  const server = http.createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
-    switch (url.pathname) {
-      case '/livez':
-        return send(res, 200, { status: 'ok' });
-      case '/readyz': {
-        const checks = draining ? [{ name: 'shutdown', ok: false, detail: 'shutting down' }] : opts.readiness();
-        const ok = checks.every((c) => c.ok);
-        const body: Record<string, unknown> = { status: ok ? 'ready' : 'not ready', checks };
-        if (url.searchParams.has('verbose')) Object.assign(body, opts.verbose());
-        return send(res, ok ? 200 : 503, body);
-      }
-      case '/metrics': {
-        const text = await opts.metrics();
-        res.writeHead(200, { 'content-type': opts.metricsContentType });
-        res.end(text);
-        return;
-      }
-      default:
-        return send(res, 404, { error: 'not found' });
-    }
-  }
   const { host, port } = parseListen(opts.listen);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(Object.assign(new Error(`cannot listen on ${opts.listen}: ${(err as NodeJS.ErrnoException).code}`, { cause: err }), { code: 'HTTP_LISTEN' })));
-    server.listen(port, host, () => resolve());
+  const app = Fastify({ logger: false, forceCloseConnections: true, keepAliveTimeout: 5_000, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) opts.log?.error({ module: 'http', err: { code: (err as { code?: string }).code, message: err.message } }, 'request failed');
+    return reply
+      .code(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(JSON.stringify({ error: status === 500 ? 'internal error' : err.message }));
   });
-  server.keepAliveTimeout = 5_000;
-  const addr = server.address() as AddressInfo;
+  await registerSecurityHeaders(app);
+  await app.register(healthPlugin, { ...opts, isDraining: () => draining });
+  if (opts.dashboard) {
+    await registerAuth(app, opts.dashboard.token);
+    await app.register(opts.dashboard.routes, { prefix: '/api/v1' });
+    await registerUi(app, opts.dashboard.uiDir ?? defaultUiDir());
+  }
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw Object.assign(new Error(`cannot listen on ${opts.listen}: ${(err as NodeJS.ErrnoException).code}`, { cause: err }), { code: 'HTTP_LISTEN' });
+  }
+  const addr = app.server.address() as import('node:net').AddressInfo;
   return {
     address: { host: addr.address, port: addr.port },
     setDraining() {
       draining = true;
     },
-    close() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close: () => app.close(),
   };
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }

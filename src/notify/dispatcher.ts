@@ -12,8 +12,9 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../http/metrics.js';
 import type { ClaimedDelivery, Outbox } from '../store/outbox.js';
-import { buildHitAlert } from './alert-builder.js';
-import { DeliveryError, type AlertMessage, type HitAlert, type Notifier, type ProviderDefinition } from './types.js';
+import { buildHitAlert, groupAlertId } from './alert-builder.js';
+import { DeliveryError, type AlertMessage, type HitAlert, type HitUpdate, type Notifier, type ProviderDefinition } from './types.js';
+import type { Enrichment } from '../enrich/types.js';
 
 export interface NotifierEntry {
   notifier: Notifier;
@@ -34,6 +35,8 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Called when hit deliveries of a notifier went dead (to raise a ctwatch.health alert elsewhere). */
   onDead?: (notifierId: string, count: number, lastError: string) => void;
+  /** The latest enrichment of a hit (added to its alert); absent when enrichment is off. */
+  enrichmentFor?: (hitId: number) => Enrichment | null;
   /** Pass interval of the background loop. */
   tickMs?: number;
   /** Handles a failed pass (e.g. SQLITE_BUSY): logs, counts, alerts. Default: logged. */
@@ -201,16 +204,25 @@ export class Dispatcher {
       const hits: HitAlert[] = [];
       const orphans: number[] = [];
       for (const r of rows) {
-        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId));
+        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId, this.opts.enrichmentFor?.(r.hit.id)));
         else orphans.push(r.id);
       }
       if (orphans.length) this.opts.outbox.markDead(orphans, 'hit no longer exists');
       if (hits.length === 0) return null;
       // Machine channels: the id is the hit's (stable per hit and notifier) id.
-      const id = rows.length === 1 ? hits[0]!.id : `ctw-grp-${first.id}-${rows.length}`;
+      const id = rows.length === 1 ? hits[0]!.id : groupAlertId(first.id, rows.length);
       return { kind: 'hits', id, hits };
     }
     const id = `ctw-${first.kind}-${first.id}`;
+    if (first.kind === 'update') {
+      if (!first.hit) {
+        this.opts.outbox.markDead([first.id], 'hit no longer exists');
+        return null;
+      }
+      const p = first.payload as { round: number; changes: HitUpdate['changes']; reply_to: string | null };
+      const hit = buildHitAlert(first.hit, notifierId, this.opts.enrichmentFor?.(first.hit.id) ?? null);
+      return { kind: 'update', id, update: { hit, round: p.round, changes: p.changes, replyTo: p.reply_to } };
+    }
     const payload = first.payload as Record<string, unknown>;
     if (first.kind === 'health') return { kind: 'health', id, health: payload as never };
     if (first.kind === 'digest') return { kind: 'digest', id, digest: payload as never };

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Severity } from '../match/types.js';
+import type { Enrichment } from '../enrich/types.js';
 
 /** One hit as delivered to a channel. Field names follow the webhook payload (version 1). */
 export interface HitAlert {
@@ -32,6 +33,22 @@ export interface HitAlert {
     index: number | null;
   };
   seen_at: string;
+  /**
+   * What enrichment found (DNS, registration, web), raw and attacker-controlled; absent or null
+   * when enrichment is off or had not finished when the alert went out. When present, `severity`
+   * above is enrichment.severity (the hit's own is enrichment.base_severity).
+   */
+  enrichment?: Enrichment | null;
+}
+
+/** A re-check found a state change of a hit that was already alerted (one message per re-check). */
+export interface HitUpdate {
+  hit: HitAlert;
+  round: number;
+  /** Raw texts (may quote a page title): sanitise before showing them. */
+  changes: { code: string; text: string }[];
+  /** Message id of the original alert on this channel (for threading), or null. */
+  replyTo: string | null;
 }
 
 /** Operational event about ctwatch itself (feed stale/recovered, deliveries dead, log unhealthy). */
@@ -58,7 +75,8 @@ export interface DigestSummary {
 export type AlertMessage =
   | { kind: 'hits'; id: string; hits: HitAlert[]; test?: boolean }
   | { kind: 'health'; id: string; health: HealthEvent }
-  | { kind: 'digest'; id: string; digest: DigestSummary };
+  | { kind: 'digest'; id: string; digest: DigestSummary }
+  | { kind: 'update'; id: string; update: HitUpdate };
 
 /**
  * Thrown by Notifier.send when a message was not delivered.

@@ -10,12 +10,17 @@
  * - a registrable domain marked false positive for a brand stores later hits as suppressed.
  */
 import type { Db } from './db.js';
-import type { CandidateMatch, CandidateRecord, HitRow, HitStatus, IssuanceRecord, RecordResult, RouteFn } from './types.js';
+import { STATUS_FOR_ACTION, TAKEDOWN_STATUSES, type CandidateMatch, type CandidateRecord, type HitRow, type HitStatus, type IssuanceRecord, type RecordResult, type RouteFn, type TriageInput } from './types.js';
 import { severityRank, type Severity } from '../match/types.js';
 
 export interface HitStoreOptions {
   realertAfterMs: number;
   now?: () => number;
+  /**
+   * New hits' alerts wait this long (0 = none) so the enrichment worker can add what it finds;
+   * it lets them go as soon as it is done (EnrichmentStore.releaseAlerts).
+   */
+  alertDelayMs?: number;
 }
 
 export class HitStore {
@@ -130,7 +135,7 @@ export class HitStore {
       const now = this.now();
       const groupKey = match.brand !== null ? `brand:${match.brand}` : `watch:${match.watch}`;
       for (const notifierId of route(match)) {
-        this.stmts.insertDelivery.run(hitId, notifierId, groupKey, now, now);
+        this.stmts.insertDelivery.run(hitId, notifierId, groupKey, now, now + (this.opts.alertDelayMs ?? 0));
         result.deliveries++;
       }
     }
@@ -234,20 +239,54 @@ export class HitStore {
   setStatus(id: number, status: HitStatus): boolean {
     const hit = this.getHit(id);
     if (!hit) return false;
+    this.db.transaction(() => this.applyStatus(hit, status)).immediate();
+    return true;
+  }
+
+  private applyStatus(hit: HitRow, status: HitStatus): void {
+    const id = hit.id;
+    this.db.prepare('UPDATE hits SET status = ?, triaged_at = ? WHERE id = ?').run(status, this.now(), id);
+    if (status === 'false_positive' && hit.registrable) {
+      const active = this.db.prepare('SELECT 1 FROM suppressions WHERE registrable = ? AND brand = ? AND active = 1').get(hit.registrable, hit.brand ?? '');
+      if (!active) {
+        this.db
+          .prepare('INSERT INTO suppressions (registrable, brand, hit_id, created_at, active) VALUES (?, ?, ?, ?, 1)')
+          .run(hit.registrable, hit.brand ?? '', id, this.now());
+      }
+    } else if (status !== 'false_positive') {
+      this.db.prepare('UPDATE suppressions SET active = 0 WHERE hit_id = ?').run(id);
+    }
+  }
+
+  /**
+   * The one triage code path (`ctwatch hits ack|fp|reopen` and the dashboard API): ack, fp and
+   * reopen set the status (as setStatus); takedown sets the takedown status, its date and note.
+   * Every call adds one row to the hit's triage history. Returns the ids that exist (the others
+   * are skipped), all in one transaction. Throws TRIAGE_INVALID on a takedown without a status.
+   */
+  triage(ids: readonly number[], input: TriageInput): number[] {
+    if (input.action === 'takedown' && (input.takedown === undefined || !TAKEDOWN_STATUSES.includes(input.takedown))) {
+      throw Object.assign(new Error(`takedown: give one of ${TAKEDOWN_STATUSES.join(', ')}`), { code: 'TRIAGE_INVALID' });
+    }
+    const note = input.note ? input.note.slice(0, 2_000) : null;
+    const done: number[] = [];
     this.db.transaction(() => {
-      this.db.prepare('UPDATE hits SET status = ?, triaged_at = ? WHERE id = ?').run(status, this.now(), id);
-      if (status === 'false_positive' && hit.registrable) {
-        const active = this.db.prepare('SELECT 1 FROM suppressions WHERE registrable = ? AND brand = ? AND active = 1').get(hit.registrable, hit.brand ?? '');
-        if (!active) {
-          this.db
-            .prepare('INSERT INTO suppressions (registrable, brand, hit_id, created_at, active) VALUES (?, ?, ?, ?, 1)')
-            .run(hit.registrable, hit.brand ?? '', id, this.now());
+      const now = this.now();
+      for (const id of ids) {
+        const hit = this.getHit(id);
+        if (!hit) continue;
+        if (input.action === 'takedown') {
+          this.db.prepare('UPDATE hits SET takedown_status = ?, takedown_at = ?, takedown_note = ? WHERE id = ?').run(input.takedown, input.at ?? now, note, id);
+        } else {
+          this.applyStatus(hit, STATUS_FOR_ACTION[input.action]);
         }
-      } else if (status !== 'false_positive') {
-        this.db.prepare('UPDATE suppressions SET active = 0 WHERE hit_id = ?').run(id);
+        this.db
+          .prepare('INSERT INTO triage_history (hit_id, action, note, takedown, at) VALUES (?, ?, ?, ?, ?)')
+          .run(id, input.action, note, input.action === 'takedown' ? input.takedown : null, now);
+        done.push(id);
       }
     }).immediate();
-    return true;
+    return done;
   }
 
   listInventory(q: { watch?: string } = {}): { watch: string; name: string; firstSeen: number; lastSeen: number; issuers: string[]; certCount: number }[] {
@@ -285,7 +324,7 @@ export class HitStore {
 }
 
 /** Several names of one certificate can fire the same rule: one hit per rule, the strongest. */
-function strongestPerRule(matches: readonly CandidateMatch[]): CandidateMatch[] {
+export function strongestPerRule(matches: readonly CandidateMatch[]): CandidateMatch[] {
   const best = new Map<string, CandidateMatch>();
   for (const m of matches) {
     const key = m.brand !== null ? `b:${m.brand}` : `w:${m.watch}`;

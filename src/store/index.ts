@@ -3,15 +3,27 @@
  */
 import { openDatabase, type Db } from './db.js';
 import { HitStore } from './hit-store.js';
+import { SqliteEnrichmentStore, type EnrichmentStore } from './enrichment-store.js';
 import { Outbox } from './outbox.js';
 import { PositionTable } from './positions.js';
+import { CtLogEvidenceTable } from './ctlog-evidence.js';
+import { CtLogKnownTable } from './ctlog-known.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
+import { SqliteDashboardQueries, type DashboardQueries } from './dashboard.js';
 
 export interface Store {
   db: Db;
   hits: HitStore;
   outbox: Outbox;
   positions: PositionTable;
+  /** Evidence of CT log misbehaviour. */
+  ctlogEvidence: CtLogEvidenceTable;
+  /** CT logs known from log lists, with the key first seen. */
+  ctlogKnown: CtLogKnownTable;
+  /** The dashboard's queries (async, so another database can implement them). */
+  dashboard: DashboardQueries;
+  /** Enrichment results, re-check schedule, held and update alerts (see enrich/). */
+  enrichment: EnrichmentStore;
   /** Deletes rows older than the retention ages and checkpoints the WAL. Idempotent. */
   prune(ages: RetentionAges, now?: number): PruneResult;
   /** Answers a trivial query; false when the database is unusable. */
@@ -20,14 +32,19 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean }): Store {
+export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean; alertDelayMs?: number }): Store {
   const db = openDatabase(file);
   let closed = false;
+  const hits = new HitStore(db, opts);
   return {
     db,
-    hits: new HitStore(db, opts),
+    hits,
+    dashboard: new SqliteDashboardQueries(db, hits),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
+    ctlogEvidence: new CtLogEvidenceTable(db),
+    ctlogKnown: new CtLogKnownTable(db),
+    enrichment: new SqliteEnrichmentStore(db),
     prune: (ages, now) => prune(db, ages, now),
     ping() {
       try {
@@ -49,5 +66,5 @@ export function openStore(file: string, opts: { realertAfterMs: number; now?: ()
   };
 }
 
-export type { Db };
+export type { Db, DashboardQueries, EnrichmentStore };
 export { HitStore, Outbox };

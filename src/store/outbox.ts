@@ -7,7 +7,7 @@ import type { Db } from './db.js';
 import { HIT_SELECT, toHitRow, type RawHit } from './hit-store.js';
 import type { HitRow } from './types.js';
 
-export type DeliveryKind = 'hit' | 'health' | 'digest' | 'test';
+export type DeliveryKind = 'hit' | 'health' | 'digest' | 'test' | 'update';
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface DeliveryRow {
@@ -29,7 +29,7 @@ export interface ClaimedDelivery extends DeliveryRow {
   hit: HitRow | null;
 }
 
-interface RawDelivery {
+export interface RawDelivery {
   id: number;
   kind: DeliveryKind;
   hit_id: number | null;
@@ -153,7 +153,7 @@ export class Outbox {
   }
 }
 
-function toDelivery(r: RawDelivery): DeliveryRow {
+export function toDelivery(r: RawDelivery): DeliveryRow {
   return {
     id: r.id,
     kind: r.kind,

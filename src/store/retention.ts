@@ -31,6 +31,8 @@ export function prune(db: Db, ages: RetentionAges, now = Date.now()): PruneResul
       const cutoff = now - ages.hitsMs;
       const old = `SELECT id FROM hits WHERE last_seen < ? AND id NOT IN (SELECT hit_id FROM deliveries WHERE status = 'pending' AND hit_id IS NOT NULL)`;
       db.prepare(`DELETE FROM sightings WHERE hit_id IN (${old})`).run(cutoff);
+      db.prepare(`DELETE FROM enrichments WHERE hit_id IN (${old})`).run(cutoff);
+      db.prepare(`DELETE FROM enrich_schedule WHERE hit_id IN (${old})`).run(cutoff);
       r.deliveries = db.prepare(`DELETE FROM deliveries WHERE hit_id IN (${old})`).run(cutoff).changes;
       r.hits = db.prepare(`DELETE FROM hits WHERE id IN (${old})`).run(cutoff).changes;
       r.issuances = db

@@ -58,3 +58,41 @@ export interface RecordResult {
   /** Ids of hits created by this call. */
   hitIds: number[];
 }
+
+/** What a person did to a hit: `ctwatch hits ack|fp|reopen` and the dashboard share these. */
+export type TriageAction = 'ack' | 'fp' | 'reopen' | 'takedown';
+export const TRIAGE_ACTIONS: readonly TriageAction[] = ['ack', 'fp', 'reopen', 'takedown'];
+
+/** Where a takedown request for a look-alike site stands. */
+export type TakedownStatus = 'none' | 'reported' | 'taken_down' | 'refused';
+export const TAKEDOWN_STATUSES: readonly TakedownStatus[] = ['none', 'reported', 'taken_down', 'refused'];
+
+export interface TriageInput {
+  action: TriageAction;
+  /** Free text kept in the triage history (at most 2,000 characters). */
+  note?: string | null;
+  /** Required for `takedown`: the new takedown status. */
+  takedown?: TakedownStatus;
+  /** When the takedown status changed (defaults to now). */
+  at?: number;
+}
+
+export interface Takedown {
+  status: TakedownStatus;
+  at: number | null;
+  note: string | null;
+}
+
+export interface TriageEntry {
+  action: TriageAction;
+  note: string | null;
+  takedown: TakedownStatus | null;
+  at: number;
+}
+
+/** The hit status each status-changing action sets. */
+export const STATUS_FOR_ACTION: Readonly<Record<Exclude<TriageAction, 'takedown'>, HitStatus>> = {
+  ack: 'acknowledged',
+  fp: 'false_positive',
+  reopen: 'new',
+};

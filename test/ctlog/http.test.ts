@@ -1,7 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { LogHttpClient, parseRetryAfter } from '../../src/feed/ctlog/http.js';
+import { describeNetError } from '../../src/log/net-error.js';
+import { CtLogSource } from '../../src/feed/ctlog/source.js';
+import { MemoryPositionStore } from '../../src/feed/ctlog/memory-store.js';
+import { testLogKey } from './helpers/testlog.js';
+import { until } from '../helpers/app.js';
 import { FakeClock } from './helpers/clock.js';
 
 type Handler = (n: number, res: import('node:http').ServerResponse) => void;
@@ -107,7 +113,61 @@ describe('LogHttpClient', () => {
 
   it('refuses a body over the size limit', async () => {
     const s = await server((_n, res) => res.writeHead(200, { 'content-length': '2048' }).end(Buffer.alloc(2048)));
-    await expect(new LogHttpClient({ limits: { minIntervalMs: 0, maxBodyBytes: 1024 } }).get(s.url)).rejects.toMatchObject({ code: 'http' });
+    await expect(new LogHttpClient({ limits: { minIntervalMs: 0, maxBodyBytes: 1024 } }).get(s.url)).rejects.toMatchObject({ code: 'too-large' });
+  });
+
+  it('caps a body after decompression: a gzip bomb is cut off after the cap, not inflated, and not retried', async () => {
+    // 64 MiB of zeros, gzip-compressed to about 64 KiB, sent slowly enough to observe the stop.
+    const bomb = gzipSync(Buffer.alloc(64 << 20), { level: 9 });
+    let sent = 0;
+    let closedEarly = false;
+    const s = await server((_n, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/octet-stream' });
+      const step = 1024;
+      const push = () => {
+        if (res.destroyed || res.writableEnded) return;
+        if (sent >= bomb.length) return void res.end();
+        res.write(bomb.subarray(sent, sent + step));
+        sent += step;
+        setTimeout(push, 2);
+      };
+      res.on('close', () => (closedEarly = sent < bomb.length));
+      push();
+    });
+    const client = new LogHttpClient({ limits: { minIntervalMs: 0, maxBodyBytes: 1 << 20, maxRetries: 3, baseBackoffMs: 1 } });
+    const before = process.memoryUsage().arrayBuffers;
+    const err = await client.get(s.url).catch((e) => e);
+    expect(err).toMatchObject({ code: 'too-large' });
+    expect(err.message).toMatch(/exceeds the limit of 1048576 bytes after decompression/);
+    expect(describeNetError(err)).toBe('response body too large (too-large)');
+    expect(s.hits()).toBe(1); // not retried
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closedEarly).toBe(true);
+    expect(sent).toBeLessThan(bomb.length / 4);
+    // Far below the 64 MiB the body inflates to.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
+  });
+
+  it('a log serving a gzip bomb: the round fails with the cause in lastError and onError, the loop goes on', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 << 20));
+    const s = await server((_n, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb));
+    const errors: string[] = [];
+    const source = new CtLogSource({
+      logs: [{ kind: 'static', url: s.url.replace(/x$/, ''), submissionUrl: 'https://bomb.example/', key: testLogKey().keyB64 }],
+      positions: new MemoryPositionStore(),
+      sink: async () => undefined,
+      onError: (_u, e) => errors.push(`${e.code}: ${describeNetError(e)}`),
+      clock: new FakeClock(),
+      limits: { minIntervalMs: 0, maxBodyBytes: 1 << 20 },
+    });
+    await source.start();
+    try {
+      await until(() => errors.length >= 2, 10_000, 'two failed rounds');
+      expect(errors[0]).toBe('too-large: response body too large (too-large)');
+      expect(source.status()[0]!.lastError).toMatchObject({ code: 'too-large', message: expect.stringContaining('after decompression') });
+    } finally {
+      await source.close();
+    }
   });
 
   it('stops waiting when aborted', async () => {

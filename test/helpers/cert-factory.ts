@@ -33,6 +33,12 @@ export class CertFactory {
     return f;
   }
 
+  /** The leaf certificates' private key as PKCS#8 PEM (to serve an issued certificate over TLS in a test). */
+  async leafKeyPem(): Promise<string> {
+    const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', this.leaf.privateKey));
+    return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  }
+
   /** One issuance: precertificate and final certificate for `names`. */
   async issue(names: string[], notBefore = new Date('2026-11-01T00:00:00Z')): Promise<Issuance> {
     const serial = (this.serial++).toString(16).padStart(8, '0') + '0badc0de';

@@ -1,6 +1,6 @@
 /** `ctwatch check [--json] NAME... | -`: runs the matcher on names, without the daemon. */
 import type { LoadedConfig } from '../../config/load.js';
-import type { Match } from '../../match/types.js';
+import { publicMatch } from '../../match/check-result.js';
 import { normalizeConfiguredDomain } from '../../match/normalize.js';
 import { compileRulesOrExit } from '../context.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, out, safeForTerminal } from '../util.js';
@@ -83,7 +83,4 @@ export async function checkCommand(loaded: LoadedConfig, names: string[], json: 
   return rejected > 0 ? EXIT_FAILURE : 0;
 }
 
-/** The documented JSON shape of one match (skeleton issue interface). */
-export function publicMatch(m: Match) {
-  return { brand: m.brand, watch: m.watch, technique: m.technique, techniques: m.techniques, severity: m.severity, score: m.score, reason: m.reason };
-}
+export { publicMatch };

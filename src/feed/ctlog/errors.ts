@@ -16,8 +16,10 @@ export type CtLogErrorCode =
   | 'bad-proof' // a Merkle proof or tile did not check out
   | 'inconsistent-tree' // served data contradicts a signed tree head
   | 'issuer-mismatch' // an issuer served does not hash to its fingerprint
+  | 'precert-mismatch' // a precertificate does not carry the TBS its leaf hash covers
   | 'bad-loglist'
   | 'http' // non-success HTTP status after retries
+  | 'too-large' // a response body (after decompression) over the size cap
   | 'network' // fetch itself failed
   | 'timeout'
   | 'aborted';

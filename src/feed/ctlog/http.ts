@@ -142,7 +142,8 @@ export class LogHttpClient {
           this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + retryIn);
         }
       } catch (e) {
-        if (!(e instanceof CtLogError) || e.code === 'aborted' || e.code === 'http') throw e;
+        // A body over the cap is not retried: the same answer (a gzip bomb) would come again.
+        if (!(e instanceof CtLogError) || e.code === 'aborted' || e.code === 'http' || e.code === 'too-large') throw e;
         failure = e; // network or timeout
         retryIn = this.backoff(attempt);
       } finally {
@@ -176,21 +177,54 @@ export class LogHttpClient {
     }
   }
 
-  private async readBody(res: Response, url: string): Promise<Uint8Array> {
-    const len = Number(res.headers.get('content-length') ?? '0');
-    if (len > this.limits.maxBodyBytes) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new CtLogError('http', `GET ${redact(url)}: body of ${len} bytes exceeds the limit`, { status: res.status });
-    }
-    try {
-      const buf = new Uint8Array(await res.arrayBuffer());
-      if (buf.length > this.limits.maxBodyBytes) throw new CtLogError('http', `GET ${redact(url)}: body exceeds the limit`, { status: res.status });
-      return buf;
-    } catch (e) {
-      if (e instanceof CtLogError) throw e;
-      throw new CtLogError('network', `GET ${redact(url)}: body read failed`, { cause: e });
-    }
+  private readBody(res: Response, url: string): Promise<Uint8Array> {
+    return readBodyCapped(res, this.limits.maxBodyBytes, `GET ${redact(url)}`);
   }
+}
+
+/**
+ * Reads a fetch Response body, counting the bytes as they arrive *after* decompression (fetch
+ * undoes Content-Encoding), and stops at `maxBytes`: a gzip bomb costs at most `maxBytes` of
+ * memory, never the size it inflates to. Returns the body. Throws CtLogError 'too-large'
+ * (the body or its declared Content-Length is over the cap; the stream is cancelled) or
+ * 'network' (the read failed; `cause` set). `what` prefixes messages (no query string).
+ */
+export async function readBodyCapped(res: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (!encoded && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new CtLogError('too-large', `${what}: body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new CtLogError('too-large', `${what}: body exceeds the limit of ${maxBytes} bytes after decompression`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof CtLogError) throw e;
+    throw new CtLogError('network', `${what}: body read failed`, { cause: e });
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out;
 }
 
 /** URL without query string or credentials, for messages. */

@@ -1,7 +1,7 @@
 /** Public surface of the direct-from-CT-logs source (see docs/ct-logs.md). */
 export { CtLogSource, DEFAULT_CTLOG_LIMITS } from './source.js';
 export type { CtLogLimits, CtLogSourceOptions } from './source.js';
-export type { CtLogConfig, LogPosition, LogStatus, PositionStore } from './types.js';
+export type { CtLogConfig, LogMisbehaviour, LogPosition, LogStatus, MisbehaviourKind, PositionStore } from './types.js';
 export { MemoryPositionStore } from './memory-store.js';
 export { parseLogList, refreshLogList, selectLogs } from './loglist.js';
 export type { LogList, LogListEntry, LogState, RefreshResult } from './loglist.js';

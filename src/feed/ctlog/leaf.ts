@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bindPrecertToTbs } from '../../cert/precert-tbs.js';
 import { CtLogError } from './errors.js';
 import { TlsReader, concatBytes, decodeBase64 } from './tls-reader.js';
 
@@ -16,7 +17,11 @@ export interface DecodedEntry {
   /** TimestampedEntry.timestamp, milliseconds since the epoch. */
   timestamp: number;
   entryType: EntryType;
-  /** Leaf certificate DER (x509) or the full precertificate DER (precert, with its poison extension). */
+  /**
+   * Leaf certificate DER (x509), or the precertificate DER (precert, with its poison extension)
+   * proven to carry the TBS the leaf hash covers (see cert/precert-tbs.ts): names and the
+   * issuance key read from it come from hashed bytes.
+   */
   der: Uint8Array;
   /** RFC 6962 chain certificates (issuer first), when the log API carries them (get-entries). */
   chain: Uint8Array[];
@@ -24,6 +29,11 @@ export interface DecodedEntry {
   chainFingerprints: Uint8Array[];
   /** SHA-256(0x00 || MerkleTreeLeaf): the leaf's hash in the log's Merkle tree. */
   leafHash: Uint8Array;
+  /**
+   * Set when the entry hashed fine but must not be used: a precertificate whose TBS is not the
+   * one the leaf hash covers ('precert-mismatch'). Its hash still counts in the tree.
+   */
+  rejected?: CtLogError;
 }
 
 const LOG_ENTRY_X509 = 0;
@@ -34,6 +44,8 @@ interface TimestampedEntry {
   entryType: EntryType;
   /** x509 only: the leaf certificate. */
   cert: Uint8Array | null;
+  /** precert only: the hashed PreCert.tbs_certificate. */
+  tbs: Uint8Array | null;
   extensions: Uint8Array;
 }
 
@@ -42,6 +54,7 @@ function readTimestampedEntry(r: TlsReader): TimestampedEntry {
   const timestamp = r.u64('timestamp');
   const type = r.u16('entry_type');
   let cert: Uint8Array | null = null;
+  let tbs: Uint8Array | null = null;
   let entryType: EntryType;
   if (type === LOG_ENTRY_X509) {
     entryType = 'x509';
@@ -49,18 +62,28 @@ function readTimestampedEntry(r: TlsReader): TimestampedEntry {
   } else if (type === LOG_ENTRY_PRECERT) {
     entryType = 'precert';
     r.bytes(32, 'issuer_key_hash');
-    r.vec(3, 'tbs_certificate', 1);
+    tbs = r.vec(3, 'tbs_certificate', 1);
   } else {
     throw new CtLogError('bad-value', `unknown entry_type ${type}`);
   }
   const extensions = r.vec(2, 'extensions');
-  return { timestamp, entryType, cert, extensions };
+  return { timestamp, entryType, cert, tbs, extensions };
 }
 
 function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());
+}
+
+/**
+ * The precertificate DER bound to the hashed TBS, or the rejection ('precert-mismatch') when
+ * the unhashed precertificate does not carry it. Pure.
+ */
+function bindPrecert(index: number, precert: Uint8Array, tbs: Uint8Array): { der: Uint8Array; rejected?: CtLogError } {
+  const b = bindPrecertToTbs(precert, tbs);
+  if (b.result !== 'mismatch') return { der: b.der };
+  return { der: precert, rejected: new CtLogError('precert-mismatch', `entry ${index}: precertificate does not match the hashed tbs_certificate (${b.reason})`) };
 }
 
 /** RFC 6962 leaf hash of a serialized MerkleTreeLeaf. */
@@ -78,7 +101,8 @@ function readCertList(body: Uint8Array, what: string): Uint8Array[] {
 
 /**
  * Decodes one RFC 6962 get-entries item.
- * Returns the entry; throws CtLogError ('bad-base64', 'truncated', 'trailing-data', 'bad-value')
+ * Returns the entry (with `rejected` set for a precertificate that does not match its hashed
+ * TBS); throws CtLogError ('bad-base64', 'truncated', 'trailing-data', 'bad-value')
  * on any malformed input. Pure.
  */
 export function decodeRfc6962Entry(index: number, leafInputB64: unknown, extraDataB64: unknown): DecodedEntry {
@@ -104,7 +128,9 @@ export function decodeRfc6962Entry(index: number, leafInputB64: unknown, extraDa
       chain = readCertList(x.vec(3, 'precertificate_chain'), 'precertificate_chain');
     }
     x.end();
-    return { index, timestamp: te.timestamp, entryType: te.entryType, der, chain, chainFingerprints: [], leafHash: leafHashOf(leafInput) };
+    const out: DecodedEntry = { index, timestamp: te.timestamp, entryType: te.entryType, der, chain, chainFingerprints: [], leafHash: leafHashOf(leafInput) };
+    if (te.tbs) Object.assign(out, bindPrecert(index, der, te.tbs));
+    return out;
   } catch (e) {
     throw wrap(e, `entry ${index}`);
   }
@@ -135,7 +161,9 @@ function leafIndexExtension(ext: Uint8Array): number | null {
  * Decodes a static-ct-api data tile: a sequence of TileLeaf structures whose first entry has
  * index `firstIndex`. `expectedCount` (1..256) is the tile's width; the tile must hold exactly
  * that many entries. When a leaf carries the leaf_index extension it must equal its position.
- * Returns the entries in order; throws CtLogError on any malformed input. Pure.
+ * Returns the entries in order (a precertificate that does not match its hashed TBS is returned
+ * with `rejected` set, so the rest of the tile is still read); throws CtLogError on any
+ * malformed input. Pure.
  */
 export function decodeDataTile(tile: Uint8Array, firstIndex: number, expectedCount: number): DecodedEntry[] {
   const r = new TlsReader(tile, 'data tile');
@@ -155,7 +183,7 @@ export function decodeDataTile(tile: Uint8Array, firstIndex: number, expectedCou
       for (let o = 0; o < fps.length; o += 32) chainFingerprints.push(fps.subarray(o, o + 32));
       const li = leafIndexExtension(te.extensions);
       if (li !== null && li !== index) throw new CtLogError('bad-value', `leaf_index extension says ${li}`);
-      out.push({
+      const entry: DecodedEntry = {
         index,
         timestamp: te.timestamp,
         entryType: te.entryType,
@@ -163,7 +191,9 @@ export function decodeDataTile(tile: Uint8Array, firstIndex: number, expectedCou
         chain: [],
         chainFingerprints,
         leafHash: sha256(concatBytes(prefix, teBytes)),
-      });
+      };
+      if (te.tbs) Object.assign(entry, bindPrecert(index, der, te.tbs));
+      out.push(entry);
     } catch (e) {
       throw wrap(e, `entry ${index}`);
     }

@@ -31,7 +31,8 @@ export class Rfc6962Reader implements LogReader {
 
   /** Latest STH, signature verified. Throws CtLogError on transport, format or signature failure. */
   async getTreeHead(): Promise<SignedTreeHead> {
-    return verifyGetSth(await this.json('ct/v1/get-sth'), this.key);
+    const body = await this.json('ct/v1/get-sth');
+    return { ...verifyGetSth(body, this.key), signed: JSON.stringify(body) };
   }
 
   /**
@@ -86,7 +87,9 @@ export class Rfc6962Reader implements LogReader {
       // hashed into the tree (so verification goes on) and reported as malformed.
       leafHashes.push(leafHashOf(decodeBase64(o.leaf_input, `entry ${start + i} leaf_input`)));
       try {
-        entries.push(decodeRfc6962Entry(start + i, o.leaf_input, o.extra_data));
+        const e = decodeRfc6962Entry(start + i, o.leaf_input, o.extra_data);
+        if (e.rejected) malformed.push(e.rejected);
+        else entries.push(e);
       } catch (e) {
         malformed.push(e as CtLogError);
       }

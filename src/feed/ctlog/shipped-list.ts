@@ -29,5 +29,6 @@ export function loadShippedLogList(): LogList {
 export function toCtLogConfig(l: LogListEntry): CtLogConfig {
   const c: CtLogConfig = { kind: l.kind, url: l.url, key: l.key, description: l.description };
   if (l.submissionUrl !== undefined) c.submissionUrl = l.submissionUrl;
+  if (l.mmd !== undefined) c.mmdSeconds = l.mmd;
   return c;
 }

@@ -75,6 +75,8 @@ export interface SignedTreeHead {
   /** Milliseconds since the epoch. */
   timestamp: number;
   rootHash: Uint8Array;
+  /** The signed text as served (get-sth JSON or checkpoint note), kept as evidence of misbehaviour. */
+  signed?: string;
 }
 
 function safeInt(v: unknown, field: string): number {

@@ -11,7 +11,8 @@ import { Rfc6962Reader } from './rfc6962-client.js';
 import { parseLogKey } from './signature.js';
 import { StaticCtReader } from './static-client.js';
 import { bytesEqual } from './tls-reader.js';
-import type { CtLogConfig, LogPosition, LogStatus, PositionStore } from './types.js';
+import type { SignedTreeHead } from './signature.js';
+import type { CtLogConfig, LogMisbehaviour, LogPosition, LogStatus, PositionStore } from './types.js';
 
 /**
  * The direct-from-CT-logs source: one loop per log that fetches the signed tree head, checks
@@ -58,6 +59,13 @@ export interface CtLogSourceOptions {
   onHealth?: (logUrl: string, status: LogStatus) => void;
   /** Called once per failed round with the error, for logging. */
   onError?: (logUrl: string, error: CtLogError) => void;
+  /**
+   * Called once per distinct misbehaviour of a log (two roots for one size, a shrinking tree,
+   * entries or proofs inconsistent with a signed root, a tree head older than the MMD, a
+   * precertificate not matching its hashed TBS), with the evidence. The same observation
+   * repeated on later rounds is not told again.
+   */
+  onMisbehaviour?: (logUrl: string, m: LogMisbehaviour) => void;
   /** Where a log with no saved position starts: its current tree size (default) or entry 0. */
   startAt?: 'end' | 'start';
   fetch?: typeof fetch;
@@ -99,6 +107,8 @@ class LogWorker {
       lastProgress: null,
       verificationFailures: 0,
       malformedEntries: 0,
+      rejectedEntries: 0,
+      misbehaviour: 0,
       entriesProcessed: 0,
       lastError: null,
       healthy: false,
@@ -174,9 +184,54 @@ class LogWorker {
     this.status.lastError = { code: err.code, message: err.message, at: this.clock.now() };
     const verification = ['bad-signature', 'no-signature', 'inconsistent-tree', 'bad-proof'].includes(err.code);
     if (verification) this.status.verificationFailures++;
+    if (err.code === 'bad-proof') {
+      // A proof (audit path, hash tiles) that does not lead to the signed root.
+      this.misbehave(`bad-proof|${err.message}`, { kind: 'inconsistent', summary: 'a Merkle proof served by the log does not match its signed tree head', evidence: { reason: err.message } });
+    }
     this.tellError(err);
     this.status.healthy = false;
     if (verification || this.reported !== false) this.report();
+  }
+
+  /** Keys of misbehaviour already told (bounded: cleared when it grows past 10,000). */
+  private readonly told = new Set<string>();
+  /** A stale tree head was told and no fresh one seen since. */
+  private staleTold = false;
+
+  private misbehave(key: string, m: LogMisbehaviour): void {
+    if (this.told.has(key)) return;
+    if (this.told.size >= 10_000) this.told.clear();
+    this.told.add(key);
+    this.status.misbehaviour++;
+    try {
+      this.opts.onMisbehaviour?.(this.cfg.url, m);
+    } catch {
+      // reporting must not stop the loop
+    }
+  }
+
+  /** The evidence fields of a signed tree head. */
+  private headEvidence(sth: SignedTreeHead): Record<string, unknown> {
+    return { tree_size: sth.treeSize, timestamp: sth.timestamp, root_hash: b64(sth.rootHash), signed: sth.signed ?? null };
+  }
+
+  /** A tree head older than the log's maximum merge delay: told once until a fresh one comes. */
+  private checkFreshness(sth: SignedTreeHead): void {
+    if (sth.timestamp <= 0) return; // a checkpoint without a timestamp (Ed25519 note key)
+    const mmdMs = (this.cfg.mmdSeconds ?? 86_400) * 1000;
+    const age = this.clock.now() - sth.timestamp;
+    if (age <= mmdMs) {
+      this.staleTold = false;
+      return;
+    }
+    if (this.staleTold) return;
+    this.staleTold = true;
+    this.told.delete(`stale|${sth.treeSize}|${sth.timestamp}`);
+    this.misbehave(`stale|${sth.treeSize}|${sth.timestamp}`, {
+      kind: 'stale-tree-head',
+      summary: `the newest tree head is ${Math.round(age / 3_600_000)} h old, more than the log's maximum merge delay of ${Math.round(mmdMs / 3_600_000)} h`,
+      evidence: { ...this.headEvidence(sth), age_seconds: Math.round(age / 1000), mmd_seconds: mmdMs / 1000 },
+    });
   }
 
   private tellError(err: CtLogError): void {
@@ -209,6 +264,7 @@ class LogWorker {
     const sth = await reader.getTreeHead();
     this.status.lastContact = this.clock.now();
     this.status.treeSize = sth.treeSize;
+    this.checkFreshness(sth);
 
     let pos = await this.opts.positions.load(this.cfg.url);
     if (!pos) {
@@ -220,10 +276,22 @@ class LogWorker {
     this.setPosition(pos);
 
     if (sth.treeSize < pos.verifiedSize) {
+      this.misbehave(`shrunk|${sth.treeSize}|${b64(sth.rootHash)}`, {
+        kind: 'shrunk',
+        summary: `signed a tree of ${sth.treeSize} entries after one of ${pos.verifiedSize} was verified`,
+        evidence: { ...this.headEvidence(sth), verified_size: pos.verifiedSize, verified_root: pos.verifiedRoot },
+      });
       throw new CtLogError('inconsistent-tree', `signed tree head of ${sth.treeSize} entries is smaller than the verified ${pos.verifiedSize}`);
     }
     if (sth.treeSize === pos.verifiedSize) {
-      if (!bytesEqual(sth.rootHash, unb64(pos.verifiedRoot))) throw new CtLogError('inconsistent-tree', `two different roots signed for tree size ${sth.treeSize}`);
+      if (!bytesEqual(sth.rootHash, unb64(pos.verifiedRoot))) {
+        this.misbehave(`two-roots|${sth.treeSize}|${b64(sth.rootHash)}`, {
+          kind: 'two-roots',
+          summary: `signed two different roots for tree size ${sth.treeSize}`,
+          evidence: { ...this.headEvidence(sth), verified_size: pos.verifiedSize, verified_root: pos.verifiedRoot },
+        });
+        throw new CtLogError('inconsistent-tree', `two different roots signed for tree size ${sth.treeSize}`);
+      }
       return;
     }
     if (sth.treeSize < pos.index) return; // an older head from a lagging frontend: wait for a newer one
@@ -236,8 +304,16 @@ class LogWorker {
       const next: LogPosition = { ...pos, index: range.size, frontier: range.frontier().map(b64) };
       if (events.length > 0) await this.opts.sink(events, { logKey: this.cfg.url, position: structuredClone(next) });
       this.status.entriesProcessed += events.length;
-      this.status.malformedEntries += batch.malformed.length;
-      for (const m of batch.malformed) this.tellError(m);
+      for (const m of batch.malformed) {
+        if (m.code === 'precert-mismatch') {
+          this.status.rejectedEntries++;
+          const index = Number(/^entry (\d+)/.exec(m.message)?.[1] ?? -1);
+          this.misbehave(`precert|${index}`, { kind: 'precert-mismatch', summary: 'served a precertificate that does not carry the TBS its leaf hash covers (entry rejected)', evidence: { index, reason: m.message, ...this.headEvidence(sth) } });
+        } else {
+          this.status.malformedEntries++;
+        }
+        this.tellError(m);
+      }
       this.status.lastProgress = this.clock.now();
       pos = next;
       await this.save(pos);
@@ -248,6 +324,11 @@ class LogWorker {
     if (!bytesEqual(range.root(), sth.rootHash)) {
       // The entries served do not hash to the signed root: fall back to the last proven point.
       await this.save({ ...pos, index: pos.verifiedSize, frontier: pos.verifiedFrontier });
+      this.misbehave(`inconsistent|${sth.treeSize}|${b64(sth.rootHash)}`, {
+        kind: 'inconsistent',
+        summary: `entries ${pos.verifiedSize}..${sth.treeSize - 1} do not hash to the signed root of tree size ${sth.treeSize}: the new tree is not consistent with the verified one`,
+        evidence: { ...this.headEvidence(sth), verified_size: pos.verifiedSize, verified_root: pos.verifiedRoot, computed_root: b64(range.root()) },
+      });
       throw new CtLogError('inconsistent-tree', `entries ${pos.verifiedSize}..${sth.treeSize - 1} do not hash to the signed root of tree size ${sth.treeSize}`);
     }
     const f = range.frontier().map(b64);

@@ -27,7 +27,8 @@ export class StaticCtReader implements LogReader {
   /** Latest checkpoint, signature verified against the log key and origin. */
   async getTreeHead(): Promise<SignedTreeHead> {
     const body = await this.http.get(this.monitoringUrl + 'checkpoint', 'text/plain');
-    return verifyCheckpoint(Buffer.from(body).toString('utf8'), this.verifier);
+    const text = Buffer.from(body).toString('utf8');
+    return { ...verifyCheckpoint(text, this.verifier), signed: text };
   }
 
   /**
@@ -93,7 +94,8 @@ export class StaticCtReader implements LogReader {
     const lo = Math.max(start, index * TILE_WIDTH);
     const hi = Math.min(end, index * TILE_WIDTH + width);
     const kept = entries.filter((e) => e.index >= lo && e.index < hi);
-    return { start: lo, leafHashes: kept.map((e) => e.leafHash), entries: kept, malformed: [] };
+    // A rejected entry (precertificate not matching its hashed TBS) still counts in the tree.
+    return { start: lo, leafHashes: kept.map((e) => e.leafHash), entries: kept.filter((e) => !e.rejected), malformed: kept.flatMap((e) => (e.rejected ? [e.rejected] : [])) };
   }
 
   /**

@@ -46,6 +46,19 @@ export interface CtLogConfig {
   /** Static logs: alternatively, a C2SP signed-note Ed25519 verifier key (name+id+key). */
   noteVerifierKey?: string;
   description?: string;
+  /** Maximum merge delay from the log list, seconds (default 86,400): a tree head older than this is misbehaviour. */
+  mmdSeconds?: number;
+}
+
+/** What a log did wrong: each kind is an alert (`ctlog.misbehaving`) with its evidence stored. */
+export type MisbehaviourKind = 'two-roots' | 'shrunk' | 'inconsistent' | 'stale-tree-head' | 'precert-mismatch';
+
+export interface LogMisbehaviour {
+  kind: MisbehaviourKind;
+  /** One line for the operator; never a certificate name. */
+  summary: string;
+  /** The signed data that proves it (tree sizes, roots, the signed tree head text). */
+  evidence: Record<string, unknown>;
 }
 
 export interface LogStatus {
@@ -68,6 +81,10 @@ export interface LogStatus {
   verificationFailures: number;
   /** Entries that could not be decoded and were skipped (still hashed and verified). */
   malformedEntries: number;
+  /** Precertificate entries rejected because the precertificate does not carry the hashed TBS. */
+  rejectedEntries: number;
+  /** Misbehaviour observed since start (two roots, shrinking tree, failed consistency, stale head, rejected entry). */
+  misbehaviour: number;
   entriesProcessed: number;
   lastError: { code: string; message: string; at: number } | null;
   /** False after a failed round, true after a successful one. */

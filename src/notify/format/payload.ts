@@ -41,6 +41,8 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     },
     seen_at: hit.seen_at,
     hit_id: hit.hitId,
+    // Structured enrichment (docs/enrichment.md); null when off or not finished when sent.
+    enrichment: hit.enrichment ?? null,
     // Exactly as the certificate (or the feed) had them: untrusted, may hold any character.
     raw: { name: hit.name, names: hit.names, issuer: hit.cert.issuer, subject: hit.cert.subject },
   };
@@ -65,6 +67,16 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
       );
     }
     return hitPayload(message.id, hit, message.test === true);
+  }
+  if (message.kind === 'update') {
+    const u = message.update;
+    return {
+      ...hitPayload(message.id, u.hit, false),
+      type: 'ctwatch.update',
+      round: u.round,
+      changes: u.changes,
+      in_reply_to: u.replyTo,
+    };
   }
   if (message.kind === 'health') {
     const h = message.health;

@@ -7,6 +7,7 @@
 import type { Severity } from '../../match/types.js';
 import { SEVERITIES, severityRank } from '../../match/types.js';
 import type { AlertMessage, HitAlert } from '../types.js';
+import { enrichmentLines } from './enrichment-lines.js';
 import { configText, displayName, displayText } from './sanitize.js';
 
 export interface RenderedHit {
@@ -24,6 +25,8 @@ export interface RenderedHit {
   precert: boolean;
   /** How many other names the certificate carries. */
   otherNames: number;
+  /** One safe line each for registration, DNS and web when the hit was enriched (else empty). */
+  enrichment: string[];
 }
 
 export interface RenderedFact {
@@ -72,12 +75,14 @@ function renderHit(h: HitAlert): RenderedHit {
     technique: configText(h.technique, 60),
     severity: h.severity,
     score: h.score,
-    reason: displayText(h.reason, 300),
+    // The enrichment's severity reasons follow the match's own ("registered 2 days ago at ...").
+    reason: displayText([h.reason, ...(h.enrichment?.reasons ?? [])].join('; '), 500),
     issuer: h.cert.issuer === null ? null : displayText(h.cert.issuer, 200),
     notBefore: h.cert.not_before === null ? null : configText(h.cert.not_before, 40),
     sha256: h.cert.sha256 === null ? null : configText(h.cert.sha256, 64),
     precert: h.cert.precert,
     otherNames: Math.max(0, h.names.length - 1),
+    enrichment: h.enrichment ? enrichmentLines(h.enrichment) : [],
   };
 }
 
@@ -135,6 +140,20 @@ export function renderAlert(message: AlertMessage, maxHits: number): RenderedAle
       notes: test ? ['This is a test alert sent by `ctwatch notify test`; no certificate was found.'] : [],
     };
   }
+  if (message.kind === 'update') {
+    const u = message.update;
+    const target = u.hit.brand ?? u.hit.watch;
+    return {
+      kind: 'update',
+      test: false,
+      severity: u.hit.severity,
+      title: `${SEVERITY_LABEL[u.hit.severity]} ${target !== null ? `${configText(target)}: ` : ''}update on a look-alike`,
+      hits: [renderHit(u.hit)],
+      omitted: 0,
+      facts: [],
+      notes: u.changes.slice(0, 10).map((c) => displayText(c.text, 300)),
+    };
+  }
   if (message.kind === 'health') {
     const h = message.health;
     const facts = Object.entries(h.details)
@@ -165,6 +184,7 @@ export function renderAlert(message: AlertMessage, maxHits: number): RenderedAle
     sha256: null,
     precert: false,
     otherNames: 0,
+    enrichment: [],
   }));
   const facts = [
     { label: 'period', value: `${configText(d.from, 40)} to ${configText(d.to, 40)}` },

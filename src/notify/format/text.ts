@@ -13,6 +13,7 @@ export function plainTextBody(r: RenderedAlert): string {
   for (const h of r.hits) {
     out.push(`- ${hitLine(h)}`);
     if (h.reason) out.push(`  reason: ${h.reason}`);
+    for (const e of h.enrichment) out.push(`  ${e}`);
     if (h.issuer) out.push(`  issuer: ${h.issuer}`);
     if (h.notBefore) out.push(`  not before: ${h.notBefore}`);
     if (h.sha256) out.push(`  sha256: ${h.sha256}${h.precert ? ' (precertificate)' : ''}`);

@@ -19,10 +19,12 @@ export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
 export function consoleLines(message: AlertMessage): string[] {
   const r = renderAlert(message, Number.MAX_SAFE_INTEGER);
   const test = r.test ? 'TEST ' : '';
-  if (r.kind === 'hits') {
+  if (r.kind === 'hits' || r.kind === 'update') {
+    const update = r.kind === 'update' ? `UPDATE (${r.notes.join('; ')}) ` : '';
     return r.hits.map((h) => {
       const where = h.target !== null ? ` ${h.target}` : '';
-      return `${test}${SEVERITY_LABEL[h.severity]}${where} ${h.technique} ${h.name} score=${h.score} reason="${h.reason}"`;
+      const extra = h.enrichment.map((e) => ` ${e.split(':', 1)[0]!.toLowerCase()}="${e.slice(e.indexOf(':') + 2)}"`).join('');
+      return `${test}${update}${SEVERITY_LABEL[h.severity]}${where} ${h.technique} ${h.name} score=${h.score} reason="${h.reason}"${extra}`;
     });
   }
   const facts = r.facts.map((f) => `${f.label}=${f.value}`).join(' ');

@@ -34,7 +34,7 @@ function hitLine(h: RenderedHit): string {
   if (h.technique) parts.push(escapeMarkdown(h.technique));
   if (h.score) parts.push(`score ${h.score}`);
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
-  return `• ${parts.join(' · ')}`;
+  return [`• ${parts.join(' · ')}`, ...h.enrichment.map((e) => `  ${escapeMarkdown(e)}`)].join('\n');
 }
 
 function lines(r: RenderedAlert): string[] {

@@ -117,6 +117,7 @@ export function emailHtml(r: RenderedAlert): string {
     for (const h of r.hits) {
       const cells = [h.severity.toUpperCase(), `<code>${e(h.name)}</code>`, e(h.target ?? ''), e(h.technique), h.score ? String(h.score) : '', e(h.reason), e(h.issuer ?? '')];
       parts.push(`<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`);
+      if (h.enrichment.length) parts.push(`<tr><td></td><td colspan="6">${h.enrichment.map(e).join('<br>')}</td></tr>`);
     }
     parts.push('</table>');
   }
@@ -196,6 +197,10 @@ class EmailNotifier implements Notifier {
         text: emailText(r),
         html: emailHtml(r),
         messageId: messageId(message.id),
+        // An update threads under the original alert in mail clients.
+        ...(message.kind === 'update' && message.update.replyTo !== null
+          ? { inReplyTo: messageId(message.update.replyTo), references: [messageId(message.update.replyTo)] }
+          : {}),
         headers: {
           'Auto-Submitted': 'auto-generated',
           'X-Ctwatch-Severity': r.severity,

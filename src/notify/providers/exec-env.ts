@@ -77,6 +77,11 @@ export function hookEnv(message: AlertMessage): Record<string, string> {
     env.SUMMARY = escapeControls(h.summary);
     env.CTWATCH_HEALTH_EVENT = h.event;
     env.CTWATCH_SEVERITY = h.severity;
+  } else if (message.kind === 'update') {
+    const u = message.update;
+    env.EVENT = 'update';
+    env.SUMMARY = escapeControls(`look-alike changed: ${u.hit.name}: ${u.changes.map((c) => c.text).join('; ')}`);
+    env.CTWATCH_SEVERITY = u.hit.severity;
   } else if (message.kind === 'digest') {
     env.EVENT = 'digest';
     env.SUMMARY = `ctwatch digest: ${message.digest.total} hits from ${message.digest.from} to ${message.digest.to}`;

@@ -35,6 +35,7 @@ function hitLine(h: RenderedHit): string {
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
   let line = `• ${parts.join(' · ')}`;
   if (h.reason) line += ` · ${escapeSlack(h.reason)}`;
+  for (const e of h.enrichment) line += `\n      ${escapeSlack(e)}`;
   return line;
 }
 

@@ -29,7 +29,7 @@ function hitBlock(h: RenderedHit): Record<string, unknown> {
   if (h.technique) parts.push(escapeMarkdown(h.technique));
   if (h.score) parts.push(`score ${h.score}`);
   if (h.otherNames > 0) parts.push(`+${h.otherNames} other names`);
-  return { type: 'TextBlock', text: parts.join(' · '), wrap: true, spacing: 'Small' };
+  return { type: 'TextBlock', text: [parts.join(' · '), ...h.enrichment.map(escapeMarkdown)].join('\n\n'), wrap: true, spacing: 'Small' };
 }
 
 function card(body: Record<string, unknown>[]): Record<string, unknown> {

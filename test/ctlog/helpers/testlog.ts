@@ -24,7 +24,7 @@ export function signTreeHead(k: TestLogKey, timestamp: number, treeSize: number,
 }
 
 /** A get-sth JSON body signed by `k`. */
-export function signedSth(k: TestLogKey, treeSize: number, root: Uint8Array, timestamp = 1_700_000_000_000): Record<string, unknown> {
+export function signedSth(k: TestLogKey, treeSize: number, root: Uint8Array, timestamp = Date.now()): Record<string, unknown> {
   return {
     tree_size: treeSize,
     timestamp,
@@ -34,7 +34,7 @@ export function signedSth(k: TestLogKey, treeSize: number, root: Uint8Array, tim
 }
 
 /** A static-ct-api checkpoint with an RFC 6962 note signature by `k`. */
-export function signCheckpoint(k: TestLogKey, origin: string, treeSize: number, root: Uint8Array, timestamp = 1_700_000_000_000): string {
+export function signCheckpoint(k: TestLogKey, origin: string, treeSize: number, root: Uint8Array, timestamp = Date.now()): string {
   const body = Buffer.concat([Buffer.from(uintBytes(timestamp, 8)), signTreeHead(k, timestamp, treeSize, root)]);
   const sig = Buffer.concat([Buffer.from(rfc6962NoteKeyId(origin, k.logId)), body]).toString('base64');
   return `${formatCheckpointText(origin, treeSize, root)}\n\u2014 ${origin} ${sig}\n`;

@@ -1,0 +1,137 @@
+/**
+ * Registration data over RDAP (RFC 9083): creation date (the "registration" event), registrar
+ * (the entity with role "registrar", its vCard "fn"), status. Per-server pacing: at most one
+ * request per `minIntervalMs` to one server, and after a 429 nothing to that server before its
+ * Retry-After has passed. Never throws: failures are in the record's status and error.
+ */
+import { parseRetryAfter } from '../notify/providers/http-delivery.js';
+import type { RdapBootstrap } from './rdap-bootstrap.js';
+import type { RegistrationRecord } from './types.js';
+
+export interface RdapOptions {
+  bootstrap: RdapBootstrap;
+  timeoutMs: number;
+  minIntervalMs: number;
+  userAgent: string;
+  /** Longest Retry-After ctwatch waits for inside one look-up; longer = 'rate_limited' now. */
+  maxWaitMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Without a Retry-After, a 429 keeps a server off for this long. */
+const DEFAULT_BACKOFF_MS = 60_000;
+const MAX_BODY = 256 * 1024;
+
+export class RdapClient {
+  private readonly nextAt = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RdapOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Looks `domain` up (a registrable domain). Never throws. */
+  async lookup(domain: string): Promise<RegistrationRecord> {
+    const rec: RegistrationRecord = { domain, status: 'error', server: null, created: null, age_days: null, registrar: null, statuses: [], error: null };
+    const servers = this.opts.bootstrap.serversFor(domain);
+    if (!servers.length) return { ...rec, status: 'unsupported_tld' };
+    const base = servers[0]!;
+    rec.server = base;
+    const key = new URL(base).host;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const wait = (this.nextAt.get(key) ?? 0) - this.now();
+      if (wait > (this.opts.maxWaitMs ?? 2_000)) return { ...rec, status: 'rate_limited', error: `server busy for ${Math.ceil(wait / 1000)} s` };
+      if (wait > 0) await sleep(wait);
+      this.nextAt.set(key, Math.max(this.nextAt.get(key) ?? 0, this.now() + this.opts.minIntervalMs));
+      let res: Response;
+      try {
+        res = await (this.opts.fetch ?? fetch)(`${base}domain/${encodeURIComponent(domain)}`, {
+          headers: { accept: 'application/rdap+json, application/json', 'user-agent': this.opts.userAgent },
+          signal: AbortSignal.timeout(this.opts.timeoutMs),
+          redirect: 'follow',
+        });
+      } catch (err) {
+        const name = (err as Error)?.name;
+        return { ...rec, error: name === 'TimeoutError' ? 'timeout' : `network: ${(err as { cause?: { code?: string } })?.cause?.code ?? name ?? 'error'}` };
+      }
+      if (res.status === 429) {
+        await res.body?.cancel();
+        const after = parseRetryAfter(res.headers.get('retry-after'), this.now()) ?? DEFAULT_BACKOFF_MS;
+        this.nextAt.set(key, Math.max(this.nextAt.get(key) ?? 0, this.now() + after));
+        continue;
+      }
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return { ...rec, status: 'not_found' };
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        return { ...rec, error: `HTTP ${res.status}` };
+      }
+      const text = await readCapped(res, MAX_BODY);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { ...rec, error: 'answer is not JSON' };
+      }
+      return { ...rec, ...parseDomain(body, this.now()), status: 'ok' };
+    }
+    const wait = (this.nextAt.get(key) ?? 0) - this.now();
+    return { ...rec, status: 'rate_limited', error: `HTTP 429, retry after ${Math.ceil(Math.max(0, wait) / 1000)} s` };
+  }
+}
+
+/** The fields ctwatch keeps from an RFC 9083 domain object. Pure; tolerant of missing parts. */
+export function parseDomain(body: unknown, nowMs: number): Pick<RegistrationRecord, 'created' | 'age_days' | 'registrar' | 'statuses'> {
+  const o = (body ?? {}) as { events?: unknown; entities?: unknown; status?: unknown };
+  let created: string | null = null;
+  if (Array.isArray(o.events)) {
+    for (const e of o.events as { eventAction?: unknown; eventDate?: unknown }[]) {
+      if (e?.eventAction === 'registration' && typeof e.eventDate === 'string' && !Number.isNaN(Date.parse(e.eventDate))) {
+        created = new Date(Date.parse(e.eventDate)).toISOString();
+        break;
+      }
+    }
+  }
+  const registrar = Array.isArray(o.entities) ? findRegistrar(o.entities) : null;
+  const statuses = Array.isArray(o.status) ? (o.status as unknown[]).filter((s): s is string => typeof s === 'string').slice(0, 20) : [];
+  const age_days = created === null ? null : Math.max(0, Math.floor((nowMs - Date.parse(created)) / 86_400_000));
+  return { created, age_days, registrar, statuses };
+}
+
+function findRegistrar(entities: unknown[]): string | null {
+  for (const e of entities as { roles?: unknown; vcardArray?: unknown; entities?: unknown }[]) {
+    if (Array.isArray(e?.roles) && e.roles.includes('registrar')) {
+      const fn = vcardFn(e.vcardArray);
+      if (fn) return fn.slice(0, 200);
+    }
+  }
+  return null;
+}
+
+/** jCard (RFC 7095): ["vcard", [["fn", {}, "text", "Example Registrar"], ...]]. */
+function vcardFn(v: unknown): string | null {
+  if (!Array.isArray(v) || !Array.isArray(v[1])) return null;
+  for (const prop of v[1] as unknown[]) {
+    if (Array.isArray(prop) && prop[0] === 'fn' && typeof prop[3] === 'string' && prop[3].trim()) return prop[3].trim();
+  }
+  return null;
+}
+
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(c);
+    n += c.length;
+    if (n >= max) break;
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}

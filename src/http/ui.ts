@@ -1,0 +1,47 @@
+/**
+ * The dashboard's static files: the bundle in dist/web/ (index.html, app.js, app.css, ...),
+ * served behind the token (the access check runs first). index.html answers `/` and every
+ * other browser navigation that is not an API path or a file (client-side routes); until the
+ * bundle is built, a small placeholder page does.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { sendJson } from './health.js';
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ctwatch</title></head>
+<body><h1>ctwatch</h1><p>The dashboard is not built yet (run <code>npm run build</code>). The JSON API is at <code>/api/v1/</code>.</p></body></html>
+`;
+
+/** dist/web of the package this file belongs to (from src/http or dist/src/http alike). */
+export function defaultUiDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'web');
+    dir = path.dirname(dir);
+  }
+  return path.resolve('dist', 'web');
+}
+
+export async function registerUi(app: FastifyInstance, uiDir: string): Promise<void> {
+  const hasBundle = () => fs.existsSync(path.join(uiDir, 'index.html'));
+  const sendIndex = (reply: FastifyReply) =>
+    hasBundle()
+      ? reply.header('cache-control', 'no-store').sendFile('index.html', uiDir)
+      : reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(PLACEHOLDER);
+  if (fs.existsSync(uiDir)) {
+    await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: false, wildcard: true, cacheControl: false, decorateReply: true });
+  } else {
+    // sendFile is still needed once the bundle appears (built while the daemon runs).
+    await app.register(fastifyStatic, { root: uiDir, serve: false, decorateReply: true });
+  }
+  app.get('/', async (_req, reply) => sendIndex(reply));
+  app.setNotFoundHandler(async (req: FastifyRequest, reply: FastifyReply) => {
+    const navigation = (req.method === 'GET' || req.method === 'HEAD') && !req.url.startsWith('/api/') && String(req.headers.accept ?? '').includes('text/html');
+    if (navigation) return sendIndex(reply);
+    return sendJson(reply, 404, { error: 'not found' });
+  });
+}

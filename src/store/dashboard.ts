@@ -1,0 +1,357 @@
+/**
+ * The dashboard's read and triage queries: the narrow interface the API (src/api/) talks to.
+ * Every method returns a Promise so a PostgreSQL store (issue 16) can implement the same
+ * interface; the SQLite implementation answers synchronously underneath.
+ *
+ * Pagination is keyset (cursor) pagination on (sort key, id), so page N costs what page 1
+ * costs, whatever the number of hits. The indexes it needs come with migration 5.
+ */
+import type { Db } from './db.js';
+import { HIT_SELECT, toHitRow, type HitStore, type RawHit } from './hit-store.js';
+import type { HitRow, HitStatus, Takedown, TakedownStatus, TriageEntry, TriageAction, TriageInput } from './types.js';
+import { SEVERITIES, type Severity } from '../match/types.js';
+
+export interface HitFilter {
+  brand?: string;
+  watch?: string;
+  /** Minimum severity: this one and the more severe ones. */
+  minSeverity?: Severity;
+  status?: HitStatus;
+  technique?: string;
+  /** first_seen >= since (ms). */
+  since?: number;
+  /** first_seen < until (ms). */
+  until?: number;
+  /** Case-insensitive (ASCII) substring of any name of the hit's certificate; at least MIN_SEARCH_LENGTH characters. */
+  q?: string;
+}
+
+export type HitSort = 'first_seen' | 'score' | 'severity';
+export type SortOrder = 'desc' | 'asc';
+
+/** Where the next page starts: the last row's sort key and id. */
+export interface HitCursor {
+  key: number;
+  id: number;
+}
+
+export interface PageRequest {
+  limit: number;
+  sort: HitSort;
+  order: SortOrder;
+  after: HitCursor | null;
+}
+
+/** A hit as the dashboard shows it: the stored hit plus its takedown status. */
+export interface DashboardHit extends HitRow {
+  takedown: Takedown | null;
+}
+
+export interface Sighting {
+  seenAt: number;
+  logUrl: string | null;
+  logIndex: number | null;
+  source: string | null;
+}
+
+export interface HitDetail {
+  hit: DashboardHit;
+  sightings: Sighting[];
+  triage: TriageEntry[];
+}
+
+export interface DailyStats {
+  days: { date: string; byBrand: Record<string, number>; total: number }[];
+  bySeverity: Record<string, number>;
+  byTechnique: Record<string, number>;
+  open: number;
+  triaged: number;
+  /** first_seen of the newest hit in the whole store, or null when there is none. */
+  latest: number | null;
+}
+
+export interface FiredCounts {
+  /** key: brand name or watch item; counts of hits first seen in the last 24 h and 7 d. */
+  brands: Map<string, { day: number; week: number }>;
+  watch: Map<string, { day: number; week: number }>;
+}
+
+export interface InventoryItem {
+  watch: string;
+  name: string;
+  firstSeen: number;
+  lastSeen: number;
+  issuers: string[];
+  certCount: number;
+}
+
+/** The dashboard's view of the store. Implementations must not reorder or drop the filters' meaning. */
+export interface DashboardQueries {
+  /** One page of hits matching `filter`, in the asked order; `next` is null on the last page. */
+  listHits(filter: HitFilter, page: PageRequest): Promise<{ hits: DashboardHit[]; next: HitCursor | null }>;
+  /** Hits by id, in the order given; unknown ids are left out. */
+  getHits(ids: readonly number[]): Promise<DashboardHit[]>;
+  getHitDetail(id: number): Promise<HitDetail | null>;
+  /** The shared triage code path (HitStore.triage). Resolves to the ids that existed. Rejects with code TRIAGE_INVALID. */
+  triage(ids: readonly number[], input: TriageInput): Promise<number[]>;
+  /** Hits per UTC day for `days` days ending with the day of `end` (inclusive). */
+  dailyStats(days: number, end: number): Promise<DailyStats>;
+  firedCounts(now: number): Promise<FiredCounts>;
+  /** Pending and dead deliveries per notifier. */
+  outboxByNotifier(): Promise<{ notifier: string; pending: number; dead: number }[]>;
+  inventory(): Promise<InventoryItem[]>;
+  /** Newest own-domain hits (new name, unexpected issuer). */
+  ownDomainHits(limit: number): Promise<DashboardHit[]>;
+}
+
+/** Severity as a number for sorting; the same expression as the hits_severity_rank index. */
+const SEV_RANK = `(CASE h.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END)`;
+const SORT_KEY: Record<HitSort, string> = { first_seen: 'h.first_seen', score: 'h.score', severity: SEV_RANK };
+const DASH_SELECT = HIT_SELECT.replace(' FROM hits h', ', h.takedown_status, h.takedown_at, h.takedown_note FROM hits h');
+/** A term matching at least this many hits is "common" (see search). */
+const SEARCH_PROBE = 20_000;
+/** Most rows read in page order when searching for a common term. */
+const SEARCH_WINDOW = 20_000;
+/** Shortest q: the trigram index needs three characters. */
+export const MIN_SEARCH_LENGTH = 3;
+
+interface RawDashHit extends RawHit {
+  takedown_status: TakedownStatus | null;
+  takedown_at: number | null;
+  takedown_note: string | null;
+}
+
+function toDashboardHit(r: RawDashHit): DashboardHit {
+  return {
+    ...toHitRow(r),
+    takedown: r.takedown_status === null ? null : { status: r.takedown_status, at: r.takedown_at, note: r.takedown_note },
+  };
+}
+
+/** Lower-cases ASCII only, exactly as SQLite's lower() does, so both search paths agree. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+}
+
+/** A GLOB pattern for "contains s" with GLOB's metacharacters taken literally. */
+function globContains(s: string): string {
+  return `*${s.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
+}
+
+export interface SearchTuning {
+  /** A term matching at least this many hits is "common" (default SEARCH_PROBE). */
+  probe?: number;
+  /** Most rows read in page order for a common term (default SEARCH_WINDOW). */
+  window?: number;
+}
+
+export class SqliteDashboardQueries implements DashboardQueries {
+  private readonly probe: number;
+  private readonly window: number;
+
+  /** `tuning` exists for tests, which need both search paths on a small store. */
+  constructor(
+    private readonly db: Db,
+    private readonly hits: HitStore,
+    tuning: SearchTuning = {},
+  ) {
+    this.probe = tuning.probe ?? SEARCH_PROBE;
+    this.window = tuning.window ?? SEARCH_WINDOW;
+  }
+
+  async listHits(filter: HitFilter, page: PageRequest): Promise<{ hits: DashboardHit[]; next: HitCursor | null }> {
+    const want = page.limit + 1;
+    const rows = filter.q ? this.search(filter, page, asciiLower(filter.q), want) : this.query(filter, page, null, want);
+    const more = rows.length > page.limit;
+    const hits = rows.slice(0, page.limit).map(toDashboardHit);
+    const last = hits[hits.length - 1];
+    const next = more && last ? { key: sortValue(last, page.sort), id: last.id } : null;
+    return { hits, next };
+  }
+
+  /**
+   * Text search, two ways, chosen by how many hits the term matches in the trigram index:
+   * - fewer than SEARCH_PROBE: the index gives the matching ids, filtered and sorted here (cheap);
+   * - more (a common term): the rows are read in page order and tested in SQL, at most
+   *   SEARCH_WINDOW of them; a common term fills the page long before that. Only when it does not
+   *   (the term is common, but not among the filtered rows) is the index's whole list sorted.
+   * Either way the answer is the same: every filtered hit whose names contain q, in page order.
+   */
+  private search(filter: HitFilter, page: PageRequest, q: string, want: number): RawDashHit[] {
+    const probe = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM hits_names WHERE names GLOB ? LIMIT ${this.probe})`).get(globContains(q)) as { n: number }).n;
+    if (probe < this.probe || /["\\\u0000-\u001f\u007f]/.test(q)) return this.query(filter, page, q, want);
+    const { where, args } = whereClause(filter, page);
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const inner = `${DASH_SELECT} ${w} ${orderBy(page)} LIMIT ${this.window}`;
+    // The same order on the subquery's columns (SQLite sees it is already in that order: no sort).
+    const order = orderBy(page).replace(/h\./g, '');
+    const rows = this.db
+      .prepare(`SELECT * FROM (${inner}) WHERE instr(lower(names_json), ?) > 0 ${order} LIMIT ?`)
+      .all(...args, q, want) as RawDashHit[];
+    if (rows.length >= want) return rows;
+    const filtered = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM hits h ${w} LIMIT ${this.window})`).get(...args) as { n: number }).n;
+    return filtered < this.window ? rows : this.query(filter, page, q, want);
+  }
+
+  /** Filtered, ordered, keyset-limited SELECT; `fts`: only hits whose names contain it (trigram index). */
+  private query(filter: HitFilter, page: PageRequest, fts: string | null, limit: number): RawDashHit[] {
+    const { where, args } = whereClause(filter, page);
+    if (fts !== null) {
+      where.push('h.id IN (SELECT rowid FROM hits_names WHERE names GLOB ?)');
+      args.push(globContains(fts));
+    }
+    const sql = `${DASH_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(page)} LIMIT ?`;
+    return this.db.prepare(sql).all(...args, limit) as RawDashHit[];
+  }
+
+  async getHits(ids: readonly number[]): Promise<DashboardHit[]> {
+    const stmt = this.db.prepare(`${DASH_SELECT} WHERE h.id = ?`);
+    const out: DashboardHit[] = [];
+    for (const id of ids) {
+      const r = stmt.get(id) as RawDashHit | undefined;
+      if (r) out.push(toDashboardHit(r));
+    }
+    return out;
+  }
+
+  async getHitDetail(id: number): Promise<HitDetail | null> {
+    const [hit] = await this.getHits([id]);
+    if (!hit) return null;
+    const triage = (
+      this.db.prepare('SELECT action, note, takedown, at FROM triage_history WHERE hit_id = ? ORDER BY id').all(id) as {
+        action: TriageAction;
+        note: string | null;
+        takedown: TakedownStatus | null;
+        at: number;
+      }[]
+    ).map((r) => ({ action: r.action, note: r.note, takedown: r.takedown, at: r.at }));
+    return { hit, sightings: this.hits.sightings(id), triage };
+  }
+
+  async triage(ids: readonly number[], input: TriageInput): Promise<number[]> {
+    return this.hits.triage(ids, input);
+  }
+
+  async dailyStats(days: number, end: number): Promise<DailyStats> {
+    const dayMs = 86_400_000;
+    const to = Math.floor(end / dayMs) * dayMs + dayMs;
+    const from = to - days * dayMs;
+    const perDay = this.db
+      .prepare(
+        `SELECT date(first_seen / 1000, 'unixepoch') AS d, coalesce(brand, watch, '') AS b, count(*) AS n
+         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b`,
+      )
+      .all(from, to) as { d: string; b: string; n: number }[];
+    const latest = (this.db.prepare('SELECT max(first_seen) AS t FROM hits').get() as { t: number | null }).t;
+    const out: DailyStats = { days: [], bySeverity: {}, byTechnique: {}, open: 0, triaged: 0, latest };
+    const byDate = new Map<string, DailyStats['days'][number]>();
+    for (let t = from; t < to; t += dayMs) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      const d = { date, byBrand: {}, total: 0 };
+      byDate.set(date, d);
+      out.days.push(d);
+    }
+    for (const r of perDay) {
+      const d = byDate.get(r.d);
+      if (!d) continue;
+      d.byBrand[r.b] = (d.byBrand[r.b] ?? 0) + r.n;
+      d.total += r.n;
+    }
+    const group = (col: string) =>
+      Object.fromEntries((this.db.prepare(`SELECT ${col} AS k, count(*) AS n FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY ${col}`).all(from, to) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
+    out.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+    Object.assign(out.bySeverity, group('severity'));
+    out.byTechnique = group('technique');
+    const st = this.db.prepare(`SELECT sum(status = 'new') AS open, sum(status != 'new') AS triaged FROM hits WHERE first_seen >= ? AND first_seen < ?`).get(from, to) as {
+      open: number | null;
+      triaged: number | null;
+    };
+    out.open = st.open ?? 0;
+    out.triaged = st.triaged ?? 0;
+    return out;
+  }
+
+  async firedCounts(now: number): Promise<FiredCounts> {
+    const day = now - 86_400_000;
+    const rows = this.db
+      .prepare(
+        `SELECT brand, watch, sum(first_seen >= ?) AS day, count(*) AS week FROM hits WHERE first_seen >= ? GROUP BY brand, watch`,
+      )
+      .all(day, now - 7 * 86_400_000) as { brand: string | null; watch: string | null; day: number; week: number }[];
+    const out: FiredCounts = { brands: new Map(), watch: new Map() };
+    for (const r of rows) {
+      const [map, key] = r.brand !== null ? [out.brands, r.brand] : [out.watch, r.watch ?? ''];
+      const cur = map.get(key) ?? { day: 0, week: 0 };
+      map.set(key, { day: cur.day + r.day, week: cur.week + r.week });
+    }
+    return out;
+  }
+
+  async outboxByNotifier(): Promise<{ notifier: string; pending: number; dead: number }[]> {
+    const rows = this.db
+      .prepare(`SELECT notifier_id AS notifier, sum(status = 'pending') AS pending, sum(status = 'dead') AS dead FROM deliveries WHERE status IN ('pending', 'dead') GROUP BY notifier_id ORDER BY notifier_id`)
+      .all() as { notifier: string; pending: number; dead: number }[];
+    return rows;
+  }
+
+  async inventory(): Promise<InventoryItem[]> {
+    return this.hits.listInventory();
+  }
+
+  async ownDomainHits(limit: number): Promise<DashboardHit[]> {
+    return (
+      this.db
+        .prepare(`${DASH_SELECT} WHERE h.technique IN ('own-domain:new-name', 'own-domain:unexpected-issuer') ORDER BY h.first_seen DESC, h.id DESC LIMIT ?`)
+        .all(limit) as RawDashHit[]
+    ).map(toDashboardHit);
+  }
+}
+
+function sortValue(h: HitRow, sort: HitSort): number {
+  return sort === 'first_seen' ? h.firstSeen : sort === 'score' ? h.score : SEVERITIES.indexOf(h.severity);
+}
+
+function orderBy(page: PageRequest): string {
+  const dir = page.order === 'asc' ? 'ASC' : 'DESC';
+  return `ORDER BY ${SORT_KEY[page.sort]} ${dir}, h.id ${dir}`;
+}
+
+function whereClause(filter: HitFilter, page: PageRequest): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (filter.brand !== undefined) {
+    where.push('h.brand = ? COLLATE NOCASE');
+    args.push(filter.brand);
+  }
+  if (filter.watch !== undefined) {
+    where.push('h.watch = ?');
+    args.push(filter.watch);
+  }
+  if (filter.status !== undefined) {
+    where.push('h.status = ?');
+    args.push(filter.status);
+  }
+  if (filter.technique !== undefined) {
+    where.push('h.technique = ?');
+    args.push(filter.technique);
+  }
+  if (filter.minSeverity !== undefined) {
+    const allowed = SEVERITIES.filter((s) => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(filter.minSeverity!));
+    // Unary + keeps the planner on the sort order's index: a severity range is rarely selective.
+    where.push(`+h.severity IN (${allowed.map(() => '?').join(',')})`);
+    args.push(...allowed);
+  }
+  if (filter.since !== undefined) {
+    where.push('h.first_seen >= ?');
+    args.push(filter.since);
+  }
+  if (filter.until !== undefined) {
+    where.push('h.first_seen < ?');
+    args.push(filter.until);
+  }
+  if (page.after) {
+    where.push(`(${SORT_KEY[page.sort]}, h.id) ${page.order === 'asc' ? '>' : '<'} (?, ?)`);
+    args.push(page.after.key, page.after.id);
+  }
+  return { where, args };
+}

@@ -1,0 +1,194 @@
+/**
+ * PostgreSQL schema migrations: the PostgreSQL dialect of migrations.ts, version for version.
+ *
+ * One ordered list of versions for both backends: PG migration N creates what SQLite migration N
+ * creates, with the same table and column names, so row mappers (toHitRow, toDelivery) and the
+ * shared store suite serve both. Differences: BIGSERIAL/BIGINT instead of INTEGER, and version 1
+ * also creates what only several instances need (deliveries.lease_owner, leases, instances).
+ *
+ * Versions applied are recorded one row each in schema_migrations (not a single number as
+ * SQLite's user_version): a version added later with a lower number than one already applied is
+ * still applied. That is on purpose: other branches add SQLite migrations v3..v6 (harden v3,
+ * ctlog v4, api v5, enrich v6) while this list has none yet. Whoever adds SQLite version N adds
+ * its PostgreSQL counterpart here with the same N (test/store/migrations-pg.test.ts lists the
+ * SQLite versions still lacking one). Never edit a released migration: add a new one.
+ */
+import type { PoolClient } from 'pg';
+import { StoreError } from './backend.js';
+
+export interface PgMigration {
+  version: number;
+  description: string;
+  /** SQL run in one transaction. */
+  sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    description: 'issuances, hits, sightings, outbox, inventory, triage; leases and instances',
+    sql: `
+      CREATE TABLE issuances (
+        id BIGSERIAL PRIMARY KEY,
+        issuance_key TEXT NOT NULL UNIQUE,
+        sha256 TEXT,
+        serial TEXT,
+        issuer TEXT,
+        subject TEXT,
+        not_before BIGINT,
+        not_after BIGINT,
+        precert INTEGER NOT NULL DEFAULT 0,
+        names_json TEXT NOT NULL,
+        log_url TEXT,
+        log_index BIGINT,
+        first_seen BIGINT NOT NULL,
+        last_seen BIGINT NOT NULL
+      );
+      CREATE TABLE hits (
+        id BIGSERIAL PRIMARY KEY,
+        issuance_id BIGINT NOT NULL REFERENCES issuances(id),
+        rule_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        registrable TEXT,
+        brand TEXT,
+        watch TEXT,
+        technique TEXT NOT NULL,
+        techniques_json TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','acknowledged','false_positive')),
+        suppressed INTEGER NOT NULL DEFAULT 0,
+        first_seen BIGINT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        times_seen INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (issuance_id, rule_key)
+      );
+      CREATE INDEX hits_first_seen ON hits(first_seen);
+      CREATE INDEX hits_realert ON hits(rule_key, name, technique, first_seen);
+      CREATE INDEX hits_registrable ON hits(registrable, brand);
+      CREATE TABLE sightings (
+        id BIGSERIAL PRIMARY KEY,
+        hit_id BIGINT NOT NULL REFERENCES hits(id),
+        issuance_id BIGINT NOT NULL REFERENCES issuances(id),
+        seen_at BIGINT NOT NULL,
+        log_url TEXT,
+        log_index BIGINT,
+        source TEXT
+      );
+      CREATE INDEX sightings_hit ON sightings(hit_id);
+      CREATE INDEX sightings_seen ON sightings(seen_at);
+      CREATE INDEX sightings_issuance ON sightings(issuance_id);
+      CREATE TABLE deliveries (
+        id BIGSERIAL PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('hit','health','digest','test')),
+        hit_id BIGINT REFERENCES hits(id),
+        notifier_id TEXT NOT NULL,
+        group_key TEXT,
+        payload_json TEXT,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until BIGINT NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        delivered_at BIGINT,
+        last_error TEXT
+      );
+      CREATE INDEX deliveries_due ON deliveries(status, notifier_id, next_attempt_at);
+      CREATE TABLE inventory (
+        watch TEXT NOT NULL,
+        name TEXT NOT NULL,
+        first_seen BIGINT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        issuers_json TEXT NOT NULL,
+        cert_count INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (watch, name)
+      );
+      CREATE TABLE suppressions (
+        id BIGSERIAL PRIMARY KEY,
+        registrable TEXT NOT NULL,
+        brand TEXT NOT NULL DEFAULT '',
+        hit_id BIGINT,
+        created_at BIGINT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX suppressions_key ON suppressions(registrable, brand, active);
+      CREATE TABLE allowlist (
+        domain TEXT PRIMARY KEY,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE ctlog_positions (
+        log_key TEXT PRIMARY KEY,
+        position_json TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      -- Several instances: named expiring leases (one per CT log, one for the jobs) and the
+      -- instances alive (for spreading the logs evenly).
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        acquired_at BIGINT NOT NULL
+      );
+      CREATE INDEX leases_owner ON leases(owner);
+      CREATE TABLE instances (
+        id TEXT PRIMARY KEY,
+        started_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'when a hit was triaged; deliveries by hit',
+    sql: `
+      ALTER TABLE hits ADD COLUMN triaged_at BIGINT;
+      CREATE INDEX deliveries_hit ON deliveries(hit_id);
+    `,
+  },
+  // v3 (harden), v4 (ctlog), v5 (api), v6 (enrich): PostgreSQL counterparts of the SQLite
+  // migrations those branches add go here, same version numbers.
+];
+
+/** Serialises migrations of instances starting together (pg_advisory_lock key). */
+const MIGRATE_LOCK = 0x63747761; // "ctwa"
+
+/**
+ * Applies every migration not yet recorded in schema_migrations, in version order, each in its
+ * own transaction, under an advisory lock (several instances may start at once), after creating
+ * `opts.createSchema` (a validated identifier) when given. Idempotent.
+ * Throws StoreError DB_TOO_NEW when the database has a version this ctwatch does not know.
+ */
+export async function migratePg(client: PoolClient, list: readonly PgMigration[] = PG_MIGRATIONS, opts: { createSchema?: string } = {}): Promise<{ applied: number[] }> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
+  try {
+    // Under the lock: CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent one.
+    if (opts.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.createSchema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const known = new Set(list.map((m) => m.version));
+    const unknown = [...done].filter((v) => !known.has(v));
+    if (unknown.length) {
+      throw new StoreError('DB_TOO_NEW', `database has schema version(s) ${unknown.join(', ')} this ctwatch does not know`);
+    }
+    const applied: number[] = [];
+    for (const m of [...list].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)', [m.version, m.description, Date.now()]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      applied.push(m.version);
+    }
+    return { applied };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_LOCK]).catch(() => undefined);
+  }
+}

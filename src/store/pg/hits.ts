@@ -1,0 +1,92 @@
+/** Hit queries, triage and the allow list on PostgreSQL (HitStore's, same semantics). */
+import type pg from 'pg';
+import { severityRank, type Severity } from '../../match/types.js';
+import type { HitQuery, HitsApi, InventoryRow, Sighting, StoreCounts } from '../backend.js';
+import { HIT_SELECT, toHitRow, type RawHit } from '../hit-store.js';
+import type { HitRow, HitStatus, RecordResult } from '../types.js';
+import { inTransaction, query } from './connection.js';
+
+export type PgHitsApi = Omit<HitsApi, 'recordBatch'>;
+
+export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
+  const getHit = async (id: number): Promise<HitRow | null> => {
+    const r = await query<RawHit>(pool, `${HIT_SELECT} WHERE h.id = $1`, [id]);
+    return r.rows[0] ? toHitRow(r.rows[0]) : null;
+  };
+  return {
+    async listHits(q: HitQuery = {}) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      const arg = (v: unknown) => `$${args.push(v)}`;
+      if (q.since !== undefined) where.push(`h.last_seen >= ${arg(q.since)}`);
+      // SQLite compares brands with COLLATE NOCASE.
+      if (q.brand !== undefined) where.push(`lower(h.brand) = lower(${arg(q.brand)})`);
+      if (q.status !== undefined) where.push(`h.status = ${arg(q.status)}`);
+      if (q.minSeverity !== undefined) {
+        const allowed = (['low', 'medium', 'high', 'critical'] as Severity[]).filter((s) => severityRank(s) >= severityRank(q.minSeverity!));
+        where.push(`h.severity = ANY(${arg(allowed)}::text[])`);
+      }
+      const sql = `${HIT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY h.id DESC LIMIT ${arg(q.limit ?? 1_000_000)}`;
+      return (await query<RawHit>(pool, sql, args)).rows.map(toHitRow);
+    },
+    getHit,
+    async sightings(hitId: number): Promise<Sighting[]> {
+      const r = await query<{ seen_at: number; log_url: string | null; log_index: number | null; source: string | null }>(
+        pool,
+        'SELECT seen_at, log_url, log_index, source FROM sightings WHERE hit_id = $1 ORDER BY id',
+        [hitId],
+      );
+      return r.rows.map((x) => ({ seenAt: x.seen_at, logUrl: x.log_url, logIndex: x.log_index, source: x.source }));
+    },
+    setStatus(id: number, status: HitStatus): Promise<boolean> {
+      return inTransaction(pool, async (c) => {
+        const hit = await c.query<{ registrable: string | null; brand: string | null }>('SELECT registrable, brand FROM hits WHERE id = $1 FOR UPDATE', [id]);
+        const h = hit.rows[0];
+        if (!h) return false;
+        const at = now();
+        await c.query('UPDATE hits SET status = $1, triaged_at = $2 WHERE id = $3', [status, at, id]);
+        if (status === 'false_positive' && h.registrable) {
+          // Two instances marking the same domain at once: one suppression, not two.
+          await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`s\n${h.registrable}\n${h.brand ?? ''}`]);
+          await c.query(
+            `INSERT INTO suppressions (registrable, brand, hit_id, created_at, active)
+             SELECT $1, $2, $3, $4, 1 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE registrable = $1 AND brand = $2 AND active = 1)`,
+            [h.registrable, h.brand ?? '', id, at],
+          );
+        } else if (status !== 'false_positive') {
+          await c.query('UPDATE suppressions SET active = 0 WHERE hit_id = $1', [id]);
+        }
+        return true;
+      });
+    },
+    async listInventory(q: { watch?: string } = {}): Promise<InventoryRow[]> {
+      const r =
+        q.watch !== undefined
+          ? await query(pool, 'SELECT * FROM inventory WHERE watch = $1 ORDER BY watch, name', [q.watch])
+          : await query(pool, 'SELECT * FROM inventory ORDER BY watch, name');
+      return (r.rows as { watch: string; name: string; first_seen: number; last_seen: number; issuers_json: string; cert_count: number }[]).map((x) => ({
+        watch: x.watch,
+        name: x.name,
+        firstSeen: x.first_seen,
+        lastSeen: x.last_seen,
+        issuers: JSON.parse(x.issuers_json) as string[],
+        certCount: x.cert_count,
+      }));
+    },
+    async addAllow(domain: string) {
+      await query(pool, 'INSERT INTO allowlist (domain, created_at) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING', [domain, now()]);
+    },
+    async listAllow() {
+      return (await query<{ domain: string }>(pool, 'SELECT domain FROM allowlist ORDER BY domain')).rows.map((r) => r.domain);
+    },
+    async counts(): Promise<StoreCounts> {
+      const r = await query<StoreCounts>(
+        pool,
+        'SELECT (SELECT count(*) FROM hits) AS hits, (SELECT count(*) FROM issuances) AS issuances, (SELECT count(*) FROM sightings) AS sightings',
+      );
+      return r.rows[0]!;
+    },
+  };
+}
+
+export type { RecordResult };

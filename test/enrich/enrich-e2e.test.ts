@@ -1,0 +1,200 @@
+/**
+ * Issue 17, points 1 and 3: the whole daemon with enrichment against a real DNS server, a real
+ * RDAP server (RFC 9083 answers, a 429 with Retry-After first) and a real HTTPS server serving
+ * the hit's own certificate, all on 127.0.0.1 (allow_private is on for this test only).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertFactory, fullStreamMessage } from '../helpers/cert-factory.js';
+import { FakeCertstream } from '../helpers/certstream-server.js';
+import { HttpReceiver } from '../helpers/http-receiver.js';
+import { tmpDir } from '../helpers/fixtures.js';
+import { dbPath, startTestApp, until, type TestApp } from '../helpers/app.js';
+import { certPem, rdapDomain, rdapError, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
+import { publicHit } from '../../src/cli/commands/hits.js';
+
+const LOG = 'https://enrich-test-log.example/';
+const DAY = 86_400_000;
+
+async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number }) {
+  const factory = await CertFactory.create();
+  const iss = await factory.issue([opts.name]);
+  const key = await factory.leafKeyPem();
+  const zones = new Map<string, Zone>([[opts.name, opts.zone]]);
+  const dns = await startDnsServer(zones);
+  let rdapCalls = 0;
+  const rdap = new HttpReceiver();
+  rdap.respond = (req) => {
+    rdapCalls++;
+    if (rdapCalls === 1) return { status: 429, headers: { 'retry-after': '0.3', 'content-type': 'application/rdap+json' }, body: JSON.stringify(rdapError(429, 'Too Many Requests')) };
+    if (req.url === `/domain/${opts.name}`) return { status: 200, headers: { 'content-type': 'application/rdap+json' }, body: JSON.stringify(rdapDomain(opts.name, new Date((opts.now ?? Date.now)() - 2 * DAY - 3_600_000), 'Registrar X, LLC')) };
+    return { status: 404, headers: { 'content-type': 'application/rdap+json' }, body: JSON.stringify(rdapError(404, 'Not Found')) };
+  };
+  await rdap.start();
+  const page = (_req: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { server: 'nginx/1.24.0', 'content-type': 'text/html' }).end('<html><head><title>PayPal: Log in</title></head><body><form>password</form></body></html>');
+  let web = await startWebServer({ tls: { cert: certPem(iss.final), key }, handler: page });
+  const webPort = web.port;
+  if (!opts.webUp) await web.close();
+  const feed = new FakeCertstream();
+  await feed.start();
+  const slack = new HttpReceiver();
+  const hook = new HttpReceiver();
+  await slack.start();
+  await hook.start();
+  const dir = tmpDir();
+  const t: TestApp = await startTestApp(
+    {
+      feed: { url: feed.url, stale_after: 600 },
+      store: { path: dbPath(dir) },
+      http: { listen: '127.0.0.1:0' },
+      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
+      notifiers: [
+        { id: 'chat', type: 'slack', url: slack.url },
+        { id: 'siem', type: 'webhook', url: hook.url },
+      ],
+      routes: [{ notifiers: ['chat', 'siem'] }],
+      enrich: {
+        enabled: true,
+        allow_private: true,
+        hold_alerts: '2s',
+        dns_servers: [dns.server],
+        dns_timeout: 1,
+        dns_tries: 1,
+        rdap_bootstrap_file: writeBootstrap(dir, ['com'], `http://127.0.0.1:${rdap.port}/`),
+        rdap_min_interval: 0,
+        rdap_refresh: 0,
+        web_timeout: 2,
+      },
+    },
+    {},
+    { enrichWebPorts: { https: webPort, http: webPort }, ...(opts.now ? { now: opts.now } : {}) },
+  );
+  await feed.waitForClients(1);
+  const send = () => feed.broadcast(fullStreamMessage(iss.final, [opts.name], { log: LOG, index: 1, precert: false }));
+  return {
+    t,
+    iss,
+    dns,
+    rdap,
+    slack,
+    hook,
+    send,
+    rdapCalls: () => rdapCalls,
+    startWeb: async () => {
+      web = await startWebServer({ port: webPort, tls: { cert: certPem(iss.final), key }, handler: page });
+    },
+    async close() {
+      await t.app.close();
+      await Promise.all([feed.stop(), slack.stop(), hook.stop(), rdap.stop(), dns.close(), web.close().catch(() => undefined)]);
+    },
+  };
+}
+
+describe('enrichment end to end', () => {
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    s = await setup({ name: 'paypal-secure-login.com', zone: { a: ['127.0.0.1'], mx: [{ exchange: 'mail.paypal-secure-login.com', priority: 10 }], ns: ['ns1.parking.example'] }, webUp: true });
+  });
+  afterAll(() => s?.close());
+
+  it('a hit is enriched before its alert goes (held at most 2 s): registration age, addresses, MX, page title', async () => {
+    s.send();
+    await until(() => s.t.app.store.hits.listHits().length === 1, 15_000, 'hit committed');
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    // The alert waits at most hold_alerts (2 s) for the enrichment: if it took longer, the alert
+    // would go without it and the assertions below would fail.
+    await s.slack.waitFor((r) => r.length >= 1, 15_000);
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    const e = s.t.app.store.enrichment.enrichmentFor(hit.id)!;
+    expect(e).not.toBeNull();
+    console.log(`enriched ${Date.parse(e.checked_at) - hit.firstSeen} ms after the certificate was seen (hold 2000 ms)`);
+
+    const text = JSON.parse(s.slack.requests[0]!.body).text as string;
+    expect(text).toContain('registered 2 days ago');
+    expect(text).toContain('Registrar X, LLC');
+    expect(text).toContain('A 127[.]0[.]0[.]1');
+    expect(text).toContain('MX mail[.]paypal-secure-login[.]com');
+    expect(text).toContain("title 'PayPal: Log in'");
+    expect(text).toContain("serves the hit's certificate");
+    expect(text).not.toMatch(/https?:\/\//); // never a link
+
+    const body = JSON.parse(s.hook.requests[0]!.body);
+    expect(body.type).toBe('ctwatch.hit');
+    // Raised from the hit's own severity: fresh registration, branded live page, MX.
+    expect(body.severity).toBe('critical');
+    expect(body.enrichment).toMatchObject({
+      round: 0,
+      registrable: 'paypal-secure-login.com',
+      registration: { status: 'ok', age_days: 2, registrar: 'Registrar X, LLC', statuses: ['client delete prohibited', 'client transfer prohibited'] },
+      dns: [{ name: 'paypal-secure-login.com', status: 'ok', a: ['127.0.0.1'], mx: [{ exchange: 'mail.paypal-secure-login.com', priority: 10 }], ns: ['ns1.parking.example'] }],
+      web: [{ url: 'https://paypal-secure-login.com/', status: 'ok', http_status: 200, title: 'PayPal: Log in', server: 'nginx/1.24.0', address: '127.0.0.1', cert_matches_hit: true, cert_sha256: hit.sha256 }],
+      severity: 'critical',
+      base_severity: hit.severity,
+    });
+    expect(body.enrichment.reasons).toEqual([
+      'registered 2 days ago at Registrar X, LLC',
+      "live page titled 'PayPal: Log in'",
+      'receives mail (MX mail.paypal-secure-login.com)',
+    ]);
+    // The RDAP server said 429 (Retry-After 0.3 s) first: ctwatch waited and asked again once.
+    expect(s.rdapCalls()).toBe(2);
+    expect(s.rdap.requests[1]!.headers['user-agent']).toMatch(/^ctwatch/);
+    // `ctwatch hits --json` shows the same object.
+    expect(publicHit(hit, e).enrichment).toEqual(body.enrichment);
+  });
+
+  it('counts its work in /metrics with fixed labels', async () => {
+    const m = await (await fetch(`${s.t.base}/metrics`)).text();
+    expect(m).toMatch(/ctwatch_enrich_jobs_total\{round="first",outcome="done"\} 1/);
+    expect(m).toMatch(/ctwatch_enrich_lookups_total\{check="web",result="ok"\} 1/);
+    expect(m).not.toContain('paypal-secure-login');
+  });
+});
+
+describe('watching: a domain that goes live after its first enrichment', () => {
+  let clock = Date.now();
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    s = await setup({ name: 'paypal-account-verify.com', zone: { a: ['127.0.0.1'] }, webUp: false, now: () => clock });
+  });
+  afterAll(() => s?.close());
+
+  it('produces exactly one update alert at the next re-check, threaded with the original', async () => {
+    s.send();
+    await s.slack.waitFor((r) => r.length >= 1, 15_000);
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    const first = s.t.app.store.enrichment.enrichmentFor(hit.id)!;
+    expect(first.web![0]!.status).not.toBe('ok'); // nothing listening yet
+    const worker = s.t.app.enrichment!.worker;
+
+    // Before the first re-check is due: nothing to do.
+    clock += 59 * 60_000;
+    expect(worker.tick()).toBe(0);
+
+    // The page goes live; +1 h: the re-check finds it.
+    await s.startWeb();
+    clock += 60_001;
+    expect(worker.tick()).toBe(1);
+    await worker.idle();
+    await s.slack.waitFor((r) => r.length >= 2, 15_000);
+    await s.hook.waitFor((r) => r.length >= 2, 15_000);
+    const update = JSON.parse(s.hook.requests[1]!.body);
+    expect(update).toMatchObject({ type: 'ctwatch.update', hit_id: hit.id, round: 1, in_reply_to: `ctw-hit-${hit.id}-siem` });
+    expect(update.changes.map((c: { code: string }) => c.code)).toEqual(['live', 'brand_title']);
+    expect(update.enrichment.web[0]).toMatchObject({ status: 'ok', title: 'PayPal: Log in' });
+    const text = JSON.parse(s.slack.requests[1]!.body).text as string;
+    expect(text).toContain('update on a look-alike');
+    expect(text).toContain('went live (status 200');
+
+    // +1 d: the next re-check sees no change, so no second update.
+    clock += DAY;
+    expect(worker.tick()).toBe(1);
+    await worker.idle();
+    await s.t.app.dispatcher.runOnce();
+    await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
+    expect(s.slack.requests.length).toBe(2);
+    expect(s.hook.requests.length).toBe(2);
+    expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([2, 1, 0]);
+  });
+});

@@ -1,0 +1,144 @@
+/** Rules: brands, keywords, the allow list and watch items with how often each fired; a name tester. */
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { Card, ErrorBox, Loading, SeverityBadge, Scroll } from '../components/bits.js';
+import { CertText, Name } from '../components/Name.js';
+import { fmtNum, techniqueLabel } from '../format.js';
+import { useLoad } from '../load.js';
+import { href } from '../router.js';
+import type { CheckJson } from '../types.js';
+
+export function Rules() {
+  const r = useLoad(() => api.rules(), 'rules');
+  return (
+    <>
+      <h1>Rules</h1>
+      <div class="grid">
+        <CheckBox />
+        <ErrorBox error={r.error} />
+        <Loading when={r.loading && !r.data} />
+        {r.data ? (
+          <>
+            <Card title={`Brands (${r.data.brands.length})`} id="h-brands" wide>
+              <Scroll label="Brands">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Brand</th>
+                      <th scope="col">Domains</th>
+                      <th scope="col">Keywords</th>
+                      <th scope="col">Fired 24 h</th>
+                      <th scope="col">Fired 7 d</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.data.brands.map((b) => (
+                      <tr key={b.name}>
+                        <th scope="row">
+                          <a href={href('/hits', { brand: b.name })}>
+                            <bdi>{b.name}</bdi>
+                          </a>
+                        </th>
+                        <td>
+                          <bdi>{b.domains.join(', ')}</bdi>
+                        </td>
+                        <td>
+                          <bdi>{b.keywords.join(', ') || '–'}</bdi>
+                        </td>
+                        <td class="num">{fmtNum(b.fired_24h)}</td>
+                        <td class="num">{fmtNum(b.fired_7d)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </Scroll>
+            </Card>
+            <Card title={`Watched own domains (${r.data.watch.length})`} id="h-watch">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Domain</th>
+                    <th scope="col">Expected issuers</th>
+                    <th scope="col">24 h</th>
+                    <th scope="col">7 d</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.data.watch.map((w) => (
+                    <tr key={w.domain}>
+                      <th scope="row">
+                        <bdi>{w.domain}</bdi>
+                      </th>
+                      <td>
+                        <bdi>{w.issuers.join(', ') || 'any'}</bdi>
+                      </td>
+                      <td class="num">{fmtNum(w.fired_24h)}</td>
+                      <td class="num">{fmtNum(w.fired_7d)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Card>
+            <Card title={`Allow list (${r.data.allow.length})`} id="h-allow">
+              {r.data.allow.length === 0 ? <p class="muted">Empty. Add with `ctwatch allow add DOMAIN`.</p> : null}
+              <ul class="names">
+                {r.data.allow.map((a) => (
+                  <li key={a}>
+                    <Name name={a} />
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          </>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+/** "Test a name": runs the live rules on one name (POST /api/v1/check); stores nothing. */
+function CheckBox() {
+  const [name, setName] = useState('');
+  const [result, setResult] = useState<CheckJson | null>(null);
+  const [err, setErr] = useState<Error | undefined>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!name.trim()) return;
+    try {
+      setErr(undefined);
+      setResult(await api.check(name.trim()));
+    } catch (x) {
+      setErr(x as Error);
+    }
+  };
+  return (
+    <Card title="Test a name" id="h-check" wide>
+      <form class="inline" onSubmit={submit}>
+        <label for="check-name">Name</label>
+        <input id="check-name" type="text" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} placeholder="paypa1-login.com" autocomplete="off" spellcheck={false} />
+        <button type="submit">Test</button>
+      </form>
+      <ErrorBox error={err} />
+      <div role="status" class="checkresult">
+        {result ? (
+          result.matches.length === 0 ? (
+            <p>
+              <Name name={result.name} />: no rule fires.
+            </p>
+          ) : (
+            <ul class="reasons">
+              {result.matches.map((m, i) => (
+                <li key={i}>
+                  <SeverityBadge severity={m.severity} /> <span class="score">{m.score}</span> <strong>{techniqueLabel(m.technique)}</strong> <bdi>{m.brand ?? m.watch}</bdi>
+                  <div class="reason">
+                    <CertText text={m.reason} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )
+        ) : null}
+      </div>
+    </Card>
+  );
+}
