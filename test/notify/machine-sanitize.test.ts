@@ -40,6 +40,16 @@ describe('machine payloads and exec variables', () => {
     expect(env[key]).not.toMatch(UNSAFE);
   });
 
+  it('update alerts and digests: page titles in enrichment and changes, digest names, escaped too', () => {
+    const title = 'PayPal\u202E: Log in\u001b[2J';
+    const enriched = { ...hit, enrichment: { web: [{ url: 'https://x.example/', status: 'ok', title }] } } as never;
+    const upd = machinePayload({ kind: 'update', id: 'u-1', update: { hit: enriched, round: 1, changes: [{ code: 'brand_title', text: `page title names the brand ('${title}')` }], replyTo: null } } as never);
+    expect(strings(upd).filter(([path, s]) => !path.startsWith('raw.') && UNSAFE.test(s))).toEqual([]);
+    expect((upd.enrichment as { web: { title: string }[] }).web[0]!.title).toBe('PayPal\\u{202E}: Log in\\u{1B}[2J');
+    const digest = machinePayload({ kind: 'digest', id: 'd-1', digest: { from: 'a', to: 'b', total: 1, byBrand: {}, byTechnique: {}, bySeverity: {}, highNames: [{ name, brand: 'PayPal', watch: null, severity: 'high' }], health: { uptimeSeconds: 1, reconnects: 0, gaps: 0, dropped: 0 } } } as never);
+    expect(strings(digest).filter(([, s]) => UNSAFE.test(s))).toEqual([]);
+  });
+
   it('exec JSON file: certspotter dns_names escaped too', () => {
     expect(certspotterJsonFields(hit).dns_names).toEqual(['paypal\\u{1B}[31m-login\\u{202E}moc.evil.example', 'www.\\u{200B}paypal.example\\u{D}\\u{A}X-Injected: 1']);
   });

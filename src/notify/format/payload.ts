@@ -12,6 +12,14 @@ import { escapeControls } from './sanitize.js';
 
 const safe = (s: string | null): string | null => (s === null ? null : escapeControls(s));
 
+/** Every string inside `v` (objects, arrays) with escapeControls applied: for text from the web (page titles) and the feed. */
+function escapeDeep<T>(v: T): T {
+  if (typeof v === 'string') return escapeControls(v) as T;
+  if (Array.isArray(v)) return v.map(escapeDeep) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeDeep(x)])) as T;
+  return v;
+}
+
 export const PAYLOAD_VERSION = 1;
 
 /** The object posted for one hit. `id` is the delivery id (stable across retries). */
@@ -42,7 +50,8 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     seen_at: hit.seen_at,
     hit_id: hit.hitId,
     // Structured enrichment (docs/enrichment.md); null when off or not finished when sent.
-    enrichment: hit.enrichment ?? null,
+    // Page titles and DNS/RDAP text come from the attacker's side too.
+    enrichment: escapeDeep(hit.enrichment ?? null),
     // Exactly as the certificate (or the feed) had them: untrusted, may hold any character.
     raw: { name: hit.name, names: hit.names, issuer: hit.cert.issuer, subject: hit.cert.subject },
   };
@@ -74,7 +83,7 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
       ...hitPayload(message.id, u.hit, false),
       type: 'ctwatch.update',
       round: u.round,
-      changes: u.changes,
+      changes: escapeDeep(u.changes),
       in_reply_to: u.replyTo,
     };
   }
@@ -102,7 +111,7 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
     by_brand: d.byBrand,
     by_technique: d.byTechnique,
     by_severity: d.bySeverity,
-    high_names: d.highNames,
+    high_names: d.highNames.map((h) => ({ ...h, name: escapeControls(h.name) })),
     health: {
       uptime_seconds: d.health.uptimeSeconds,
       reconnects: d.health.reconnects,
