@@ -158,6 +158,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           onOutbox: () => dispatcher.nudge(),
           now: opts.now,
           webPorts: opts.enrichWebPorts,
+          onTimerError: (err) => background.report('enrich', err),
         })
       : null;
     if (enrichment) {

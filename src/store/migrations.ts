@@ -4,6 +4,7 @@
  * Never edit a released migration: add a new one.
  */
 import type { Database } from 'better-sqlite3';
+import { redactUrl } from '../log/secrets.js';
 
 export interface Migration {
   version: number;
@@ -123,7 +124,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
-  // Version 3 is reserved for another branch (merged separately); migrate() skips absent versions.
+  {
+    version: 3,
+    description: 'feed URLs stored in sightings.source without credentials (user info, query, tokens)',
+    up(db) {
+      db.function('ctwatch_redact_url', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v));
+      db.exec(`UPDATE sightings SET source = ctwatch_redact_url(source) WHERE source LIKE '%://%' AND source <> ctwatch_redact_url(source)`);
+    },
+  },
   {
     version: 4,
     description: 'evidence of CT log misbehaviour; CT logs known from log lists',

@@ -1,9 +1,10 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
 import { compileRulesOrExit, withStore } from '../context.js';
-import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
+import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
+import { redactUrl } from '../../log/secrets.js';
 
 export function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json?: boolean; csv?: boolean }): number {
   const rows = withStore(loaded, (s) => s.hits.listInventory({ watch: f.watch }));
@@ -74,7 +75,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   const c = loaded.config;
   const summary = {
     file: loaded.file,
-    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter(Boolean).map(redactUrl),
+    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map(redactUrl),
     store: c.store.path,
     http: c.http.listen,
     watch: c.watch.length,
@@ -84,18 +85,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
     secrets: loaded.secretPaths,
     routes: c.routes.length,
   };
+  for (const w of loaded.warnings) err(`warning: ${w}\n`);
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
   return 0;
-}
-
-function redactUrl(u: string | undefined): string {
-  if (!u) return '';
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = 'redacted';
-    if (url.search) url.search = '?redacted';
-    return url.toString();
-  } catch {
-    return '[invalid url]';
-  }
 }
