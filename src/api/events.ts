@@ -41,6 +41,8 @@ export class HitEvents {
     if (this.closed || this.clients.size >= this.maxClients) return false;
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));
+    // A client gone mid-write is not an error worth more than dropping it.
+    res.on('error', () => this.clients.delete(res));
     if (!this.timer) {
       this.timer = setInterval(() => this.write(': ping\n\n'), this.pingMs);
       this.timer.unref();
@@ -61,7 +63,7 @@ export class HitEvents {
 
   private write(chunk: string): void {
     for (const res of this.clients) {
-      if (!res.writableEnded) res.write(chunk);
+      if (!res.writableEnded && !res.destroyed) res.write(chunk);
     }
   }
 

@@ -125,6 +125,8 @@ describe('dashboard API over real HTTP', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const hits = await fetch(`${t.base}/api/v1/hits?limit=1`, { headers: { cookie } });
     expect(hits.status).toBe(200);
+    // The token is never logged, not even from the login URL.
+    expect(t.logs.join('\n')).not.toContain(TOKEN);
   });
 
   it('answers with a Content-Security-Policy that allows only this origin and no inline code', async () => {
