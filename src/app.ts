@@ -254,8 +254,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
     const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
-    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
-    hitEvents.attach(store.dashboard);
+    const hitEvents = new HitEvents(store.dashboard, { onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
     const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
     feedRates.start();
     life.add('feed-rates', () => feedRates.close());
