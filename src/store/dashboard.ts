@@ -245,38 +245,27 @@ export class SqliteDashboardQueries implements DashboardQueries {
     const dayMs = 86_400_000;
     const to = Math.floor(end / dayMs) * dayMs + dayMs;
     const from = to - days * dayMs;
-    const perDay = this.db
+    // One pass over the window's rows, grouped by everything the answer counts by.
+    const groups = this.db
       .prepare(
-        `SELECT date(first_seen / 1000, 'unixepoch') AS d, coalesce(brand, watch, '') AS b, count(*) AS n
-         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b`,
+        `SELECT CAST((first_seen - ?) / ${dayMs} AS INTEGER) AS d, coalesce(brand, watch, '') AS b, severity AS s, technique AS t, status = 'new' AS open, count(*) AS n
+         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b, s, t, open`,
       )
-      .all(from, to) as { d: string; b: string; n: number }[];
+      .all(from, from, to) as { d: number; b: string; s: string; t: string; open: number; n: number }[];
     const latest = (this.db.prepare('SELECT max(first_seen) AS t FROM hits').get() as { t: number | null }).t;
-    const out: DailyStats = { days: [], bySeverity: {}, byTechnique: {}, open: 0, triaged: 0, latest };
-    const byDate = new Map<string, DailyStats['days'][number]>();
-    for (let t = from; t < to; t += dayMs) {
-      const date = new Date(t).toISOString().slice(0, 10);
-      const d = { date, byBrand: {}, total: 0 };
-      byDate.set(date, d);
-      out.days.push(d);
+    const out: DailyStats = { days: [], bySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])), byTechnique: {}, open: 0, triaged: 0, latest };
+    for (let t = from; t < to; t += dayMs) out.days.push({ date: new Date(t).toISOString().slice(0, 10), byBrand: {}, total: 0 });
+    for (const g of groups) {
+      const day = out.days[g.d];
+      if (day) {
+        day.byBrand[g.b] = (day.byBrand[g.b] ?? 0) + g.n;
+        day.total += g.n;
+      }
+      out.bySeverity[g.s] = (out.bySeverity[g.s] ?? 0) + g.n;
+      out.byTechnique[g.t] = (out.byTechnique[g.t] ?? 0) + g.n;
+      if (g.open) out.open += g.n;
+      else out.triaged += g.n;
     }
-    for (const r of perDay) {
-      const d = byDate.get(r.d);
-      if (!d) continue;
-      d.byBrand[r.b] = (d.byBrand[r.b] ?? 0) + r.n;
-      d.total += r.n;
-    }
-    const group = (col: string) =>
-      Object.fromEntries((this.db.prepare(`SELECT ${col} AS k, count(*) AS n FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY ${col}`).all(from, to) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-    out.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    Object.assign(out.bySeverity, group('severity'));
-    out.byTechnique = group('technique');
-    const st = this.db.prepare(`SELECT sum(status = 'new') AS open, sum(status != 'new') AS triaged FROM hits WHERE first_seen >= ? AND first_seen < ?`).get(from, to) as {
-      open: number | null;
-      triaged: number | null;
-    };
-    out.open = st.open ?? 0;
-    out.triaged = st.triaged ?? 0;
     return out;
   }
 
