@@ -16,7 +16,9 @@ import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
-import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH } from './data/lists.js';
+import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS } from './data/lists.js';
+import { isWord } from './word-model.js';
+import type { Dropped } from './types.js';
 
 /** Signals per brand index. */
 export type BrandSignals = Map<number, Signal[]>;
@@ -29,7 +31,7 @@ export const BASE_SCORES = {
   asciiHomoglyph: 80,
   diacriticHomograph: 75,
   combosquat: 75,
-  dictionary: 75,
+  dictionary: 60,
   embeddingLabel: 70,
   fuzzer: 70,
   editDistance1: 60,
@@ -44,6 +46,11 @@ function add(out: BrandSignals, brand: number, s: Signal): void {
   const list = out.get(brand);
   if (list === undefined) out.set(brand, [s]);
   else if (!list.some((x) => x.technique === s.technique && x.reason === s.reason)) list.push(s);
+}
+
+/** A dropped or discounted rule, before the brand index is turned into its name. */
+export interface DropRecord extends Omit<Dropped, 'brand'> {
+  brand: number;
 }
 
 function isTokenStart(label: string, i: number): boolean {
@@ -147,6 +154,10 @@ export class BrandEngine {
   private readonly platforms: ReadonlySet<string>;
   /** dnstwist dictionary words by match key. */
   private readonly dictionary: ReadonlyMap<string, string>;
+  /** CDN/DNS/analytics provider domains (a brand name under one is not impersonation). */
+  private readonly infrastructure: ReadonlySet<string>;
+  /** Where dropped and discounted rules go during an explained run; null on the hot path. */
+  private drops: DropRecord[] | null = null;
 
   constructor(
     readonly table: BrandTable,
@@ -171,6 +182,77 @@ export class BrandEngine {
     this.suspiciousTlds = new Set((detection.suspicious_tlds ?? SUSPICIOUS_TLDS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.platforms = new Set((detection.hosting_platforms ?? HOSTING_PLATFORMS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.dictionary = new Map(DNSTWIST_ENGLISH.map((w) => [matchKey(w), w]));
+    this.infrastructure = new Set(
+      (detection.infrastructure ?? INFRASTRUCTURE_DOMAINS).concat(detection.extra_infrastructure).map((t) => t.toLowerCase().replace(/^[.*]+/, '')),
+    );
+  }
+
+  /** Records a dropped or discounted rule when explaining (no work on the hot path). */
+  private drop(brand: number, technique: string, rule: string, why: string, action: Dropped['action'] = 'dropped'): void {
+    if (this.drops !== null) this.drops.push({ brand, technique, rule, action, why });
+  }
+
+  /** The infrastructure domain `host` is under, or null. */
+  infrastructureOf(host: string): string | null {
+    if (this.infrastructure.size === 0) return null;
+    for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+      const d = host.slice(i + 1);
+      if (this.infrastructure.has(d)) return d;
+    }
+    return null;
+  }
+
+  /** Name-level corroboration for weak signals: suspicious TLD or hosting platform, or null. */
+  private nameCorroboration(n: NormalizedName): string | null {
+    const tld = n.host.slice(n.host.lastIndexOf('.') + 1);
+    if (this.suspiciousTlds.has(tld)) return `TLD .${esc(tld)} is often abused`;
+    if (n.parts.isPrivateSuffix && this.platforms.has(n.parts.publicSuffix)) return `hosted on free platform ${esc(n.parts.publicSuffix)}`;
+    return null;
+  }
+
+  /**
+   * Signals for one name, with every dropped or discounted rule recorded in `drops`. Pure.
+   * Same signals as run().
+   */
+  explain(n: NormalizedName, drops: DropRecord[]): BrandSignals {
+    this.drops = drops;
+    try {
+      return this.run(n);
+    } finally {
+      this.drops = null;
+    }
+  }
+
+  /**
+   * The last filters, on candidates only: names under infrastructure domains are dropped; weak
+   * signals (generic keyword or label without corroboration) stay only when the name has
+   * corroboration (a strong signal for the brand, a suspicious TLD, a hosting platform).
+   */
+  private finish(n: NormalizedName, out: BrandSignals): BrandSignals {
+    const infra = this.infrastructureOf(n.host);
+    if (infra !== null) {
+      for (const [bi, list] of out) for (const sg of list) this.drop(bi, sg.technique, sg.rule, `${esc(n.name)} is under ${esc(infra)}, a CDN/DNS/analytics provider brands route their own names through (detection.infrastructure)`);
+      out.clear();
+      return out;
+    }
+    let nameCorr: string | null | undefined;
+    for (const [bi, list] of out) {
+      if (list.every((sg) => sg.weak === undefined)) continue;
+      const strong = list.filter((sg) => sg.weak === undefined);
+      if (strong.length > 0) {
+        // Corroborated by another technique: keep the weak ones as extra evidence.
+        for (let i = 0; i < list.length; i++) if (list[i].weak !== undefined) list[i] = { ...list[i], weak: undefined };
+        continue;
+      }
+      if (nameCorr === undefined) nameCorr = this.nameCorroboration(n);
+      if (nameCorr !== null) {
+        for (let i = 0; i < list.length; i++) list[i] = { ...list[i], weak: undefined, reason: `${list[i].reason} (corroborated: ${nameCorr})` };
+        continue;
+      }
+      for (const sg of list) this.drop(bi, sg.technique, sg.rule, `${sg.weak}; nothing corroborates it (no phishing term in the same label, no suspicious TLD or hosting platform, no look-alike spelling, no other technique)`);
+      out.delete(bi);
+    }
+    return out;
   }
 
   /** Sizes of the compiled structures, for benchmarks and diagnostics. */
@@ -233,7 +315,7 @@ export class BrandEngine {
     this.registrableLabel(view, out);
     if (own > 1) this.embedding(view, out);
     if (fuzzyHits !== null) this.fuzzySubstrings(view, fuzzyHits, out);
-    return out;
+    return out.size === 0 ? out : this.finish(n, out);
   }
 
   /** Signals for the keyword occurrences `found` by the scan (and the keywords it cannot hold). */
@@ -251,7 +333,20 @@ export class BrandEngine {
     // name ("paypalpaypal...") multiply the work.
     const handled = new Set<KeywordEntry>();
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
-      if (handled.has(entry) || !modeAllows(entry.mode, key, s, e)) continue;
+      if (handled.has(entry)) continue;
+      if (!modeAllows(entry.mode, key, s, e)) {
+        if (this.drops !== null && !found.some(([x, xs, xe]) => x === entry && modeAllows(entry.mode, key, xs, xe))) {
+          handled.add(entry);
+          const lbl = key.slice(key.lastIndexOf('.', s - 1) + 1, key.indexOf('.', e) < 0 ? key.length : key.indexOf('.', e));
+          this.drop(
+            entry.brand,
+            'keyword',
+            entry.rule,
+            `keyword '${esc(entry.word)}' inside '${esc(lbl)}' is not a whole ${entry.mode === 'label' ? 'label or hyphen token' : entry.mode} (mode ${entry.mode}${entry.explicitMode ? '' : `, chosen because the keyword is ${entry.specificity}`})`,
+          );
+        }
+        continue;
+      }
       handled.add(entry);
       // Which label the occurrence is in, and where inside it.
       let li = 0;
@@ -273,32 +368,52 @@ export class BrandEngine {
       const kwReason = literal
         ? `keyword '${esc(entry.word)}' in ${where} '${esc(uLabel)}'`
         : `${where} '${esc(uLabel)}' contains a look-alike of keyword '${esc(entry.word)}'`;
-      add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}` });
 
       // A phishing term elsewhere in the name: not overlapping this occurrence, and not a
-      // part of the keyword itself.
+      // part of the keyword itself. For a keyword that needs corroboration, only a term in the
+      // same label counts (`secure.trust-provider.com` is not `trust-secure.com`).
       if (termHits === null) {
         termHits = [];
         const th = termHits;
         this.termAutomaton.scan(key, (id, ts, te) => th.push(id, ts, te));
       }
+      const labelEnd = start + keys[li].length;
       let term: string | undefined;
       for (let k = 0; k < termHits.length; k += 3) {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
+        if (entry.corroborate && (ts < start || te > labelEnd)) continue;
         term = this.termWords[id];
         break;
       }
+      // What else corroborates a generic keyword: a look-alike spelling of it, or the brand's
+      // domain written with a hyphen for the dot (`x-com-support`).
+      let weak: string | undefined;
+      if (entry.corroborate && term === undefined && literal && !this.domainWithHyphen(entry, keys[li], le)) {
+        weak = `keyword '${esc(entry.word)}' is ${entry.specificity}, so it alerts only with corroboration`;
+      }
+      add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}`, rule: entry.rule, weak });
       if (term !== undefined) {
         add(out, entry.brand, {
           technique: 'combosquat',
           score: BASE_SCORES.combosquat,
           reason: `${esc(n.name)}: '${esc(entry.word)}' combined with phishing term '${esc(term)}'`,
+          rule: entry.rule,
         });
       }
       if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
     }
+  }
+
+  /** True when the keyword at label[.., e) is followed by "-" and the first label of one of its brand's suffixes ("x-com"). */
+  private domainWithHyphen(entry: KeywordEntry, label: string, e: number): boolean {
+    if (label.charCodeAt(e) !== 0x2d) return false;
+    for (const d of this.table.brands[entry.brand].domains) {
+      const first = d.suffix.split('.')[0];
+      if (first !== '' && label.startsWith(first, e + 1) && (e + 1 + first.length === label.length || label.charCodeAt(e + 1 + first.length) === 0x2d)) return true;
+    }
+    return false;
   }
 
   /** A one-edit typo of a long brand label inside a longer label ("etheriumairdrop"). */
@@ -308,10 +423,16 @@ export class BrandEngine {
       const t = this.typos.targets[h.tid];
       const li = countDots(view.ownKey, h.start);
       const uLabel = view.uLabels[li] ?? '';
+      const variant = view.ownKey.slice(h.start, h.end);
+      if (this.isOrdinaryVariant(variant, t)) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(variant, t)}`);
+        continue;
+      }
       add(out, t.brand, {
         technique: 'typosquat:embedded',
         score: BASE_SCORES.embeddedTypo,
         reason: `${esc(n.name)}: label '${esc(uLabel)}' contains a one-edit variant of '${esc(t.label)}'`,
+        rule: t.rule,
       });
       // A phishing term next to it makes it a combosquat as well.
       let term: string | undefined;
@@ -323,9 +444,27 @@ export class BrandEngine {
           technique: 'combosquat',
           score: BASE_SCORES.combosquat,
           reason: `${esc(n.name)}: variant of '${esc(t.label)}' combined with phishing term '${esc(term)}'`,
+          rule: t.rule,
         });
       }
     }
+  }
+
+  /**
+   * True when a typo variant of target `t` is itself ordinary: a word of the model's languages
+   * or a common host token (`strip` for `stripe`, `mail` for `gmail`), or another protected label.
+   * Only called on candidates.
+   */
+  private isOrdinaryVariant(variant: string, t: TypoTarget): boolean {
+    if (isWord(variant)) return true;
+    const other = this.typos.idsForKey(variant);
+    return other !== undefined && other.some((id) => this.typos.targets[id].brand !== t.brand);
+  }
+
+  private ordinaryWhy(variant: string, t: TypoTarget): string {
+    if (isWord(variant)) return `'${esc(variant)}' is an ordinary word`;
+    const other = (this.typos.idsForKey(variant) ?? []).map((id) => this.typos.targets[id]).find((x) => x.brand !== t.brand);
+    return `'${esc(variant)}' is the label of another protected brand (${esc(other ? this.table.brands[other.brand].name : '?')})`;
   }
 
   /** dnstwist `dictionary` and `various` shapes around a brand label inside the registrable label. */
@@ -340,6 +479,8 @@ export class BrandEngine {
         technique: 'typosquat:dictionary',
         score: BASE_SCORES.dictionary,
         reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(word)}'`,
+        rule: entry.rule,
+        weak: entry.corroborate ? `brand label '${esc(entry.word)}' is ${entry.specificity}` : undefined,
       });
     }
     for (const d of this.table.brands[entry.brand].domains) {
@@ -348,6 +489,8 @@ export class BrandEngine {
           technique: 'typosquat:various',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: brand domain ${esc(d.domain)} written without its dot`,
+          rule: entry.rule,
+          weak: d.uLabel.length <= this.detection.edit_distance.short_label_max_length ? `brand label '${esc(d.uLabel)}' is short` : undefined,
         });
         break;
       }
@@ -378,11 +521,13 @@ export class BrandEngine {
       const joined = key.replace(/-/g, '');
       for (const tid of this.typos.idsForKey(joined) ?? []) {
         const t = this.typos.targets[tid];
-        if (t.key.includes('-')) continue;
+        if (t.key.includes('-') || t.short) continue;
         add(out, t.brand, {
           technique: 'typosquat:hyphenation',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with hyphens inserted`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -396,10 +541,13 @@ export class BrandEngine {
       const uLabels = view.uLabels;
       for (const tid of ids) {
         const t = this.typos.targets[tid];
+        if (t.short) continue;
         add(out, t.brand, {
           technique: 'typosquat:subdomain',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' split by a dot into '${esc(uLabels[own - 2])}.${esc(uLabel)}'`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -423,10 +571,16 @@ export class BrandEngine {
         if (t.key === k || osaDistance(k, t.key, 1) > 1) continue; // same key: keyword technique covers it
         const cls = classifyEdit(uTokens[i], t.label) ?? classifyGlyphs(uTokens[i], t.label);
         if (cls === null || cls.fuzzer === 'edit-distance') continue;
+        if (cls.fuzzer !== 'homoglyph' && this.isOrdinaryVariant(k, t)) {
+          this.drop(t.brand, `typosquat:${cls.fuzzer}`, t.rule, `part '${esc(uTokens[i])}' of '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(k, t)}`);
+          continue;
+        }
         add(out, t.brand, {
           technique: `typosquat:${cls.fuzzer}`,
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: part '${esc(uTokens[i])}' of '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -437,10 +591,16 @@ export class BrandEngine {
     if (uLabel === t.label) {
       // Same label: exempt when the suffix is the brand's own (handled before), so a swap.
       if (!suffixes.includes(n.parts.publicSuffix)) {
+        if (t.short) {
+          this.drop(t.brand, 'tld-swap', t.rule, `brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)}: labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer get exact-label techniques only (edit_distance.short_label_max_length)`);
+          return;
+        }
         add(out, t.brand, {
           technique: 'tld-swap',
           score: BASE_SCORES.tldSwap,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)} instead of ${t.domains.map((d) => esc(d.registrable)).join(', ')}`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: the same word under another suffix is usually someone else's` : undefined,
         });
       }
       return;
@@ -456,12 +616,14 @@ export class BrandEngine {
           technique: 'homograph',
           score: BASE_SCORES.homograph,
           reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; ${n.mixedScript ? `mixed scripts ${scripts.join('+')}; ` : ''}skeleton equals ${esc(target)}`,
+          rule: t.rule,
         });
         if (cyrillicOnly) {
           add(out, t.brand, {
             technique: 'typosquat:cyrillic',
             score: BASE_SCORES.cyrillic,
             reason: `${esc(n.name)}: Cyrillic letters in place of Latin ones in '${esc(t.label)}'`,
+            rule: t.rule,
           });
         }
       } else {
@@ -469,6 +631,7 @@ export class BrandEngine {
           technique: 'homograph',
           score: BASE_SCORES.diacriticHomograph,
           reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; same letters as ${esc(target)} but with diacritics`,
+          rule: t.rule,
         });
       }
       return;
@@ -478,6 +641,7 @@ export class BrandEngine {
       technique: 'typosquat:homoglyph',
       score: BASE_SCORES.asciiHomoglyph,
       reason: `${esc(n.name)}: '${esc(uLabel)}' looks like '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+      rule: t.rule,
     });
   }
 
@@ -488,19 +652,33 @@ export class BrandEngine {
    * A label within the target's edit bound. One edit: named by its dnstwist fuzzer; an edit
    * no fuzzer names counts only on labels of any_edit1_min_length or more, where few real
    * words sit one edit away. Two edits: on labels shorter than any_edit2_min_length both
-   * must be plausible typing or visual errors (each a dnstwist fuzzer).
+   * must be plausible typing or visual errors (each a dnstwist fuzzer). A variant that is an
+   * ordinary word or another protected label is dropped (unless made of look-alike characters);
+   * on a generic brand label only named errors count, and they need corroboration.
    */
   private nearKey(n: NormalizedName, uLabel: string, key: string, tid: number, dist: number, out: BrandSignals): void {
     const t = this.typos.targets[tid];
     if (isHyphenated(uLabel, t.label)) return; // reported by the hyphenation check
     const len = [...t.label].length;
     const cls = classifyEdit(uLabel, t.label) ?? classifyGlyphs(uLabel, t.label) ?? classifyEdit(key, t.key);
+    const glyphs = cls !== null && cls.fuzzer === 'homoglyph';
+    if (!glyphs && !n.isIdn && this.isOrdinaryVariant(key, t)) {
+      this.drop(t.brand, `typosquat:${cls?.fuzzer ?? 'edit-distance'}`, t.rule, `'${esc(uLabel)}' is ${dist} edit${dist > 1 ? 's' : ''} from '${esc(t.label)}' but ${this.ordinaryWhy(key, t)}`);
+      return;
+    }
+    const weak = t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: its typos are often other words` : undefined;
     if (cls !== null && cls.fuzzer !== 'edit-distance') {
       add(out, t.brand, {
         technique: `typosquat:${cls.fuzzer}`,
         score: BASE_SCORES.fuzzer + (n.isIdn ? 10 : 0),
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
+        rule: t.rule,
+        weak: glyphs ? undefined : weak,
       });
+      return;
+    }
+    if (t.generic) {
+      this.drop(t.brand, 'typosquat:edit-distance', t.rule, `'${esc(uLabel)}' is ${dist} edit${dist > 1 ? 's' : ''} from '${esc(t.label)}', an edit no typing or visual error explains, on a generic label`);
       return;
     }
     if (dist <= 1) {
@@ -509,6 +687,7 @@ export class BrandEngine {
         technique: 'typosquat:edit-distance',
         score: BASE_SCORES.editDistance1,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 1 edit from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+        rule: t.rule,
       });
       return;
     }
@@ -525,6 +704,7 @@ export class BrandEngine {
         technique: `typosquat:${second.fuzzer}`,
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with two errors (${first}, then ${second.fuzzer}: ${second.detail})`,
+        rule: t.rule,
       });
       return;
     }
@@ -533,6 +713,7 @@ export class BrandEngine {
         technique: 'typosquat:edit-distance',
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
+        rule: t.rule,
       });
     }
   }
@@ -569,12 +750,17 @@ export class BrandEngine {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingDomain,
           reason: `${esc(n.name)}: brand domain ${esc(dom.registrable)} embedded in front of ${esc(n.parts.registrable ?? '')}`,
+          rule: t.rule,
         });
+      } else if (t.short) {
+        this.drop(t.brand, 'subdomain-embedding', t.rule, `brand label '${esc(t.label)}' as a subdomain of ${esc(n.parts.registrable ?? '')}: labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer count only with their full domain (${esc(t.domains[0].registrable)}.…)`);
       } else {
         add(out, t.brand, {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingLabel,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' used as a subdomain of ${esc(n.parts.registrable ?? '')}`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: as a subdomain it names many things` : undefined,
         });
       }
     }
