@@ -11,6 +11,7 @@ import { matchKey } from './skeleton.js';
 import { inAlphabet } from './aho-corasick.js';
 import { domainToUnicode } from 'node:url';
 import { assessSpecificity, type TokenSpecificity } from './specificity.js';
+import { INFRA_LABEL_ENDINGS } from './data/lists.js';
 
 export type KeywordMode = 'substring' | 'label' | 'prefix' | 'suffix';
 
@@ -48,6 +49,14 @@ export interface BrandDomain {
   /** The registrable label is generic (short, an ordinary word, a morpheme): see specificity.ts. */
   generic: boolean;
   specificity: string;
+  /** The label names infrastructure (ends in cdn, img, static, ...): nobody types it. */
+  infra: boolean;
+}
+
+/** True when a brand-domain label ends with an infrastructure word (INFRA_LABEL_ENDINGS). */
+export function isInfraLabel(label: string): boolean {
+  const l = label.replace(/[0-9]+$/, '');
+  return INFRA_LABEL_ENDINGS.some((w) => l.endsWith(w) && l.length > w.length);
 }
 
 export interface CompiledBrand {
@@ -76,7 +85,7 @@ export class BrandTable {
         const registrable = parts.registrable ?? domain;
         const label = parts.registrable ? parts.label : domain.split('.')[0];
         const uLabel = toUnicodeLabel(label);
-        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: matchKey(uLabel), suffix: parts.publicSuffix, generic: false, specificity: '' });
+        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: matchKey(uLabel), suffix: parts.publicSuffix, generic: false, specificity: '', infra: isInfraLabel(matchKey(uLabel)) });
         this.exempt.add(registrable);
       });
       const words = new Set<string>();

@@ -6,7 +6,7 @@
 import type { DetectionConfig } from './config-schema.js';
 import type { NormalizedName } from './normalize.js';
 import type { Modifier, Signal } from './scoring.js';
-import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
+import { BrandTable, KeywordIndex, isInfraLabel, type KeywordEntry } from './brands.js';
 import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
@@ -16,7 +16,7 @@ import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
-import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS } from './data/lists.js';
+import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS, INFRA_TOKENS, INFRA_LABEL_ENDINGS } from './data/lists.js';
 import { isWord } from './word-model.js';
 import type { Dropped } from './types.js';
 
@@ -114,6 +114,42 @@ export function modeAllows(mode: KeywordEntry['mode'], label: string, s: number,
 
 const esc = (s: string): string => escapeForReason(s);
 
+const INFRA_TOKEN_SET: ReadonlySet<string> = new Set(INFRA_TOKENS);
+/** The legacy generic TLDs a brand usually holds together (a swap among them is most often the brand's own). */
+const LEGACY_GTLDS: ReadonlySet<string> = new Set(['com', 'net', 'org']);
+
+/**
+ * True when the leftmost label of a name is an infrastructure word or a region/instance code
+ * (`api.`, `telemetry.`, `cdn.`, `us-west-2.`, `eu1.`): the name is a machine endpoint, not a page
+ * anyone is lured to.
+ */
+export function isMachineEndpoint(leftLabel: string): boolean {
+  if (/^[a-z]{2}-[a-z]+-[0-9]+$/.test(leftLabel) || /^(us|eu|ap|apac|emea|na|sa|af|me)[0-9]+$/.test(leftLabel)) return true;
+  const parts = leftLabel.split('-');
+  return parts.every((p) => INFRA_TOKEN_SET.has(p.replace(/[0-9]+$/, '')) || /^[0-9]+$/.test(p));
+}
+
+/** True when a registrable label names infrastructure (`cdn-wal`, `vsassets`, `githubassets`). */
+function infraNamedLabel(label: string): boolean {
+  return isInfraLabel(label) || label.split('-').some((p) => INFRA_LABEL_ENDINGS.includes(p));
+}
+
+/**
+ * The infrastructure words around a keyword occurrence [s, e) of `label` when nothing else is
+ * there (`shopifycloud` -> ['cloud'], `github-production-user-asset-6210df` -> ['production', 'user',
+ * 'asset']); null when something else is (or nothing at all). Hex/number pieces count as ids.
+ */
+export function infraAround(label: string, s: number, e: number): string[] | null {
+  const pieces = `${label.slice(0, s)}-${label.slice(e)}`.split('-').filter((p) => p !== '');
+  const words: string[] = [];
+  for (const p of pieces) {
+    if (/^[0-9a-f]*[0-9][0-9a-f]*$/.test(p)) continue;
+    if (!INFRA_TOKEN_SET.has(p.replace(/[0-9]+$/, ''))) return null;
+    words.push(p);
+  }
+  return words.length > 0 ? words : null;
+}
+
 /** Number of '.' in `s` before index `end`. */
 function countDots(s: string, end: number): number {
   let c = 0;
@@ -185,6 +221,13 @@ export class BrandEngine {
     this.infrastructure = new Set(
       (detection.infrastructure ?? INFRASTRUCTURE_DOMAINS).concat(detection.extra_infrastructure).map((t) => t.toLowerCase().replace(/^[.*]+/, '')),
     );
+  }
+
+  /** Why a target gets exact-label techniques only. */
+  private exactOnlyWhy(t: TypoTarget): string {
+    return t.short
+      ? `labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer get exact-label techniques only (edit_distance.short_label_max_length)`
+      : `'${esc(t.label)}' names infrastructure (nobody types it), so it gets exact-label techniques only`;
   }
 
   /** Records a dropped or discounted rule when explaining (no work on the hot path). */
@@ -383,7 +426,7 @@ export class BrandEngine {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
-        if (entry.corroborate && (ts < start || te > labelEnd)) continue;
+        if (entry.corroborate && (ts < start || te > labelEnd || !isTokenStart(key, ts) || !isTokenEnd(key, te))) continue;
         term = this.termWords[id];
         break;
       }
@@ -392,6 +435,12 @@ export class BrandEngine {
       let weak: string | undefined;
       if (entry.corroborate && term === undefined && literal && !this.domainWithHyphen(entry, keys[li], le)) {
         weak = `keyword '${esc(entry.word)}' is ${entry.specificity}, so it alerts only with corroboration`;
+      } else if (term === undefined && literal) {
+        const infra = infraAround(keys[li], ls, le);
+        if (infra !== null) weak = `keyword '${esc(entry.word)}' has only infrastructure words around it (${infra.map((w) => `'${esc(w)}'`).join(', ')}), the way brands and their integrators name their own plumbing`;
+        else if (li > 0 && isMachineEndpoint(keys[0])) weak = `the name is a machine endpoint ('${esc(view.uLabels[0])}.' in front), not a page anyone is lured to`;
+        else if (!registrable && infraNamedLabel(n.parts.label)) weak = `keyword '${esc(entry.word)}' is in a subdomain of ${esc(n.parts.registrable ?? '')}, which is named like infrastructure (a CDN or asset host)`;
+        else if (registrable && entry.isLabel && ls === 0 && le === keys[li].length) weak = `the registrable label is the brand label itself: the same evidence as the TLD swap`;
       }
       add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}`, rule: entry.rule, weak });
       if (term !== undefined) {
@@ -426,6 +475,13 @@ export class BrandEngine {
       const variant = view.ownKey.slice(h.start, h.end);
       if (this.isOrdinaryVariant(variant, t)) {
         this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(variant, t)}`);
+        continue;
+      }
+      // Inside a longer label only a named typing or visual error counts: an arbitrary letter
+      // changed inside a longer word is more often another word (`squaresp|ace` for `squareup`).
+      const cls = classifyEdit(variant, t.key);
+      if ((cls === null || cls.fuzzer === 'edit-distance') && [...t.label].length < this.detection.edit_distance.any_edit2_min_length) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}', but no typing or visual error explains the edit`);
         continue;
       }
       add(out, t.brand, {
@@ -480,7 +536,11 @@ export class BrandEngine {
         score: BASE_SCORES.dictionary,
         reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(word)}'`,
         rule: entry.rule,
-        weak: entry.corroborate ? `brand label '${esc(entry.word)}' is ${entry.specificity}` : undefined,
+        weak: entry.corroborate
+          ? `brand label '${esc(entry.word)}' is ${entry.specificity}`
+          : INFRA_TOKEN_SET.has(other)
+            ? `'${esc(word)}' is an infrastructure word (brands name their own CDNs and APIs this way)`
+            : undefined,
       });
     }
     for (const d of this.table.brands[entry.brand].domains) {
@@ -521,7 +581,7 @@ export class BrandEngine {
       const joined = key.replace(/-/g, '');
       for (const tid of this.typos.idsForKey(joined) ?? []) {
         const t = this.typos.targets[tid];
-        if (t.key.includes('-') || t.short) continue;
+        if (t.key.includes('-') || t.short || t.infra) continue;
         add(out, t.brand, {
           technique: 'typosquat:hyphenation',
           score: BASE_SCORES.fuzzer,
@@ -541,7 +601,7 @@ export class BrandEngine {
       const uLabels = view.uLabels;
       for (const tid of ids) {
         const t = this.typos.targets[tid];
-        if (t.short) continue;
+        if (t.short || t.infra) continue;
         add(out, t.brand, {
           technique: 'typosquat:subdomain',
           score: BASE_SCORES.fuzzer,
@@ -591,8 +651,8 @@ export class BrandEngine {
     if (uLabel === t.label) {
       // Same label: exempt when the suffix is the brand's own (handled before), so a swap.
       if (!suffixes.includes(n.parts.publicSuffix)) {
-        if (t.short) {
-          this.drop(t.brand, 'tld-swap', t.rule, `brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)}: labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer get exact-label techniques only (edit_distance.short_label_max_length)`);
+        if (t.short || t.infra) {
+          this.drop(t.brand, 'tld-swap', t.rule, `brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)}: ${this.exactOnlyWhy(t)}`);
           return;
         }
         add(out, t.brand, {
@@ -600,7 +660,11 @@ export class BrandEngine {
           score: BASE_SCORES.tldSwap,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)} instead of ${t.domains.map((d) => esc(d.registrable)).join(', ')}`,
           rule: t.rule,
-          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: the same word under another suffix is usually someone else's` : undefined,
+          weak: t.generic
+            ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: the same word under another suffix is usually someone else's`
+            : LEGACY_GTLDS.has(n.parts.publicSuffix) && suffixes.some((x) => LEGACY_GTLDS.has(x))
+              ? `.${esc(n.parts.publicSuffix)} next to ${t.domains.map((d) => esc(d.registrable)).join(', ')}: brands register their name under .com, .net and .org alike, so this is most often the brand's own`
+              : undefined,
         });
       }
       return;
@@ -637,6 +701,10 @@ export class BrandEngine {
       return;
     }
     const cls = classifyEdit(uLabel, t.label);
+    if (t.label.length === 1) {
+      this.drop(t.brand, 'typosquat:homoglyph', t.rule, `'${esc(uLabel)}' stands for the one-letter label '${esc(t.label)}': a single character is no look-alike`);
+      return;
+    }
     add(out, t.brand, {
       technique: 'typosquat:homoglyph',
       score: BASE_SCORES.asciiHomoglyph,
@@ -745,22 +813,24 @@ export class BrandEngine {
       const t = this.typos.targets[tid];
       const following = uLabels.slice(li + 1, view.own).join('.');
       const dom = t.domains.find((d) => following === d.suffix || following.startsWith(`${d.suffix}.`));
+      const infraHost = infraNamedLabel(n.parts.label) ? `${esc(n.parts.registrable ?? '')} is named like infrastructure (a CDN or asset host), where brands put their own names` : undefined;
       if (dom !== undefined) {
         add(out, t.brand, {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingDomain,
           reason: `${esc(n.name)}: brand domain ${esc(dom.registrable)} embedded in front of ${esc(n.parts.registrable ?? '')}`,
           rule: t.rule,
+          weak: infraHost,
         });
-      } else if (t.short) {
-        this.drop(t.brand, 'subdomain-embedding', t.rule, `brand label '${esc(t.label)}' as a subdomain of ${esc(n.parts.registrable ?? '')}: labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer count only with their full domain (${esc(t.domains[0].registrable)}.…)`);
+      } else if (t.short || t.infra) {
+        this.drop(t.brand, 'subdomain-embedding', t.rule, `brand label '${esc(t.label)}' as a subdomain of ${esc(n.parts.registrable ?? '')}: ${this.exactOnlyWhy(t)}; only the full domain counts (${esc(t.domains[0].registrable)}.…)`);
       } else {
         add(out, t.brand, {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingLabel,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' used as a subdomain of ${esc(n.parts.registrable ?? '')}`,
           rule: t.rule,
-          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: as a subdomain it names many things` : undefined,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: as a subdomain it names many things` : infraHost,
         });
       }
     }

@@ -22,6 +22,8 @@ export interface TypoTarget {
   generic: boolean;
   /** Label of short_label_max_length characters or fewer: exact-label techniques only. */
   short: boolean;
+  /** Label that names infrastructure (`rbxcdn`, `twimg`): exact-label techniques only. */
+  infra: boolean;
   /** Rule id for explanations and metrics: `label:LABEL`. */
   rule: string;
 }
@@ -65,7 +67,7 @@ export class TypoTargets {
         const len = [...d.uLabel].length;
         const maxDist = len >= detection.edit_distance.distance2_min_length ? 2 : len >= detection.edit_distance.distance1_min_length ? 1 : 0;
         const short = len <= detection.edit_distance.short_label_max_length;
-        const t: TypoTarget = { brand: bi, label: d.uLabel, key: d.labelSkel, maxDist: short ? 0 : maxDist, domains: [d], generic: d.generic, short, rule: `label:${d.uLabel}` };
+        const t: TypoTarget = { brand: bi, label: d.uLabel, key: d.labelSkel, maxDist: short || d.infra ? 0 : maxDist, domains: [d], generic: d.generic, short, infra: d.infra, rule: `label:${d.uLabel}` };
         seen.set(id, t);
         const tid = this.targets.length;
         this.targets.push(t);
