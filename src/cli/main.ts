@@ -10,6 +10,7 @@ import { CliError, EXIT_USAGE, err } from './util.js';
 const load = {
   context: () => import('./context.js'),
   check: () => import('./commands/check.js'),
+  rules: () => import('./commands/rules.js'),
   hits: () => import('./commands/hits.js'),
   misc: () => import('./commands/misc.js'),
   notifyTest: () => import('./commands/notify-test.js'),
@@ -20,7 +21,11 @@ const load = {
 const USAGE = `usage: ctwatch <command> [options]
 
   run [--config FILE] [--pretty]              run the daemon (default config: $CTWATCH_CONFIG, else config/ctwatch.yaml)
-  check [--config FILE] [--json] NAME... | -  match names (- = one name per line on stdin)
+  check [--config FILE] [--json] [--explain] NAME... | -
+                                              match names (- = one name per line on stdin); --explain also
+                                              lists every rule that was dropped or discounted, and why
+  rules noise [--names FILE] [--config FILE]  how often each brand rule fires on ordinary names (default: a
+                                              synthetic sample of 50,000), with examples and suggested fixes
   hits [--since 7d] [--brand B] [--severity high] [--status new] [--json|--csv]
   hits ack|fp|reopen ID                       triage a hit (fp suppresses its registrable domain for that brand)
   inventory [--watch .example.com] [--json|--csv]
@@ -48,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
       status: { type: 'string' },
       watch: { type: 'string' },
       dead: { type: 'boolean' },
+      explain: { type: 'boolean' },
+      names: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,7 +68,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'run':
       return (await load.run()).runCommand(await config(), { pretty: f.pretty });
     case 'check':
-      return (await load.check()).checkCommand(await config(), [sub, ...rest].filter((x): x is string => x !== undefined), !!f.json);
+      return (await load.check()).checkCommand(await config(), [sub, ...rest].filter((x): x is string => x !== undefined), !!f.json, !!f.explain);
+    case 'rules':
+      if (sub !== 'noise') throw new CliError('usage: ctwatch rules noise [--names FILE] [--config FILE]', EXIT_USAGE);
+      return (await load.rules()).rulesNoiseCommand(await config(), f.names, !!f.json);
     case 'hits': {
       const hits = await load.hits();
       if (sub === 'ack' || sub === 'fp' || sub === 'reopen') return hits.hitsTriageCommand(await config(), sub, rest[0]);

@@ -426,7 +426,9 @@ export class BrandEngine {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
-        if (entry.corroborate && (ts < start || te > labelEnd || !isTokenStart(key, ts) || !isTokenEnd(key, te))) continue;
+        // ...unless the keyword is a whole label (`login.chase.evil.com`); the term a whole token.
+        if (entry.corroborate && (!isTokenStart(key, ts) || !isTokenEnd(key, te))) continue;
+        if (entry.corroborate && (ts < start || te > labelEnd) && !(ls === 0 && le === keys[li].length)) continue;
         term = this.termWords[id];
         break;
       }

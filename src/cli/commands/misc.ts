@@ -1,7 +1,8 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
 import { withStore } from '../context.js';
-import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
+import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
+import { noisyKeywordWarnings } from '../../match/noise.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
 
@@ -63,7 +64,11 @@ export function permutationsCommand(domain: string | undefined, json: boolean): 
   return 0;
 }
 
-/** Prints the validated config with every secret replaced. */
+/**
+ * Prints the validated config with every secret replaced, and a warning (stderr) for each keyword
+ * that would fire on more than 1 in 10,000 ordinary names (the synthetic sample of `rules noise`).
+ * Warnings do not change the exit code: the configuration is valid.
+ */
 export function configCheckCommand(loaded: LoadedConfig): number {
   const c = loaded.config;
   const summary = {
@@ -79,6 +84,8 @@ export function configCheckCommand(loaded: LoadedConfig): number {
     routes: c.routes.length,
   };
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
+  const warnings = noisyKeywordWarnings({ watch: [...c.watch], brands: [...c.brands], allow: [...c.allow], detection: c.detection });
+  for (const w of warnings) err(`warning: ${safeForTerminal(w)}\n`);
   return 0;
 }
 
