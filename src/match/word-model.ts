@@ -55,7 +55,8 @@ interface LoadedModel {
   bits: number;
   k: number;
   filter: Uint8Array;
-  sample: string[];
+  /** The gzip'd sample, decoded on each use (compile time, CLI): a daemon does not keep 50,000 strings. */
+  sampleGz: Buffer;
 }
 
 let loaded: LoadedModel | null = null;
@@ -91,10 +92,9 @@ function model(): LoadedModel {
     const h = JSON.parse(buf.subarray(0, nl).toString('utf8')) as ModelHeader;
     if (h.format !== 'ctwatch-word-model/1') throw new Error(`data/word-model.bin: unknown format ${h.format}`);
     const filter = new Uint8Array(buf.buffer, buf.byteOffset + nl + 1, h.filterBytes);
-    const gz = buf.subarray(nl + 1 + h.filterBytes, nl + 1 + h.filterBytes + h.sampleBytes);
-    const sample = gunzipSync(gz).toString('latin1').split('\n').filter((w) => w !== '');
+    const sampleGz = buf.subarray(nl + 1 + h.filterBytes, nl + 1 + h.filterBytes + h.sampleBytes);
     header = h;
-    loaded = { bits: h.bits, k: h.k, filter, sample };
+    loaded = { bits: h.bits, k: h.k, filter, sampleGz };
   }
   return loaded;
 }
@@ -137,8 +137,8 @@ export function substringShares(keys: readonly string[]): number[] {
     } else index[i] = -1;
   });
   const counts = new Int32Array(patterns.length);
+  const sample = sampleWords();
   if (patterns.length > 0) {
-    const sample = model().sample;
     const ac = new AhoCorasick(patterns);
     const lastWord = new Int32Array(patterns.length).fill(-1);
     sample.forEach((w, wi) => {
@@ -150,18 +150,18 @@ export function substringShares(keys: readonly string[]): number[] {
       });
     });
   }
-  const n = Math.max(1, model().sample.length);
+  const n = Math.max(1, sample.length);
   return keys.map((_, i) => (index[i] < 0 ? 0 : counts[index[i]] / n));
 }
 
-/** The sampled ordinary words (read-only), e.g. to generate ordinary host names. */
-export function sampleWords(): readonly string[] {
-  return model().sample;
+/** The sampled ordinary words (decoded anew on each call, ~10 ms), e.g. to generate ordinary host names. */
+export function sampleWords(): string[] {
+  return gunzipSync(model().sampleGz).toString('latin1').split('\n').filter((w) => w !== '');
 }
 
 /** Provenance of the model, for diagnostics and docs. */
 export function wordModelInfo(): { sources: string; words: number; sampleSize: number; fpRate: number; bytes: number } {
   const m = model();
   const h = header as ModelHeader;
-  return { sources: h.sources, words: h.words, sampleSize: m.sample.length, fpRate: h.fpRate, bytes: m.filter.length };
+  return { sources: h.sources, words: h.words, sampleSize: sampleWords().length, fpRate: h.fpRate, bytes: m.filter.length };
 }
