@@ -9,7 +9,7 @@
 //   /usr/share/dict/{american-english,ngerman,french,spanish,italian} (Debian w* packages),
 //   dnstwist's english.dict (../shared/data/reference/dnstwist_english.dict, Apache-2.0; the
 //   copy in src/match/data/lists.ts is used when the file is absent), and COMMON_HOST_TOKENS below.
-// Capitalised entries (proper nouns, e.g. brand and place names) and possessives are skipped.
+// Capitalised entries (proper nouns, e.g. brand and place names; not German nouns) and possessives are skipped.
 // Deterministic: the same inputs give the same bytes.
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -60,7 +60,9 @@ for (const d of DICTS) {
   let n = 0;
   for (const raw of readFileSync(path, 'utf8').split('\n')) {
     const line = raw.trim();
-    if (line === '' || line.includes("'") || line[0] !== line[0].toLowerCase()) continue;
+    // Capitalised entries are proper nouns (names, places, brands), except in German, where
+    // every noun is capitalised (Haus, Bank, Konto).
+    if (line === '' || line.includes("'") || (d !== 'ngerman' && line[0] !== line[0].toLowerCase())) continue;
     const w = fold(line);
     if (/^[a-z]{2,}$/.test(w)) {
       words.add(w);

@@ -245,12 +245,21 @@ export class BrandEngine {
     return null;
   }
 
-  /** Name-level corroboration for weak signals: suspicious TLD or hosting platform, or null. */
+  /**
+   * Name-level corroboration for weak signals: suspicious TLD, hosting platform, or a phishing
+   * term as a whole token of the registrable label; null when none. Candidates only.
+   */
   private nameCorroboration(n: NormalizedName): string | null {
     const tld = n.host.slice(n.host.lastIndexOf('.') + 1);
     if (this.suspiciousTlds.has(tld)) return `TLD .${esc(tld)} is often abused`;
     if (n.parts.isPrivateSuffix && this.platforms.has(n.parts.publicSuffix)) return `hosted on free platform ${esc(n.parts.publicSuffix)}`;
-    return null;
+    // A term in a subdomain does not count: `secure.trust-provider.com` is how sites name hosts.
+    const label = n.labelSkeleton;
+    let term: string | undefined;
+    this.termAutomaton.scan(label, (id, ts, te) => {
+      if (term === undefined && isTokenStart(label, ts) && isTokenEnd(label, te)) term = this.termWords[id];
+    });
+    return term === undefined ? null : `phishing term '${esc(term)}' in the registrable label`;
   }
 
   /**
@@ -580,6 +589,7 @@ export class BrandEngine {
     }
     if (key.includes('-')) {
       this.tokens(n, uLabel, key, out);
+      this.domainAsTokens(n, uLabel, key, out);
       const joined = key.replace(/-/g, '');
       for (const tid of this.typos.idsForKey(joined) ?? []) {
         const t = this.typos.targets[tid];
@@ -610,6 +620,33 @@ export class BrandEngine {
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' split by a dot into '${esc(uLabels[own - 2])}.${esc(uLabel)}'`,
           rule: t.rule,
           weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
+        });
+      }
+    }
+  }
+
+  /**
+   * A brand domain written with hyphens for its dots inside the registrable label (`x-com-support`,
+   * `paypal-com-verify`): the full domain, so it counts for short labels too.
+   */
+  private domainAsTokens(n: NormalizedName, uLabel: string, key: string, out: BrandSignals): void {
+    let from = 0;
+    for (let i = key.indexOf('-'); i > 0; from = i + 1, i = key.indexOf('-', from)) {
+      const ids = this.typos.idsForKey(key, from, i);
+      if (ids === undefined) continue;
+      for (const tid of ids) {
+        const t = this.typos.targets[tid];
+        const d = t.domains.find((x) => {
+          const written = x.suffix.replace(/\./g, '-');
+          return key.startsWith(written, i + 1) && (i + 1 + written.length === key.length || key.charCodeAt(i + 1 + written.length) === 0x2d);
+        });
+        if (d === undefined) continue;
+        add(out, t.brand, {
+          technique: 'typosquat:various',
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: brand domain ${esc(d.registrable)} written with hyphens in '${esc(uLabel)}'`,
+          rule: t.rule,
+          weak: t.short || t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
