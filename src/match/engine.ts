@@ -389,7 +389,7 @@ export class BrandEngine {
       if (!modeAllows(entry.mode, key, s, e)) {
         if (this.drops !== null && !found.some(([x, xs, xe]) => x === entry && modeAllows(entry.mode, key, xs, xe))) {
           handled.add(entry);
-          const lbl = key.slice(key.lastIndexOf('.', s - 1) + 1, key.indexOf('.', e) < 0 ? key.length : key.indexOf('.', e));
+          const lbl = view.uLabels[countDots(key, s)] ?? '';
           this.drop(
             entry.brand,
             'keyword',
@@ -484,6 +484,10 @@ export class BrandEngine {
       const li = countDots(view.ownKey, h.start);
       const uLabel = view.uLabels[li] ?? '';
       const variant = view.ownKey.slice(h.start, h.end);
+      if (t.infra) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}', but ${this.exactOnlyWhy(t)}`);
+        continue;
+      }
       if (this.isOrdinaryVariant(variant, t)) {
         this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(variant, t)}`);
         continue;
