@@ -23,7 +23,7 @@ export interface TokenSpecificity {
   generic: boolean;
   /** True when the token is an ordinary word (or common host-name token). */
   word: boolean;
-  /** Share of ordinary words that contain the token (0..1). */
+  /** Share of ordinary words that contain the token (0..1); measured only where it decides (0 otherwise). */
   share: number;
   /** Why it is generic or distinctive, one phrase for reasons and `rules noise`. */
   why: string;
@@ -39,11 +39,15 @@ function pct(x: number): string {
  * judged on length and the word filter only.
  */
 export function assessSpecificity(tokens: readonly string[]): TokenSpecificity[] {
-  const shares = substringShares(tokens);
+  // The share decides only for long tokens that are not words: scan the sample for those alone.
+  const words = tokens.map((t) => isWord(t));
+  const need = tokens.filter((t, i) => !words[i] && [...t].length > GENERIC_MAX_LENGTH);
+  const needShares = substringShares(need);
+  const shareOf = new Map<string, number>(need.map((t, i) => [t, needShares[i]]));
   return tokens.map((token, i) => {
-    const share = shares[i];
+    const share = shareOf.get(token) ?? 0;
     const letters = [...token].length;
-    const word = isWord(token);
+    const word = words[i];
     if (letters <= GENERIC_MAX_LENGTH) return { token, generic: true, word, share, why: `short (${letters} characters)` };
     if (word) return { token, generic: true, word, share, why: 'an ordinary word' };
     if (share >= GENERIC_SUBSTRING_SHARE) return { token, generic: true, word, share, why: `inside ${pct(share)} of ordinary words` };

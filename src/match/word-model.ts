@@ -128,6 +128,9 @@ export function isWord(token: string): boolean {
  * keys at once (one automaton scan of the sample). Keys outside [a-z0-9_-] get 0.
  */
 export function substringShares(keys: readonly string[]): number[] {
+  if (keys.length === 0) return [];
+  const cached = keys.map((k) => shareCache.get(k));
+  if (cached.every((x) => x !== undefined)) return cached as number[];
   const patterns: string[] = [];
   const index: number[] = [];
   keys.forEach((k, i) => {
@@ -151,8 +154,14 @@ export function substringShares(keys: readonly string[]): number[] {
     });
   }
   const n = Math.max(1, sample.length);
-  return keys.map((_, i) => (index[i] < 0 ? 0 : counts[index[i]] / n));
+  const out = keys.map((_, i) => (index[i] < 0 ? 0 : counts[index[i]] / n));
+  // Reloads (SIGHUP) compile the same keywords again: remember, within a bound.
+  if (shareCache.size + keys.length > 200_000) shareCache.clear();
+  keys.forEach((k, i) => shareCache.set(k, out[i]));
+  return out;
 }
+
+const shareCache = new Map<string, number>();
 
 /** The sampled ordinary words (decoded anew on each call, ~10 ms), e.g. to generate ordinary host names. */
 export function sampleWords(): string[] {
