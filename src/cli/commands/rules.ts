@@ -17,13 +17,14 @@ function readNames(file: string): string[] {
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
+const names_ = (n: number): string => `${fmt(n)} ${n === 1 ? 'name' : 'names'}`;
 
 /** Text lines for one rule; every certificate-side string goes through safeForTerminal. */
 function ruleLines(r: RuleNoise, names: number): string[] {
   const t = safeForTerminal;
   const share = names > 0 ? ` (${((100 * r.alerts) / names).toFixed(3)} %)` : '';
-  const lines = [`${t(r.brand)}  ${t(r.rule)}: fires on ${fmt(r.alerts)} names${share}, absorbed on ${fmt(r.absorbed)}`];
-  if (r.specificity !== null) lines.push(`    keyword: ${t(r.specificity)}; mode ${t(r.mode ?? '')}; as a substring it occurs in ${fmt(r.substringOccurrences ?? 0)} names`);
+  const lines = [`${t(r.brand)}  ${t(r.rule)}: fires on ${names_(r.alerts)}${share}, absorbed on ${fmt(r.absorbed)}`];
+  if (r.specificity !== null) lines.push(`    keyword: ${t(r.specificity)}; mode ${t(r.mode ?? '')}; as a substring it occurs in ${names_(r.substringOccurrences ?? 0)}`);
   const tech = Object.entries(r.techniques).sort((a, b) => b[1] - a[1]);
   if (tech.length > 0) lines.push(`    techniques: ${tech.map(([k, v]) => `${t(k)} ${fmt(v)}`).join(', ')}`);
   if (r.examples.length > 0) lines.push(`    examples: ${r.examples.map(t).join(', ')}`);
