@@ -35,7 +35,7 @@ import type { Severity } from './match/types.js';
 import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
-import { queueDigests } from './jobs/digest.js';
+import { queueDigests, ruleFiringsSince } from './jobs/digest.js';
 import { resolveDashboardToken } from './http/token.js';
 import { apiRoutes } from './api/routes.js';
 import { HitEvents } from './api/events.js';
@@ -177,6 +177,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     if (cfg.digest) {
       const d = cfg.digest;
       let lastDigestAt = Date.now() - 86_400_000;
+      let firingsAtLastDigest = new Map<string, number>();
       scheduler.add(
         'digest',
         d.cron,
@@ -184,7 +185,9 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           const to = Date.now();
           const sum = (c: { get(): Promise<{ values: { value: number }[] }> }) => c.get().then((v) => v.values.reduce((n, x) => n + x.value, 0));
           return Promise.all([sum(metrics.reconnects), sum(metrics.gaps), sum(metrics.dropped)]).then(([reconnects, gapCount, dropped]) => {
-            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names);
+            const firings = ruleFiringsSince(metrics, firingsAtLastDigest);
+            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names, firings.counts);
+            firingsAtLastDigest = firings.now;
             lastDigestAt = to;
             if (n) dispatcher.nudge();
           });

@@ -2,6 +2,7 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { compileRulesOrExit, withStore } from '../context.js';
 import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
+import { noisyKeywordWarnings } from '../../match/noise.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
 import { redactUrl } from '../../log/secrets.js';
@@ -68,7 +69,9 @@ export function permutationsCommand(domain: string | undefined, json: boolean): 
 
 /**
  * Validates the config as `run` does (schema, notifiers, and the rules compiled by the matcher),
- * then prints a summary with every secret replaced. A config `run` would refuse exits 2 here.
+ * then prints a summary with every secret replaced, and a warning (stderr) for each keyword that
+ * would fire on more than 1 in 10,000 ordinary names (the synthetic sample of `rules noise`).
+ * Warnings do not change the exit code. A config `run` would refuse exits 2 here.
  */
 export async function configCheckCommand(loaded: LoadedConfig): Promise<number> {
   await compileRulesOrExit(loaded);
@@ -87,5 +90,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   };
   for (const w of loaded.warnings) err(`warning: ${w}\n`);
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
+  const warnings = noisyKeywordWarnings({ watch: [...c.watch], brands: [...c.brands], allow: [...c.allow], detection: c.detection });
+  for (const w of warnings) err(`warning: ${safeForTerminal(w)}\n`);
   return 0;
 }

@@ -112,6 +112,7 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
     by_technique: d.byTechnique,
     by_severity: d.bySeverity,
     high_names: d.highNames.map((h) => ({ ...h, name: escapeControls(h.name) })),
+    rule_firings: d.ruleFirings ?? [],
     health: {
       uptime_seconds: d.health.uptimeSeconds,
       reconnects: d.health.reconnects,
