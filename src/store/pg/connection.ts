@@ -92,8 +92,11 @@ export function createPool(opts: PgConnectionOptions): { pool: pg.Pool; display:
     application_name: config.application_name ?? 'ctwatch',
     types,
   });
-  // Without a listener an idle connection's error (server restart) would kill the process.
+  // Without a listener a connection's error (server restart, network cut) would be an uncaught
+  // exception: the pool reports idle ones; checked-out ones get a listener of their own for
+  // good, as the error may come between two statements (the next one then fails and says so).
   pool.on('error', (err) => opts.onIdleError?.(err));
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { pool, display };
 }
 
