@@ -259,3 +259,19 @@ d('several instances on one PostgreSQL database', () => {
     }
   });
 });
+
+d('PostgreSQL specifics', () => {
+  it('a certificate field with U+0000 (PostgreSQL text cannot hold it) is stored as U+FFFD, not a failed batch', async () => {
+    const clock = { t: T0 };
+    const b = await openIn(freshSchema(), clock);
+    try {
+      const r = record('nul', [brandMatch('paypal-nul.com')], { issuer: 'Evil\u0000CA' });
+      r.issuance.subject = 'CN=paypal.com\u0000.evil.example';
+      expect((await b.hits.recordBatch([r], routeAll)).newHits).toBe(1);
+      const [hit] = await b.hits.listHits();
+      expect(hit).toMatchObject({ issuer: 'Evil\uFFFDCA', subject: 'CN=paypal.com\uFFFD.evil.example' });
+    } finally {
+      await b.close();
+    }
+  });
+});

@@ -62,6 +62,15 @@ function safeDecode(s: string): string {
   }
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, which SQLite stores; certificate fields are attacker
+ * controlled (a CN with an embedded NUL is an old trick), so it is written as U+FFFD instead of
+ * failing a whole batch. JSON text written by JSON.stringify is unaffected (it escapes it).
+ */
+export function pgText<T extends string | null | undefined>(v: T): T {
+  return (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v) as T;
+}
+
 /** BIGINT / BIGSERIAL (ids, milliseconds) and count(*) as numbers: all below 2^53. */
 const INT8 = 20;
 const INT8_ARRAY = 1016;

@@ -19,6 +19,7 @@ import type pg from 'pg';
 import type { Severity } from '../../match/types.js';
 import { strongestPerRule } from '../hit-store.js';
 import type { CandidateMatch, CandidateRecord, IssuanceRecord, RecordResult, RouteFn } from '../types.js';
+import { pgText as t } from './connection.js';
 
 export interface RecordContext {
   realertAfterMs: number;
@@ -118,15 +119,6 @@ SELECT 1`;
 const ruleKeyOf = (m: CandidateMatch) => (m.brand !== null ? `brand:${m.brand}` : `watch:${m.watch ?? ''}`);
 /** Joins parts of map and lock keys (names cannot contain it: they are host names). */
 const SEP = '\n';
-
-/**
- * PostgreSQL text cannot hold U+0000, which SQLite stores; certificate fields are attacker
- * controlled (a CN with an embedded NUL is an old trick), so it is stored as U+FFFD instead of
- * failing the whole batch. JSON columns are unaffected (JSON escapes it).
- */
-function t<T extends string | null | undefined>(v: T): T {
-  return (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v) as T;
-}
 
 /** Records `records` inside the caller's open transaction. See HitsApi.recordBatch. */
 export async function recordBatchPg(c: pg.PoolClient, records: readonly CandidateRecord[], route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
