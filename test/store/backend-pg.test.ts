@@ -6,6 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ctlogLease, LEADER_LEASE } from '../../src/store/backend.js';
 import { openPgBackend, type PgStoreBackend } from '../../src/store/pg/index.js';
+import { openBackend } from '../../src/store/open-backend.js';
 import { parseStoreUrl } from '../../src/store/pg/connection.js';
 import { secrets } from '../../src/log/secrets.js';
 import { dropSchema, freshSchema, testPgUrl } from '../helpers/pg.js';
@@ -261,6 +262,19 @@ d('several instances on one PostgreSQL database', () => {
 });
 
 d('PostgreSQL specifics', () => {
+  it('openBackend: store.url selects PostgreSQL, over store.path', async () => {
+    const s = freshSchema();
+    schemas.add(s);
+    const b = await openBackend({ url: url!, schema: s, path: '/nonexistent/x.db', realertAfterMs: DAY, instanceId: 'ob' });
+    try {
+      expect(b.kind).toBe('postgres');
+      expect(b.instanceId).toBe('ob');
+      expect(await b.ping()).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('a certificate field with U+0000 (PostgreSQL text cannot hold it) is stored as U+FFFD, not a failed batch', async () => {
     const clock = { t: T0 };
     const b = await openIn(freshSchema(), clock);
