@@ -284,6 +284,11 @@ d('PostgreSQL specifics', () => {
       expect((await b.hits.recordBatch([r], routeAll)).newHits).toBe(1);
       const [hit] = await b.hits.listHits();
       expect(hit).toMatchObject({ issuer: 'Evil\uFFFDCA', subject: 'CN=paypal.com\uFFFD.evil.example' });
+      // Keys with it still find what is stored: the same issuance and name again is a sighting.
+      const odd = () => record('nul\u0000key', [brandMatch('paypal\u0000odd.com', { registrable: 'x\u0000.com' })]);
+      expect((await b.hits.recordBatch([odd()], routeAll)).newHits).toBe(1);
+      expect(await b.hits.recordBatch([odd()], routeAll)).toMatchObject({ newHits: 0, sightings: 1 });
+      expect((await b.hits.listHits())[0]).toMatchObject({ name: 'paypal\uFFFDodd.com', timesSeen: 2 });
     } finally {
       await b.close();
     }

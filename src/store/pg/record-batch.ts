@@ -120,11 +120,21 @@ const ruleKeyOf = (m: CandidateMatch) => (m.brand !== null ? `brand:${m.brand}` 
 /** Joins parts of map and lock keys (names cannot contain it: they are host names). */
 const SEP = '\n';
 
+/** The object with every string property through pgText; itself when none needs it (the rule). */
+function storable<T extends object>(o: T): T {
+  let copy: T | null = null;
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'string' && v !== t(v)) (copy ??= { ...o })[k as keyof T] = t(v) as T[keyof T];
+  }
+  return copy ?? o;
+}
+
 /** Records `records` inside the caller's open transaction. See HitsApi.recordBatch. */
 export async function recordBatchPg(c: pg.PoolClient, records: readonly CandidateRecord[], route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
   const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
   if (records.length === 0) return result;
-  const planned = records.map((rec) => ({ iss: rec.issuance, matches: strongestPerRule(rec.matches) }));
+  // Keys and values as PostgreSQL will hold them (pgText), so what is read back matches.
+  const planned = records.map((rec) => ({ iss: storable(rec.issuance), matches: strongestPerRule(rec.matches).map(storable) }));
 
   // ---- lock, then read the state the plan needs ----------------------------------------------
   const issuanceKeys = new Set<string>();
