@@ -1,10 +1,12 @@
 /**
  * Whether the store answers: the state behind `/readyz` (503 with the reason while down) and the
  * `store.unavailable` / recovery health events (one each per outage), plus the backoff between
- * attempts while the database is away. Groundwork for issue 16: nothing uses it yet; the
+ * attempts while the database is away (jittered, so a fleet of instances does not redial in
+ * lockstep). Groundwork for issue 16: nothing uses it yet; the
  * switch-over feeds it every store call's outcome (`failed` / `succeeded`) and waits on
  * `waitUntilUp` before retrying held-back work.
  */
+import { Backoff } from '../feed/backoff.js';
 import { StoreError } from './backend.js';
 
 export interface AvailabilityState {
@@ -25,9 +27,11 @@ export interface AvailabilityOptions {
   now?: () => number;
   /** Waits between probes; injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** First retry delay, doubled per failed probe up to maxDelayMs. Defaults 500 ms and 30 s. */
+  /** Probe delays: jittered, doubling from minDelayMs up to maxDelayMs (feed/backoff.ts). Defaults 500 ms and 30 s. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** The jitter's random source (tests pass () => 1: each delay is then its ceiling). */
+  random?: () => number;
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -38,11 +42,12 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
 
 export class StoreAvailability {
   private current: AvailabilityState;
-  private failedProbes = 0;
+  private readonly backoff: Backoff;
   private readonly now: () => number;
 
   constructor(private readonly opts: AvailabilityOptions) {
     this.now = opts.now ?? Date.now;
+    this.backoff = new Backoff(opts.minDelayMs ?? 500, opts.maxDelayMs ?? 30_000, opts.random);
     this.current = { up: true, since: this.now(), reason: null, outages: 0 };
   }
 
@@ -58,7 +63,7 @@ export class StoreAvailability {
     if (!(err instanceof StoreError) || err.code !== 'STORE_UNAVAILABLE') return false;
     if (!this.current.up) return false;
     this.current = { up: false, since: this.now(), reason: err.message, outages: this.current.outages + 1 };
-    this.failedProbes = 0;
+    this.backoff.reset();
     this.opts.onChange?.(this.state);
     return true;
   }
@@ -67,15 +72,7 @@ export class StoreAvailability {
   succeeded(): void {
     if (this.current.up) return;
     this.current = { up: true, since: this.now(), reason: null, outages: this.current.outages };
-    this.failedProbes = 0;
     this.opts.onChange?.(this.state);
-  }
-
-  /** The delay before the next probe: min, 2 min, 4 min, ... capped at max. */
-  nextDelayMs(): number {
-    const min = this.opts.minDelayMs ?? 500;
-    const max = this.opts.maxDelayMs ?? 30_000;
-    return Math.min(max, min * 2 ** Math.min(this.failedProbes, 30));
   }
 
   /**
@@ -86,10 +83,9 @@ export class StoreAvailability {
     const sleep = this.opts.sleep ?? defaultSleep;
     while (!this.current.up) {
       if (signal?.aborted) return false;
-      await sleep(this.nextDelayMs(), signal);
+      await sleep(this.backoff.next(), signal);
       if (signal?.aborted) return false;
       if (await this.opts.ping()) this.succeeded();
-      else this.failedProbes++;
     }
     return true;
   }
