@@ -1,5 +1,6 @@
 /**
- * Copies a SQLite store into an empty PostgreSQL store (`ctwatch migrate-store`): every table,
+ * Copies a SQLite store into an empty PostgreSQL store (`ctwatch migrate-store`): every table
+ * (not the dashboard's search index, which is derived),
  * ids kept (so hit ids people know stay valid), in one PostgreSQL transaction, then compares the
  * row counts of every table. The SQLite file is opened read-only and not changed.
  *
@@ -14,8 +15,23 @@ import { migratePg, PG_MIGRATIONS } from '../migrations-pg.js';
 import { createPool, inTransaction, mapError, pgText, type PgConnectionOptions } from './connection.js';
 
 /** Parents before children (foreign keys). */
-export const COPIED_TABLES = ['issuances', 'hits', 'sightings', 'deliveries', 'inventory', 'suppressions', 'allowlist', 'ctlog_positions'] as const;
-const WITH_ID = new Set(['issuances', 'hits', 'sightings', 'deliveries', 'suppressions']);
+export const COPIED_TABLES = [
+  'issuances',
+  'hits',
+  'sightings',
+  'deliveries',
+  'inventory',
+  'suppressions',
+  'allowlist',
+  'ctlog_positions',
+  // Tables of later migrations (v4..v6); a file without them copies none.
+  'triage_history',
+  'ctlog_known_logs',
+  'ctlog_evidence',
+  'enrichments',
+  'enrich_schedule',
+] as const;
+const WITH_ID = new Set(['issuances', 'hits', 'sightings', 'deliveries', 'suppressions', 'triage_history', 'ctlog_evidence', 'enrichments']);
 const CHUNK = 2000;
 
 export interface CopyReport {
