@@ -262,6 +262,21 @@ d('several instances on one PostgreSQL database', () => {
 });
 
 d('PostgreSQL specifics', () => {
+  it('alertDelayMs: new hits\' deliveries are due that much later (enrichment adds to them first)', async () => {
+    const clock = { t: T0 };
+    const s = freshSchema();
+    schemas.add(s);
+    const b = await openPgBackend({ url: url!, schema: s, realertAfterMs: DAY, now: () => clock.t, alertDelayMs: 30_000 });
+    try {
+      await b.hits.recordBatch([record('ad', [brandMatch('paypal-ad.com')])], () => ['hook']);
+      const [row] = await b.outbox.list();
+      expect(row).toMatchObject({ createdAt: T0, nextAttemptAt: T0 + 30_000 });
+      expect(await b.outbox.countDue(T0 + 29_999)).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('openBackend: store.url selects PostgreSQL, over store.path', async () => {
     const s = freshSchema();
     schemas.add(s);

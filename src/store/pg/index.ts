@@ -18,6 +18,8 @@ import { prunePg } from './retention.js';
 export interface PgBackendOptions extends PgConnectionOptions {
   realertAfterMs: number;
   now?: () => number;
+  /** New hits' alerts wait this long so enrichment can add to them (as the SQLite HitStore). */
+  alertDelayMs?: number;
   /** This instance's name in leases; default host:pid:random (a restart is a new instance). */
   instanceId?: string;
 }
@@ -61,7 +63,7 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
         const held = await c.query('SELECT 1 FROM leases WHERE name = $1 AND owner = $2 AND expires_at > $3 FOR SHARE', [o.fence, instanceId, now]);
         if (held.rowCount === 0) throw new StoreError('LEASE_LOST', `lease ${o.fence} is not held by this instance`);
       }
-      const result = await recordBatchPg(c, records, route, { realertAfterMs: opts.realertAfterMs, now: clock });
+      const result = await recordBatchPg(c, records, route, { realertAfterMs: opts.realertAfterMs, now: clock, alertDelayMs: opts.alertDelayMs ?? 0 });
       if (o.position) {
         await c.query(
           `INSERT INTO ctlog_positions (log_key, position_json, updated_at) VALUES ($1, $2, $3)

@@ -24,6 +24,8 @@ import { pgText as t } from './connection.js';
 export interface RecordContext {
   realertAfterMs: number;
   now: () => number;
+  /** New hits' deliveries are due this long after creation (HitStoreOptions.alertDelayMs on main). */
+  alertDelayMs?: number;
 }
 
 interface IssuanceState {
@@ -121,7 +123,7 @@ const WRITE_BATCH = `WITH
     RETURNING 1),
   new_deliveries AS (
     INSERT INTO deliveries (kind, hit_id, notifier_id, group_key, created_at, next_attempt_at)
-    SELECT 'hit', (CASE WHEN u.hit_id < 0 THEN ids.hits[-u.hit_id] ELSE u.hit_id END), u.notifier_id, u.group_key, u.at, u.at
+    SELECT 'hit', (CASE WHEN u.hit_id < 0 THEN ids.hits[-u.hit_id] ELSE u.hit_id END), u.notifier_id, u.group_key, u.at, u.at + $57::bigint
     FROM ids, unnest($51::bigint[], $52::text[], $53::text[], $54::bigint[]) WITH ORDINALITY AS u(hit_id, notifier_id, group_key, at, o)
     ORDER BY u.o
     RETURNING 1)
@@ -374,6 +376,8 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       // $55, $56 how many ids to allocate
       newIssuances.length,
       newHits.length,
+      // $57 how long new hits' alerts wait (enrichment)
+      ctx.alertDelayMs ?? 0,
     ],
   });
   const allocated = written.rows[0]!.hits ?? [];
