@@ -122,6 +122,22 @@ d('several instances on one PostgreSQL database', () => {
     expect(new Set(deliveries.map((x) => `${x.hitId}|${x.notifierId}`)).size).toBe(deliveries.length);
   });
 
+  it('renewals of one name recorded at the same moment by two instances: one alert (the realert window holds across instances)', async () => {
+    const clock = { t: T0 };
+    const [a, b] = await instances(2, clock);
+    for (let i = 0; i < 25; i++) {
+      const name = `paypal-renew${i}.com`;
+      await Promise.all([
+        a!.hits.recordBatch([record(`ra${i}`, [brandMatch(name)], { seenAt: T0 + i })], routeAll),
+        b!.hits.recordBatch([record(`rb${i}`, [brandMatch(name)], { seenAt: T0 + i })], routeAll),
+      ]);
+    }
+    const hits = await a!.hits.listHits();
+    expect(hits).toHaveLength(25);
+    for (const h of hits) expect(h.timesSeen).toBe(2);
+    expect((await a!.outbox.list({ limit: 1000 })).filter((x) => x.kind === 'hit')).toHaveLength(50);
+  });
+
   it('two instances draining one outbox concurrently claim each delivery once', async () => {
     const clock = { t: T0 };
     const [a, b] = await instances(2, clock);
