@@ -136,11 +136,12 @@ export function mapError(err: unknown): unknown {
 }
 
 /**
- * Runs `fn` in a READ COMMITTED transaction on one pooled connection, again (from the start) on
+ * Runs `fn` in a READ COMMITTED transaction on one pooled connection (opened with `beginSql`: BEGIN,
+ * optionally followed by statements without parameters), again (from the start) on
  * deadlock, serialization failure or a lost insert race, up to 8 times. Other errors roll back
  * and propagate; outages as STORE_UNAVAILABLE.
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, beginSql = 'BEGIN'): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
     try {
@@ -150,7 +151,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
     }
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(beginSql);
       const out = await fn(client);
       await client.query('COMMIT');
       return out;

@@ -1,10 +1,11 @@
 /**
- * recordBatch on PostgreSQL: the identity rules of hit-store.ts in three statements per batch
- * whatever its size (lock; read the state; allocate ids and write everything), planned in memory
- * in between, so several thousand candidate records per second fit through one connection.
+ * recordBatch on PostgreSQL: the identity rules of hit-store.ts in four round trips per batch
+ * whatever its size (begin with the locks; read the state; allocate ids and write everything;
+ * commit), planned in memory in between, so several thousand candidate records per second fit through one connection.
  *
  * Several instances: before reading anything, the transaction takes transaction-scoped advisory
- * locks on every issuance key and every (rule, name) of the batch, in one global (sorted) order,
+ * locks on every issuance key and every (rule, name) of the batch (with its BEGIN, in one round
+ * trip), in one global (sorted) order,
  * so two instances recording the same issuance, or renewals of the same name, run one after the
  * other and the second sees the first's rows (READ COMMITTED: each statement sees what committed
  * before it). The unique keys (issuances.issuance_key, hits (issuance_id, rule_key)) remain the
@@ -15,6 +16,7 @@
  * (test/store/backend-suite.ts) checks both backends give the same hits, sightings, inventory
  * and deliveries.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Severity } from '../../match/types.js';
 import { strongestPerRule } from '../hit-store.js';
@@ -142,14 +144,25 @@ function storable<T extends object>(o: T): T {
   return copy ?? o;
 }
 
-/** Records `records` inside the caller's open transaction. See HitsApi.recordBatch. */
-export async function recordBatchPg(c: pg.PoolClient, records: readonly CandidateRecord[], route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
-  const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
-  if (records.length === 0) return result;
+/** A batch ready to record: its records as they will be stored, and the keys it locks. */
+export interface PreparedBatch {
+  planned: { iss: IssuanceRecord; matches: CandidateMatch[] }[];
+  issuanceKeys: Set<string>;
+  ruleNames: Map<string, [string, string]>;
+  registrables: Set<string>;
+  inventoryKeys: Map<string, [string, string]>;
+  minSeen: number;
+  /**
+   * `BEGIN` plus the advisory locks of the batch, as one simple-protocol string (one round trip
+   * instead of two). Only numbers are spliced in: each key's 48-bit hash, in ascending order on
+   * every instance, so two batches never wait on each other in a cycle.
+   */
+  beginSql: string;
+}
+
+export function prepareBatch(records: readonly CandidateRecord[]): PreparedBatch {
   // Keys and values as PostgreSQL will hold them (pgText), so what is read back matches.
   const planned = records.map((rec) => ({ iss: storable(rec.issuance), matches: strongestPerRule(rec.matches).map(storable) }));
-
-  // ---- lock, then read the state the plan needs ----------------------------------------------
   const issuanceKeys = new Set<string>();
   const ruleNames = new Map<string, [string, string]>();
   const registrables = new Set<string>();
@@ -165,8 +178,29 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       if (m.watch !== null && m.brand === null) inventoryKeys.set(m.watch + SEP + m.name, [m.watch, m.name]);
     }
   }
-  const lockKeys = [...[...issuanceKeys].map((k) => `i${SEP}${k}`), ...[...ruleNames.keys()].map((k) => `r${SEP}${k}`)].map(t).sort();
-  await c.query({ name: 'ctwatch_record_lock', text: 'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k', values: [lockKeys] });
+  const hashes = new Set<number>();
+  for (const k of issuanceKeys) hashes.add(lockHash(`i${SEP}${k}`));
+  for (const k of ruleNames.keys()) hashes.add(lockHash(`r${SEP}${k}`));
+  const sorted = [...hashes].sort((a, b) => a - b);
+  const beginSql = sorted.length
+    ? `BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{${sorted.join(',')}}'::bigint[]) AS k`
+    : 'BEGIN';
+  return { planned, issuanceKeys, ruleNames, registrables, inventoryKeys, minSeen, beginSql };
+}
+
+/** A lock key's advisory-lock number: 48 bits of its SHA-256 (collisions only lock more). */
+function lockHash(key: string): number {
+  return createHash('sha256').update(key).digest().readUIntBE(0, 6);
+}
+
+/**
+ * Records a prepared batch inside the caller's transaction, opened with `batch.beginSql` (so its
+ * locks are held). See HitsApi.recordBatch.
+ */
+export async function recordBatchPg(c: pg.PoolClient, batch: PreparedBatch, route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
+  const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
+  const { planned, issuanceKeys, ruleNames, registrables, inventoryKeys, minSeen } = batch;
+  if (planned.length === 0) return result;
 
   // One statement reads everything the plan needs (JSON arrays: one round trip, not four).
   const rulePairs = [...ruleNames.values()];
