@@ -12,6 +12,29 @@ import { useLoad } from '../load.js';
 import { replaceRoute, type Route } from '../router.js';
 import { SEVERITIES, STATUSES } from '../types.js';
 
+/**
+ * The technique filter's choices: the matcher's techniques (src/match, store/hit-store.ts) plus
+ * any other seen on the page. A fixed list, so the filter needs no count query over the store.
+ */
+const KNOWN_TECHNIQUES = [
+  'keyword',
+  'combosquat',
+  'subdomain-embedding',
+  'tld-swap',
+  'homograph',
+  'typosquat:edit-distance',
+  'typosquat:homoglyph',
+  'typosquat:cyrillic',
+  'typosquat:dictionary',
+  'typosquat:hyphenation',
+  'typosquat:subdomain',
+  'typosquat:embedded',
+  'typosquat:various',
+  'own-domain',
+  'own-domain:new-name',
+  'own-domain:unexpected-issuer',
+];
+
 const FILTER_KEYS = ['brand', 'severity', 'status', 'technique', 'since', 'until', 'q', 'sort', 'order'] as const;
 const RANGES: [string, string][] = [
   ['', 'Any time'],
@@ -38,8 +61,9 @@ export function Hits({ route }: { route: Route }) {
   const setCursors = (f: (c: (string | null)[]) => (string | null)[]) => setPages({ key, cursors: f(cursors) });
   const cursor = cursors[cursors.length - 1];
   const page = useLoad(() => api.hits(filters, cursor), key + '|' + cursor);
-  const rules = useLoad(() => api.rules(), 'rules');
-  const stats = useLoad(() => api.daily(30), 'daily');
+  // The brand list comes from the rules, asked for only once the first page is on screen: the
+  // server answers one query at a time, and the hits come first.
+  const rules = useLoad(() => (page.data ? api.rules() : Promise.resolve(undefined)), page.data ? 'rules' : 'later');
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [message, setMessage] = useState('');
   const [fresh, setFresh] = useState(0);
@@ -86,11 +110,11 @@ export function Hits({ route }: { route: Route }) {
     set({ sort: k, order });
   };
 
+  const hits = page.data?.hits ?? [];
   const brands = rules.data?.brands.map((b) => b.name) ?? [];
-  const techniques = Object.keys(stats.data?.by_technique ?? {}).sort();
+  const techniques = [...new Set([...KNOWN_TECHNIQUES, ...hits.map((h) => h.technique)])].sort();
   const custom = !!filters.until || (!!filters.since && !RANGES.some(([v]) => v === filters.since));
   const [rangeCustom, setRangeCustom] = useState(custom);
-  const hits = page.data?.hits ?? [];
 
   return (
     <>
