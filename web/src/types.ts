@@ -94,6 +94,8 @@ export interface RulesJson {
   brands: { name: string; domains: string[]; keywords: string[]; fired_24h: number; fired_7d: number }[];
   allow: string[];
   watch: { domain: string; issuers: string[]; fired_24h: number; fired_7d: number }[];
+  /** first_seen of the newest hit in the store (servers that send it). */
+  latest?: string | null;
 }
 
 export interface CheckJson {

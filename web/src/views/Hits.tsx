@@ -255,7 +255,13 @@ export function Hits({ route }: { route: Route }) {
 
       <ErrorBox error={page.error} />
       <Loading when={page.loading && !page.data} />
-      {page.data && hits.length === 0 ? <p class="empty">No hits match these filters.</p> : null}
+      {page.data && hits.length === 0 ? (
+        <p class="empty">
+          {page.data.next
+            ? 'No match in this part of the store (a name search looks through a bounded slice per page). Use "Next page" to search on.'
+            : 'No hits match these filters.'}
+        </p>
+      ) : null}
       {hits.length ? (
         <HitsTable
           hits={hits}

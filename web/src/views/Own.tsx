@@ -17,9 +17,6 @@ export function Own() {
       {inv.data ? (
         <div class="grid">
           <Summary inv={inv.data} />
-          <Card title={`New-name and unexpected-issuer hits (${inv.data.hits.length})`} id="h-ownhits" wide>
-            {inv.data.hits.length === 0 ? <p class="muted">None.</p> : <HitsTable hits={inv.data.hits} caption="Own-domain hits" />}
-          </Card>
           <Card title={`Inventory (${inv.data.items.length} names)`} id="h-inv" wide>
             {inv.data.items.length === 0 ? <p class="muted">No certificate seen yet under a watched domain.</p> : null}
             <Scroll label="Inventory">
@@ -60,6 +57,9 @@ export function Own() {
                 </tbody>
               </table>
             </Scroll>
+          </Card>
+          <Card title={`New-name and unexpected-issuer hits (${inv.data.hits.length})`} id="h-ownhits" wide>
+            {inv.data.hits.length === 0 ? <p class="muted">None.</p> : <HitsTable hits={inv.data.hits} caption="Own-domain hits" />}
           </Card>
         </div>
       ) : null}
