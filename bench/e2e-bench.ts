@@ -9,6 +9,10 @@
  *   arrival to hit committed (the daemon's histogram) and from the server's send to webhook delivery.
  * Phase "lite": the same certificates without as_der (names only), as fast as read.
  *
+ * BENCH_ENRICH=slow: enrichment on with every look-up slow (a DNS server on loopback that never
+ * answers, an RDAP server that answers after 5 s, all timeouts 5 s), to show that enrichment never
+ * slows ingest (issue 17). Default off.
+ *
  * CPU is read from /proc for the daemon alone, so the figures are per CPU-second of ctwatch,
  * not distorted by this process or other load.
  */
@@ -16,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -106,6 +111,32 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
   let client: WebSocket | null = null;
   wss.on('connection', (ws) => (client = ws));
 
+  // Enrichment with every look-up slow: a DNS server that never answers, an RDAP server that
+  // answers after 5 s (the timeouts), so every job takes the longest it can.
+  const enrichMode = process.env.BENCH_ENRICH ?? 'off';
+  const silentDns = dgram.createSocket('udp4');
+  const slowRdap = http.createServer((_req, res) => {
+    const t = setTimeout(() => res.writeHead(200, { 'content-type': 'application/rdap+json' }).end('{}'), 5_000);
+    res.on('close', () => clearTimeout(t));
+  });
+  let enrich: Record<string, unknown> | undefined;
+  if (enrichMode === 'slow') {
+    await new Promise<void>((r) => silentDns.bind(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => slowRdap.listen(0, '127.0.0.1', () => r()));
+    const bootstrap = path.join(dir, 'rdap-dns.json');
+    fs.writeFileSync(bootstrap, JSON.stringify({ version: '1.0', services: [[['com'], [`http://127.0.0.1:${(slowRdap.address() as AddressInfo).port}/`]]] }));
+    enrich = {
+      enabled: true,
+      dns_servers: [`127.0.0.1:${(silentDns.address() as AddressInfo).port}`],
+      dns_timeout: 5,
+      dns_tries: 1,
+      rdap_bootstrap_file: bootstrap,
+      rdap_timeout: 5,
+      rdap_min_interval: 0,
+      web_timeout: 5,
+    };
+  }
+
   // 999 synthetic brands and PayPal. The look-alikes make 1 message in 100 a candidate (a full
   // @peculiar/x509 parse and a commit), far more than real CT traffic produces for 1,000 brands.
   const brands = [...syntheticBrands(brandCount - 1), { name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }];
@@ -121,6 +152,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
       brands,
       notifiers: [{ id: 'siem', type: 'webhook', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` }],
       routes: [{ notifiers: ['siem'] }],
+      ...(enrich ? { enrich } : {}),
     }),
   );
   const t0 = performance.now();
@@ -264,9 +296,17 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
   await new Promise((r) => child.once('exit', r));
   wss.close();
   receiver.close();
+  if (enrichMode === 'slow') {
+    silentDns.close();
+    slowRdap.closeAllConnections();
+    slowRdap.close();
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   const strip = ({ metrics: _m, ...r }: { metrics: string } & Record<string, unknown>) => r;
   return {
+    enrich: enrichMode,
+    enrichJobs: metricValue(rate.metrics, 'ctwatch_enrich_jobs_total'),
+    enrichDropped: metricValue(rate.metrics, 'ctwatch_enrich_dropped_total'),
     cores: os.cpus().length,
     brands: brands.length,
     startupMs,

@@ -71,28 +71,31 @@ export interface Change {
 }
 
 /**
- * The state changes from `prev` to `next` worth an update alert: the names start resolving, gain
- * MX, go live, or a page title starts naming the brand. A check that was switched off or failed
- * in `next` never counts as a change. Empty when nothing changed.
+ * The state changes worth an update alert: `next` shows, for the first time in the hit's history
+ * (`earlier`, any order), that its names resolve, have MX, serve a live page, or serve a page
+ * whose title names the brand. "First time ever" means a flapping state (a transient timeout
+ * between two live answers) never alerts twice. A check switched off or failed in `next` shows
+ * nothing. Empty when nothing changed.
  */
-export function changesBetween(prev: Signals, next: Signals, brandTerms: readonly string[]): Change[] {
-  const out: Change[] = [];
-  const anyResolves = (x: Signals) => (x.dns ?? []).some(resolves);
-  if (next.dns && !anyResolves(prev) && anyResolves(next)) {
-    const addrs = next.dns.flatMap((d) => [...d.a, ...d.aaaa]);
-    out.push({ code: 'resolving', text: `started resolving${addrs.length ? ` (${addrs.slice(0, 3).join(', ')})` : ''}` });
-  }
-  const mx = (x: Signals) => (x.dns ?? []).flatMap(mailExchangers);
-  if (next.dns && mx(prev).length === 0 && mx(next).length > 0) out.push({ code: 'mx', text: `gained MX (${[...new Set(mx(next))].slice(0, 3).join(', ')})` });
+export function changesBetween(earlier: readonly Signals[], next: Signals, brandTerms: readonly string[]): Change[] {
+  const addrs = (x: Signals) => (x.dns ?? []).flatMap((d) => [...d.a, ...d.aaaa]);
+  const mx = (x: Signals) => [...new Set((x.dns ?? []).flatMap(mailExchangers))];
   const live = (x: Signals) => (x.web ?? []).filter(isLive);
-  if (next.web && live(prev).length === 0 && live(next).length > 0) {
-    const w = live(next)[0]!;
-    out.push({ code: 'live', text: `went live (status ${w.http_status}${w.title ? `, title '${w.title}'` : ''})` });
-  }
   const branded = (x: Signals) => live(x).find((w) => titleNamesBrand(w.title, brandTerms));
-  const b = branded(next);
-  if (next.web && !branded(prev) && b) out.push({ code: 'brand_title', text: `page title names the brand ('${b.title}')` });
-  return out;
+  const rules: { code: ChangeCode; has(x: Signals): boolean; text(): string }[] = [
+    { code: 'resolving', has: (x) => (x.dns ?? []).some(resolves), text: () => `started resolving${addrs(next).length ? ` (${addrs(next).slice(0, 3).join(', ')})` : ''}` },
+    { code: 'mx', has: (x) => mx(x).length > 0, text: () => `gained MX (${mx(next).slice(0, 3).join(', ')})` },
+    {
+      code: 'live',
+      has: (x) => live(x).length > 0,
+      text: () => {
+        const w = live(next)[0]!;
+        return `went live (status ${w.http_status}${w.title ? `, title '${w.title}'` : ''})`;
+      },
+    },
+    { code: 'brand_title', has: (x) => branded(x) !== undefined, text: () => `page title names the brand ('${branded(next)!.title}')` },
+  ];
+  return rules.filter((r) => r.has(next) && !earlier.some((e) => r.has(e))).map((r) => ({ code: r.code, text: r.text() }));
 }
 
 /** The words that mean "this brand" in a page title: the brand's name and keywords. Pure. */

@@ -185,9 +185,10 @@ export class Enricher {
       const offsets = this.opts.config.recheck;
       const firstLook = job.round === 0 ? this.now() : Date.parse(this.opts.store.history(hit.id, 100).at(-1)?.checked_at ?? '') || this.now();
       const next = job.round < offsets.length ? { round: job.round + 1, dueAt: firstLook + offsets[job.round]! } : null;
-      const prev = this.opts.store.save(hit.id, e, next);
+      const earlier = job.round > 0 ? this.opts.store.history(hit.id, 100) : [];
+      this.opts.store.save(hit.id, e, next);
       let outbox = job.round === 0 && this.opts.store.releaseAlerts(hit.id, this.now()) > 0;
-      if (prev && job.round > 0) outbox = this.queueUpdate(hit, prev, e) || outbox;
+      if (earlier.length) outbox = this.queueUpdate(hit, earlier, e) || outbox;
       if (outbox) this.opts.onOutbox();
       this.opts.metrics.jobs.inc({ round, outcome: 'done' });
     } catch (err) {
@@ -203,8 +204,8 @@ export class Enricher {
   }
 
   /** One update alert per notifier the hit's alert went to, when the re-check changed its state. */
-  private queueUpdate(hit: HitRow, prev: Enrichment, next: Enrichment): boolean {
-    const changes = changesBetween(prev, next, this.opts.brandTerms(hit.brand));
+  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment): boolean {
+    const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand));
     if (!changes.length) return false;
     const payloads = new Map<string, UpdatePayload>();
     for (const s of this.opts.store.sentAlerts(hit.id)) {

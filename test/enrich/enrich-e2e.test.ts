@@ -15,7 +15,7 @@ import { publicHit } from '../../src/cli/commands/hits.js';
 const LOG = 'https://enrich-test-log.example/';
 const DAY = 86_400_000;
 
-async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number }) {
+async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown> }) {
   const factory = await CertFactory.create();
   const iss = await factory.issue([opts.name]);
   const key = await factory.leafKeyPem();
@@ -64,6 +64,7 @@ async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () 
         rdap_min_interval: 0,
         rdap_refresh: 0,
         web_timeout: 2,
+        ...opts.enrich,
       },
     },
     {},
@@ -139,6 +140,8 @@ describe('enrichment end to end', () => {
     // The RDAP server said 429 (Retry-After 0.3 s) first: ctwatch waited and asked again once.
     expect(s.rdapCalls()).toBe(2);
     expect(s.rdap.requests[1]!.headers['user-agent']).toMatch(/^ctwatch/);
+    // allow_private (tests only) is announced loudly at start.
+    expect(s.t.logs.some((l) => l.includes('"level":"warn"') && l.includes('enrich.allow_private is ON'))).toBe(true);
     // `ctwatch hits --json` shows the same object.
     expect(publicHit(hit, e).enrichment).toEqual(body.enrichment);
   });
@@ -177,14 +180,15 @@ describe('watching: a domain that goes live after its first enrichment', () => {
     clock += 60_001;
     expect(worker.tick()).toBe(1);
     await worker.idle();
-    await s.slack.waitFor((r) => r.length >= 2, 15_000);
-    await s.hook.waitFor((r) => r.length >= 2, 15_000);
-    const update = JSON.parse(s.hook.requests[1]!.body);
+    const isUpdate = (r: { body: string }) => JSON.parse(r.body).type === 'ctwatch.update';
+    const isSlackUpdate = (r: { body: string }) => (JSON.parse(r.body).text as string).includes('update on a look-alike');
+    await s.slack.waitFor((r) => r.some(isSlackUpdate), 15_000);
+    await s.hook.waitFor((r) => r.some(isUpdate), 15_000);
+    const update = JSON.parse(s.hook.requests.find(isUpdate)!.body);
     expect(update).toMatchObject({ type: 'ctwatch.update', hit_id: hit.id, round: 1, in_reply_to: `ctw-hit-${hit.id}-siem` });
     expect(update.changes.map((c: { code: string }) => c.code)).toEqual(['live', 'brand_title']);
     expect(update.enrichment.web[0]).toMatchObject({ status: 'ok', title: 'PayPal: Log in' });
-    const text = JSON.parse(s.slack.requests[1]!.body).text as string;
-    expect(text).toContain('update on a look-alike');
+    const text = JSON.parse(s.slack.requests.find(isSlackUpdate)!.body).text as string;
     expect(text).toContain('went live (status 200');
 
     // +1 d: the next re-check sees no change, so no second update.
@@ -193,8 +197,32 @@ describe('watching: a domain that goes live after its first enrichment', () => {
     await worker.idle();
     await s.t.app.dispatcher.runOnce();
     await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
-    expect(s.slack.requests.length).toBe(2);
-    expect(s.hook.requests.length).toBe(2);
+    // (The virtual day also makes the feed look stale: that ctwatch.health alert is not counted.)
+    const hookTypes = s.hook.requests.map((r) => JSON.parse(r.body).type).filter((t) => t !== 'ctwatch.health');
+    const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
+    expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
+    expect(slackTexts).toHaveLength(2);
     expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([2, 1, 0]);
+  });
+});
+
+describe('never on the ingest path', () => {
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    // DNS never answers (5 s timeouts): the first look takes about 10 s.
+    s = await setup({ name: 'paypal-hang.com', zone: { silent: true }, webUp: false, enrich: { dns_timeout: 5, hold_alerts: '1s' } });
+  });
+  afterAll(() => s?.close());
+
+  it('the hit is committed while its look-ups hang; its alert goes when the hold runs out, without enrichment; close does not wait for them', async () => {
+    s.send();
+    await until(() => s.t.app.store.hits.listHits().length === 1, 15_000, 'hit committed');
+    await s.t.app.drained();
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    expect(s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
+    const body = JSON.parse(s.hook.requests[0]!.body);
+    expect(body.enrichment).toBeNull();
+    expect(body.severity).toBe(hit.severity);
   });
 });

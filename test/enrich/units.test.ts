@@ -14,6 +14,7 @@ import { renderAlert } from '../../src/notify/format/render.js';
 import { slackPayload } from '../../src/notify/providers/slack.js';
 import { emailHtml } from '../../src/notify/providers/email.js';
 import { migrate } from '../../src/store/migrations.js';
+import { buildConfig } from '../../src/config/load.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { tmpDir } from '../helpers/fixtures.js';
 import { makeHit, hitsMessage } from '../notify/helpers.js';
@@ -93,9 +94,13 @@ describe('assess', () => {
     ['title starts naming the brand', { web: [web({ title: 'Coming soon' })] }, { web: [web({ title: 'PayPal login' })] }, ['brand_title']],
     ['no change', { web: [web({})] }, { web: [web({})] }, []],
     ['a failed check is no change', { dns: [dnsRec(['1.2.3.4'])] }, { dns: null }, []],
-  ] as const)('change: %s', (_what, prev, next, codes) => {
+    ['resolving again after a timeout is no change', { dns: [{ ...dnsRec([]), status: 'timeout' }] }, { dns: [dnsRec(['1.2.3.4'])] }, []],
+    ['live again after a failed fetch is no change', { web: [web({ status: 'timeout', http_status: null })] }, { web: [web({ title: 'PayPal' })] }, []],
+  ] as const)('change: %s', (what, prev, next, codes) => {
     const full = (x: object) => ({ registration: null, dns: null, web: null, ...x });
-    expect(changesBetween(full(prev) as never, full(next) as never, ['PayPal']).map((c) => c.code)).toEqual(codes);
+    // The last two cases: the state was seen once before the failure (first look), so it is not new.
+    const history = what.includes('again') ? [full(next), full(prev)] : [full(prev)];
+    expect(changesBetween(history as never, full(next) as never, ['PayPal']).map((c) => c.code)).toEqual(codes);
   });
 });
 
@@ -227,5 +232,21 @@ describe('migration 6', () => {
     expect(idx).toEqual(['deliveries_due', 'deliveries_hit']);
     db.close();
     expect(fs.existsSync(file)).toBe(true);
+  });
+});
+
+describe('enrich config', () => {
+  const base = { feed: { replay: 'x.jsonl' } };
+  it('is off by default, with every check on once enabled', () => {
+    expect(buildConfig(base, {}).config.enrich).toMatchObject({ enabled: false, dns: true, rdap: true, web: true, allow_private: false, hold_alerts: 8_000, recheck: [3_600_000, 86_400_000, 604_800_000] });
+  });
+  it.each([
+    [{ concurrency: 0 }, 'enrich.concurrency'],
+    [{ recheck: ['soon'] }, 'enrich.recheck'],
+    [{ user_agent: 'bad\r\nX-Injected: 1' }, 'enrich.user_agent'],
+    [{ web_max_redirects: 50 }, 'enrich.web_max_redirects'],
+    [{ unknown_key: true }, 'enrich'],
+  ])('bad %j fails naming %s', (enrich, field) => {
+    expect(() => buildConfig({ ...base, enrich }, {})).toThrow(field);
   });
 });
