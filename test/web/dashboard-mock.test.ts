@@ -144,6 +144,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(kv).toContain('CN=<img src=x onerror=alert(2)>');
     expect(kv).toContain('\\u{202E}CA');
     expect(kv).toContain('Precertificate');
+    // Enrichment: network-sourced strings (title, server, registrar, URLs, DNS names) as text.
+    const enrich = (await g.page.locator('#h-enrich').locator('..').textContent())!;
+    expect(enrich).toContain("title '<img src=x onerror=alert(3)> PayPal login'");
+    expect(enrich).toContain('<b>Evil</b> Registrar \\u{202E}eno');
+    expect(enrich).toContain('CNAME <script>x</script>[.]cdn[.]example');
+    expect(enrich).toContain('evil[.]example/login');
+    expect(enrich).toContain('re-check 1');
+    expect(enrich).toContain('Earlier checks (1)');
+    expect(await g.page.locator('#h-enrich ~ * .sev-critical').count()).toBeGreaterThan(0);
     const outbound = await g.page.$$eval('main a[href^="http"]', (as) => as.map((a) => a.getAttribute('href')));
     expect(outbound).toEqual([`https://crt.sh/?sha256=${api.hits.find((h) => h.id === 122)!.cert.sha256.toUpperCase()}`]);
     await g.page.click('.actions button:has-text("False positive")');
@@ -175,7 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(await g.page.locator('#h-ownhits ~ div table tbody tr').count()).toBe(api.hits.filter((h) => h.watch).length);
   });
 
-  it.each(['/#/', '/#/hits', '/#/hits/121', '/#/rules', '/#/own'])('axe-core finds no serious or critical violation on %s', async (view) => {
+  it.each(['/#/', '/#/hits', '/#/hits/121', '/#/hits/122', '/#/rules', '/#/own'])('axe-core finds no serious or critical violation on %s', async (view) => {
     await g.page.goto(api.url + view);
     await g.page.waitForSelector('main h1');
     await g.page.waitForLoadState('networkidle').catch(() => undefined);
