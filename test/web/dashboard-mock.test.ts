@@ -125,10 +125,20 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     await g.page.waitForSelector('table.hits tbody tr');
     await new Promise((r) => setTimeout(r, 300)); // let the EventSource connect
     api.pushHit(hit(500, 'paypal-fresh.example', { first_seen: new Date().toISOString() }));
+    api.pushHit(hit(501, 'paypal-suppressed.example', { first_seen: new Date().toISOString(), suppressed: true, status: 'false_positive' }));
     await g.page.waitForSelector('button.fresh:has-text("1 new")');
     await g.page.click('button.fresh');
     await g.page.waitForSelector('tr[data-hit-id="500"]');
     expect(await g.page.locator('button.fresh').count()).toBe(0);
+    // Filtered to Avito, a new PayPal hit is not counted.
+    await g.page.selectOption('select[name="brand"]', 'Avito');
+    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.brand')].every((e) => e.textContent === 'Avito'));
+    api.pushHit(hit(502, 'paypal-other.example', { first_seen: new Date().toISOString() }));
+    api.pushHit(hit(503, 'avito-fresh.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
+    api.pushHit(hit(504, 'avito-marker.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
+    await g.page.waitForSelector('button.fresh:has-text("2 new")');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await g.page.locator('button.fresh').textContent()).toBe('2 new — show');
   });
 
   it('hit detail: every reason, certificate fields, crt.sh by SHA-256, triage and takedown', async () => {

@@ -3,14 +3,14 @@
  * a live "N new" indicator fed by the server's event stream. Filters live in the URL hash so a
  * view can be reloaded or shared.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type HitFilters } from '../api.js';
 import { ErrorBox, Loading } from '../components/bits.js';
 import { HitsTable, type SortKey } from '../components/HitsTable.js';
 import { fmtNum, statusLabel, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
 import { replaceRoute, type Route } from '../router.js';
-import { SEVERITIES, STATUSES } from '../types.js';
+import { SEVERITIES, STATUSES, type HitJson, type Severity } from '../types.js';
 
 /**
  * The technique filter's choices: the matcher's techniques (src/match, store/hit-store.ts) plus
@@ -55,6 +55,8 @@ function filtersOf(route: Route): HitFilters {
 export function Hits({ route }: { route: Route }) {
   const filters = filtersOf(route);
   const key = JSON.stringify(filters);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
   // The cursors of the pages walked so far, for "Previous page"; a filter change starts over.
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
   const cursors = pages.key === key ? pages.cursors : [null];
@@ -69,14 +71,24 @@ export function Hits({ route }: { route: Route }) {
   const [fresh, setFresh] = useState(0);
   const [busy, setBusy] = useState(false);
 
-  // A filter change clears the selection (the selected rows may not be shown any more).
-  useEffect(() => setSelected(new Set()), [key]);
+  // A filter change clears the selection (the selected rows may not be shown any more) and the
+  // "N new" count (the page is fetched again anyway).
+  useEffect(() => {
+    setSelected(new Set());
+    setFresh(0);
+  }, [key]);
 
   // New hits arrive over Server-Sent Events; count them, let the analyst choose when to reload.
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
     const es = new EventSource(api.eventsUrl);
-    es.addEventListener('hit', () => setFresh((n) => n + 1));
+    es.addEventListener('hit', (ev) => {
+      try {
+        if (matchesFilters(JSON.parse((ev as MessageEvent<string>).data) as HitJson, filtersRef.current)) setFresh((n) => n + 1);
+      } catch {
+        /* a malformed event is not a new hit */
+      }
+    });
     return () => es.close();
   }, []);
 
@@ -292,4 +304,22 @@ export function Hits({ route }: { route: Route }) {
       </nav>
     </>
   );
+}
+
+/**
+ * Whether a hit pushed by the event stream belongs in the current view (so "N new" counts only
+ * those): suppressed hits never; brand, minimum severity, status, technique and name text as the
+ * server filters them. Time filters are ignored (a new hit is always inside "since").
+ */
+export function matchesFilters(h: HitJson, f: HitFilters): boolean {
+  if (h.suppressed) return false;
+  if (f.brand && h.brand !== f.brand) return false;
+  if (f.severity && SEVERITIES.indexOf(h.severity) < SEVERITIES.indexOf(f.severity as Severity)) return false;
+  if (f.status && h.status !== f.status) return false;
+  if (f.technique && h.technique !== f.technique) return false;
+  if (f.q) {
+    const q = f.q.toLowerCase();
+    if (![h.name, ...(h.names ?? [])].some((n) => n.toLowerCase().includes(q))) return false;
+  }
+  return true;
 }
