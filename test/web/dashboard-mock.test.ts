@@ -177,6 +177,30 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(await g.page.locator('ol.history').textContent()).toContain('sent to registrar <b>abuse</b>');
   });
 
+  it('keyboard: skip link, sort, select and open a hit without a mouse', async () => {
+    await g.page.goto('about:blank');
+    await g.page.goto(api.url + '/#/hits');
+    await g.page.waitForSelector('table.hits tbody tr');
+    await g.page.keyboard.press('Tab');
+    expect(await g.page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await g.page.keyboard.press('Enter');
+    expect(await g.page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await g.page.focus('th button:has-text("Score")');
+    await g.page.keyboard.press('Enter');
+    await g.page.waitForFunction(() => location.hash.includes('sort=score'));
+    const first = g.page.locator('table.hits tbody tr').first();
+    const id = await first.getAttribute('data-hit-id');
+    await first.locator('input[type="checkbox"]').focus();
+    await g.page.keyboard.press('Space');
+    expect(await g.page.locator('.toolbar .muted').textContent()).toBe('1 selected');
+    await first.locator('a.hitlink').focus();
+    await g.page.keyboard.press('Enter');
+    await g.page.waitForFunction((id) => location.hash === `#/hits/${id}`, id);
+    await g.page.waitForSelector('#hit-title');
+    // The view change moves focus to the main landmark, so the next Tab starts in the content.
+    expect(await g.page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+
   it('rules: brands with fired counts, and "test a name" answers through /api/v1/check', async () => {
     await g.page.goto(api.url + '/#/rules');
     await g.page.waitForSelector('#h-brands');
