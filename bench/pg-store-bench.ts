@@ -108,26 +108,30 @@ function pct(xs: number[], p: number): number {
 
 const route: RouteFn = (h) => (h.severity === 'low' ? ['mail'] : ['hook', 'mail']);
 
-/** Records `recs` in batches through each of `backends` at once (each gets every record). */
-async function run(label: string, backends: StoreBackend[], recs: CandidateRecord[], batchSize: number): Promise<StoreBenchRun> {
+/**
+ * Records each lane's records in batches, the lanes at once: one lane per instance (each given the
+ * whole stream), or several lanes on one backend (batches in flight together, as the intake
+ * allows with an async store).
+ */
+async function run(label: string, lanes: { backend: StoreBackend; recs: CandidateRecord[] }[], batchSize: number): Promise<StoreBenchRun> {
   const batchMs: number[] = [];
   const start = process.hrtime.bigint();
   await Promise.all(
-    backends.map(async (b) => {
+    lanes.map(async ({ backend, recs }) => {
       for (let i = 0; i < recs.length; i += batchSize) {
         const t = process.hrtime.bigint();
-        await b.hits.recordBatch(recs.slice(i, i + batchSize), route);
+        await backend.hits.recordBatch(recs.slice(i, i + batchSize), route);
         batchMs.push(Number(process.hrtime.bigint() - t) / 1e6);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const c = await backends[0]!.hits.counts();
-  const records = recs.length * backends.length;
+  const c = await lanes[0]!.backend.hits.counts();
+  const records = lanes.reduce((n, l) => n + l.recs.length, 0);
   return {
     backend: label,
     batchSize,
-    instances: backends.length,
+    instances: new Set(lanes.map((l) => l.backend)).size,
     records,
     seconds: Math.round(seconds * 100) / 100,
     recordsPerSecond: Math.round(records / seconds),
@@ -136,6 +140,13 @@ async function run(label: string, backends: StoreBackend[], recs: CandidateRecor
     hits: c.hits,
     sightings: c.sightings,
   };
+}
+
+/** `recs` dealt into `n` lanes in order (record i to lane floor(i / chunk) mod n), as an intake would. */
+function deal(recs: CandidateRecord[], n: number, chunk: number): CandidateRecord[][] {
+  const lanes: CandidateRecord[][] = Array.from({ length: n }, () => []);
+  recs.forEach((r, i) => lanes[Math.floor(i / chunk) % n]!.push(r));
+  return lanes;
 }
 
 async function reachable(url: string): Promise<boolean> {
@@ -160,7 +171,7 @@ export async function runStoreBench(opts: { records?: number; batchSizes?: numbe
   try {
     for (const size of batchSizes) {
       const b = openSqliteBackend(path.join(dir, `sqlite-${size}.db`), { realertAfterMs });
-      runs.push(await run('sqlite', [b], recs, size));
+      runs.push(await run('sqlite', [{ backend: b, recs }], size));
       await b.close();
     }
   } finally {
@@ -174,7 +185,16 @@ export async function runStoreBench(opts: { records?: number; batchSizes?: numbe
       const schema = `ctw_bench_${process.pid}_${size}`;
       schemas.push(schema);
       const b = await openPgBackend({ url, schema, realertAfterMs });
-      runs.push(await run('postgres', [b], recs, size));
+      runs.push(await run('postgres', [{ backend: b, recs }], size));
+      await b.close();
+    }
+    // Four batches in flight on one instance (one pooled connection each).
+    {
+      const size = batchSizes[0]!;
+      const schema = `ctw_bench_${process.pid}_lanes`;
+      schemas.push(schema);
+      const b = await openPgBackend({ url, schema, realertAfterMs });
+      runs.push(await run('postgres, 4 batches in flight', deal(recs, 4, size).map((r) => ({ backend: b, recs: r })), size));
       await b.close();
     }
     // Two instances reading the same stream (CertStream on every instance): the database dedups.
@@ -182,7 +202,7 @@ export async function runStoreBench(opts: { records?: number; batchSizes?: numbe
     const schema = `ctw_bench_${process.pid}_two`;
     schemas.push(schema);
     const two = [await openPgBackend({ url, schema, realertAfterMs, instanceId: 'a' }), await openPgBackend({ url, schema, realertAfterMs, instanceId: 'b' })];
-    runs.push(await run('postgres, 2 instances, same stream', two, recs, size));
+    runs.push(await run('postgres, 2 instances, same stream', two.map((backend) => ({ backend, recs })), size));
     for (const b of two) await b.close();
   } finally {
     const c = new pg.Client({ connectionString: url });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { runCheckBench } from './check-bench.js';
 import { runCertBench } from './cert-bench.js';
 import { runE2eBench } from './e2e-bench.js';
+import { runStoreBench } from './pg-store-bench.js';
 import { projectRoot } from './lookalike-data.js';
 
 type Row = [string, string | number | null | undefined];
@@ -66,6 +67,15 @@ async function main(): Promise<void> {
       ['  peak RSS since start (VmHWM), MB', get(big, 'rate.peakRssMb')],
       ['  p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(big, 'rate.commitP50Ms')} / ${get(big, 'rate.commitP99Ms')}`],
       ['messages/CPU-s at 5,000 msg/s', get(big, 'rate.messagesPerCpuSecond')],
+    ]);
+  }
+  if (!only || only === 'store') {
+    console.error('bench: store writes, SQLite and PostgreSQL ...');
+    const st = await runStoreBench();
+    results.store = st;
+    table('Store: candidate records/s through recordBatch (every record a candidate)', [
+      ...st.runs.map((x): Row => [`${x.backend}, batches of ${x.batchSize}`, `${x.recordsPerSecond} (batch p50 ${x.p50BatchMs} ms, p99 ${x.p99BatchMs} ms)`]),
+      ...(st.skipped ? [['postgres', `skipped: ${st.skipped}`] as Row] : []),
     ]);
   }
   const out = path.join(projectRoot, 'bench/results.json');

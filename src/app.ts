@@ -10,7 +10,7 @@ import type { Config } from './config/schema.js';
 import type { Logger } from './log/logger.js';
 import { Lifecycle } from './lifecycle.js';
 import { Metrics } from './http/metrics.js';
-import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/server.js';
+import type { HttpServer, ReadinessCheck } from './http/server.js';
 import { openStore, type Store } from './store/index.js';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
@@ -35,7 +35,7 @@ import type { Severity } from './match/types.js';
 import { Scheduler } from './jobs/scheduler.js';
 import os from 'node:os';
 import { ParsePool } from './pipeline/parse-pool.js';
-import { queueDigests } from './jobs/digest.js';
+import { queueDigests, ruleFiringsSince } from './jobs/digest.js';
 import { resolveDashboardToken } from './http/token.js';
 import { apiRoutes } from './api/routes.js';
 import { HitEvents } from './api/events.js';
@@ -159,6 +159,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           onOutbox: () => dispatcher.nudge(),
           now: opts.now,
           webPorts: opts.enrichWebPorts,
+          onTimerError: (err) => background.report('enrich', err),
         })
       : null;
     if (enrichment) {
@@ -177,6 +178,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     if (cfg.digest) {
       const d = cfg.digest;
       let lastDigestAt = Date.now() - 86_400_000;
+      let firingsAtLastDigest = new Map<string, number>();
       scheduler.add(
         'digest',
         d.cron,
@@ -184,7 +186,9 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           const to = Date.now();
           const sum = (c: { get(): Promise<{ values: { value: number }[] }> }) => c.get().then((v) => v.values.reduce((n, x) => n + x.value, 0));
           return Promise.all([sum(metrics.reconnects), sum(metrics.gaps), sum(metrics.dropped)]).then(([reconnects, gapCount, dropped]) => {
-            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names);
+            const firings = ruleFiringsSince(metrics, firingsAtLastDigest);
+            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names, firings.counts);
+            firingsAtLastDigest = firings.now;
             lastDigestAt = to;
             if (n) dispatcher.nudge();
           });
@@ -316,11 +320,12 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
     const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
-    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
-    hitEvents.attach(store.dashboard);
+    const hitEvents = new HitEvents(store.dashboard, { onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
     const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
     feedRates.start();
     life.add('feed-rates', () => feedRates.close());
+    // Loaded here, not at the top: `ctwatch check` imports this module and needs no web server.
+    const { startHttpServer } = await import('./http/server.js');
     const http = await startHttpServer({
       listen: cfg.http.listen,
       log: log.child({ module: 'http' }),
@@ -378,6 +383,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         queue_depth: intake.depth,
         outbox: store.outbox.countByStatus(),
         feeds: sources.map((s) => ({ feed: feedLabel(s.id), connected: s instanceof CertstreamClient ? s.connected : null })),
+        ct_log_list: ctFeed?.listInfo(),
         ct_logs: ctFeed?.status().map((st) => ({ ...st, lastContact: st.lastContact && new Date(st.lastContact).toISOString(), lastProgress: st.lastProgress && new Date(st.lastProgress).toISOString() })),
       }),
     });
@@ -442,6 +448,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         onRoundError: (url, code) => metrics.ctlogErrors.inc({ log: metrics.logLabel(url), code }),
         onAlert: (event, severity, summary, details) => raiseHealth(event, severity, summary, details),
         onRefresh: (result) => metrics.ctlogListRefreshes.inc({ result }),
+        onKeyChangeRefused: () => metrics.ctlogListKeyChangesRefused.inc(),
       });
       ctFeed = feed;
       sources.push(feed);

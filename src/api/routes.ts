@@ -8,7 +8,7 @@ import { TAKEDOWN_STATUSES, TRIAGE_ACTIONS, type TakedownStatus, type TriageActi
 import type { Matcher } from '../match/types.js';
 import { checkName } from '../match/check-result.js';
 import { sendJson } from '../http/health.js';
-import { crtshUrl, hitJson, publicHit, reasonsOf } from './hit-json.js';
+import { crtshUrl, hitJson, reasonsOf } from './hit-json.js';
 import { ApiError, encodeCursor, parseFilter, parseId, parsePage } from './params.js';
 import type { HitEvents } from './events.js';
 import { feedReport, type FeedState } from './feeds.js';
@@ -173,4 +173,3 @@ function parseTriage(body: unknown, single: boolean): TriageInput {
   return input;
 }
 
-export { publicHit };

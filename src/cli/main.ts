@@ -21,6 +21,7 @@ const load = {
   run: () => import('./commands/run.js'),
   demo: () => import('./commands/demo.js'),
   dashboard: () => import('./commands/dashboard.js'),
+  rules: () => import('./commands/rules.js'),
   faviconHash: () => import('./commands/favicon-hash.js'),
 };
 
@@ -28,6 +29,8 @@ const load = {
 const OPTIONS = {
   config: { type: 'string', short: 'c', help: '--config FILE' },
   json: { type: 'boolean', help: '--json' },
+  explain: { type: 'boolean', help: '--explain' },
+  names: { type: 'string', help: '--names FILE' },
   csv: { type: 'boolean', help: '--csv' },
   pretty: { type: 'boolean', help: '--pretty' },
   since: { type: 'string', help: '--since DURATION' },
@@ -72,13 +75,22 @@ export const COMMANDS: Record<string, Command> = {
     run: async (i) => (await load.run()).runCommand(await i.config(), { pretty: i.flags.pretty }),
   },
   check: {
-    usage: [['[--config FILE] [--json] NAME... | -', 'match names (- = one name per line on stdin)']],
-    options: ['json'],
+    usage: [['[--config FILE] [--json] [--explain] NAME... | -', 'match names (- = one name per line on stdin)']],
+    options: ['json', 'explain'],
     details:
       '  NAME is a hostname (surrounding spaces are ignored; a URL counts as its host).\n' +
       '  --json     one JSON object per name, in input order\n' +
+      '  --explain  also list every rule that fired but was dropped or discounted, and why\n' +
       '  exit: 0 done, 1 some stdin line was not a hostname, 2 a NAME argument is not a hostname\n',
-    run: async (i) => (await load.check()).checkCommand(await i.config(), i.args, !!i.flags.json),
+    run: async (i) => (await load.check()).checkCommand(await i.config(), i.args, !!i.flags.json, !!i.flags.explain),
+  },
+  rules: {
+    usage: [['noise [--names FILE] [--json]', 'how often each brand rule fires on ordinary names (default: a shipped synthetic sample), with suggested fixes']],
+    options: ['names', 'json'],
+    run: async (i) => {
+      if (sub(i) !== 'noise') throw new CliError('usage: ctwatch rules noise [--names FILE] [--json] [--config FILE]', EXIT_USAGE);
+      return (await load.rules()).rulesNoiseCommand(await i.config(), i.flags.names, !!i.flags.json);
+    },
   },
   hits: {
     usage: [

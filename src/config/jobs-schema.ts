@@ -23,7 +23,20 @@ export const digestSchema = z
     /** When the digest goes out, e.g. "0 8 * * *" (daily at 08:00). */
     cron: cronExpr,
     /** IANA time zone for the schedule; default the system's. */
-    timezone: z.string().optional(),
+    timezone: z
+      .string()
+      .refine(
+        (tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'not a known IANA time zone (e.g. "Europe/Berlin", "UTC")' },
+      )
+      .optional(),
     /** Most high-severity names listed. */
     max_names: z.number().int().positive().default(25),
   })

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config, type NotifierConfig } from './schema.js';
 import { ConfigError } from './errors.js';
-import { substituteEnv } from './env-substitute.js';
+import { substituteEnv, type Substitution } from './env-substitute.js';
 import { secrets } from '../log/secrets.js';
 import { getProvider } from '../notify/registry.js';
 
@@ -22,6 +22,12 @@ export interface LoadedConfig {
   notifiers: readonly NotifierConfig[];
   /** Paths of values that are secrets (for `config check` display). */
   secretPaths: readonly string[];
+  /**
+   * Things that are valid but probably not what the operator meant (no route to any notifier,
+   * a route naming an unknown brand, ...), each "field: what and why". `run` logs them at start,
+   * `config check` prints them.
+   */
+  warnings: readonly string[];
 }
 
 /** Which file to read: --config, else $CTWATCH_CONFIG, else config/ctwatch.yaml. */
@@ -51,10 +57,11 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 
 /** Validates an already-parsed config tree (used by tests and by loadConfigFile). */
 export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, file: string | null = null): LoadedConfig {
-  const substituted: string[] = [];
-  const { value, missing } = substituteEnv(raw, env, (v) => substituted.push(v));
+  const substituted: Substitution[] = [];
+  const { value, missing } = substituteEnv(raw, env, (s) => substituted.push(s));
   if (missing.length) throw new ConfigError(missing, { file: file ?? undefined });
-  for (const v of substituted) secrets.add(v);
+  // Registered before validation, so no error message below can quote a secret.
+  for (const s of substituted) registerSubstitution(s, raw);
 
   const tree = applyEnvOverrides(value, env);
   const parsed = configSchema.safeParse(tree);
@@ -99,9 +106,38 @@ export function buildConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, 
       if (!ids.has(id)) issues.push(`routes[${i}].notifiers[${j}]: no notifier with id "${id}"`);
     }),
   );
+  config.brands.forEach((b, i) => {
+    // Without a domain there are no typosquats and no label keywords either: it can never match.
+    if (b.domains.length === 0 && b.keywords.length === 0) issues.push(`brands[${i}]: brand "${b.name}" has neither domains nor keywords, so it can never match; give at least one of them`);
+  });
   if (issues.length) throw new ConfigError(issues, { file: file ?? undefined });
 
-  return { file, config: deepFreeze(config), notifiers: deepFreeze(notifiers), secretPaths };
+  return { file, config: deepFreeze(config), notifiers: deepFreeze(notifiers), secretPaths, warnings: configWarnings(config) };
+}
+
+/** See LoadedConfig.warnings. Pure. */
+function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.notifiers.length === 0) warnings.push('notifiers: none configured: hits are stored (ctwatch hits) but nobody is alerted');
+  else if (config.routes.length === 0) warnings.push('routes: none configured: no hit and no health alert reaches any notifier; add e.g. routes: [{ notifiers: [' + config.notifiers[0]!.id + '] }]');
+  else {
+    const routed = new Set(config.routes.flatMap((r) => r.notifiers));
+    config.notifiers.forEach((n, i) => {
+      if (!routed.has(n.id)) warnings.push(`notifiers[${i}]: "${n.id}" is in no route: it only receives \`ctwatch notify test\``);
+    });
+  }
+  const brands = new Set(config.brands.map((b) => b.name));
+  const watches = new Set(config.watch.map((w) => w.domain));
+  config.routes.forEach((r, i) => {
+    r.brands?.forEach((b, j) => {
+      if (!brands.has(b)) warnings.push(`routes[${i}].brands[${j}]: no brand named "${b}": this filter matches nothing`);
+    });
+    r.watch?.forEach((w, j) => {
+      if (!watches.has(w)) warnings.push(`routes[${i}].watch[${j}]: no watch item "${w}": this filter matches nothing`);
+    });
+  });
+  if (config.brands.length === 0 && config.watch.length === 0) warnings.push('brands, watch: neither configured: nothing can match');
+  return warnings;
 }
 
 /** CTWATCH_FEED_URL replaces the feed source; it wins over the file so one config serves many hosts. */
@@ -126,6 +162,33 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
     }
     return `${at || '(root)'}: ${iss.message}`;
   });
+}
+
+/** Key names whose values are secrets wherever they appear (`pass`, `password`, `secret`, `token`, `api_key`, ...). */
+const SECRET_KEY = /(^|[_-])(pass|password|passwd|secret|token|api[_-]?key|apikey|credentials?|private[_-]?key|authorization)$/i;
+
+/**
+ * Decides whether a substituted value is a secret (and registers it for redaction):
+ * a `${file:}` / `${cred:}` value always (those are how secrets are passed); an `${ENV}` value when
+ * it lands in a notifier's secret field (the provider's secretFields) or under a key named like a
+ * secret. Otherwise only the credentials of the URL it is part of (user info, tokens) are secret:
+ * `${LOG_LEVEL}` = "info" must not turn every "info" in the logs into "[redacted]".
+ */
+function registerSubstitution(s: Substitution, raw: unknown): void {
+  if (s.kind !== 'env' || isSecretPath(s.path, raw)) secrets.add(s.value);
+  secrets.addUrlCredentials(s.result);
+}
+
+/** True for a notifier's secret field (per its provider) or a key named like a secret, anywhere in `path`. */
+function isSecretPath(path: string, raw: unknown): boolean {
+  const keys = path.split(/\.|\[\d+\]/).filter(Boolean);
+  if (keys.some((k) => SECRET_KEY.test(k))) return true;
+  const m = /^notifiers\[(\d+)\]\.([^.[]+)/.exec(path);
+  if (!m) return false;
+  const n = (raw as { notifiers?: { type?: unknown }[] } | null)?.notifiers?.[Number(m[1])];
+  const provider = typeof n?.type === 'string' ? getProvider(n.type) : undefined;
+  // An unknown type fails validation below; until then treat its values as secret.
+  return provider === undefined || provider.secretFields.includes(m[2]!);
 }
 
 /** A secret field may be an object (SMTP auth, extra headers): every string inside is secret. */

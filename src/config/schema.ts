@@ -13,12 +13,24 @@ import { enrichSchema } from '../enrich/config-schema.js';
 
 const severity = z.enum(SEVERITIES as [string, ...string[]]);
 
+/** A CertStream endpoint: ws:// or wss:// (any other scheme fails at load, saying so). */
+const websocketUrl = z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' });
+
+/** host:port as the HTTP server binds it ("127.0.0.1:9797", "[::1]:9797", ":9797"). */
+const listenAddress = z.string().refine(
+  (s) => {
+    const m = /^(?:\[[^\]]+\]|[^:\s]*):(\d{1,5})$/.exec(s.trim());
+    return m !== null && Number(m[1]) <= 65535;
+  },
+  { message: 'must be host:port, e.g. 127.0.0.1:9797' },
+);
+
 export const feedSchema = z
   .strictObject({
     /** One CertStream WebSocket URL. */
-    url: z.string().url().optional(),
+    url: websocketUrl.optional(),
     /** Several CertStream servers at once; merged, duplicates processed once. */
-    urls: z.array(z.string().url()).optional(),
+    urls: z.array(websocketUrl).optional(),
     /** Replay file: one CertStream JSON message per line (offline runs, tests, demo). */
     replay: z.string().min(1).optional(),
     /** Replay pace in messages per second (0 = as fast as possible). */
@@ -56,12 +68,14 @@ export const feedSchema = z
       .strictObject({
         /** A v3 log_list.json to use instead of the snapshot shipped with ctwatch. */
         file: z.string().min(1).optional(),
-        /** Where to refresh the list from; unset = never refresh. */
+        /** Where to refresh the list from (its signature: the same URL ending in .sig); unset = never refresh. */
         url: z.string().url().optional(),
+        /** PEM public key the list must be signed with, instead of Google's key pinned in the package. */
+        public_key: z.string().min(1).optional(),
         /** When to refresh it (cron). A failed refresh keeps the list in use. */
         refresh: z.string().default('23 */6 * * *'),
       })
-      .default({ url: 'https://www.gstatic.com/ct/log_list/v3/log_list.json', refresh: '23 */6 * * *' }),
+      .default({ url: 'https://www.gstatic.com/ct/log_list/v3/all_logs_list.json', refresh: '23 */6 * * *' }),
     /** Where a log never read before starts: its current end (default) or its first entry. */
     ct_start: z.enum(['end', 'start']).default('end'),
     /** Pause between polls of a log that is caught up. */
@@ -101,7 +115,7 @@ export const configSchema = z.strictObject({
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),
   http: z
     .strictObject({
-      listen: z.string().default('127.0.0.1:9797'),
+      listen: listenAddress.default('127.0.0.1:9797'),
       /** Dashboard access token (a secret; usually "${CTWATCH_HTTP_TOKEN}"). Unset: generated at first start, kept in <store.path>.token (0600). */
       token: z.string().min(16, 'at least 16 characters').optional(),
     })

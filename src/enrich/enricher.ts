@@ -38,6 +38,11 @@ export interface EnricherOptions {
   now?: () => number;
   /** How often due re-checks are looked for (default 30 s). */
   tickMs?: number;
+  /**
+   * Handles a failure of work run from a timer (claiming due re-checks writes the database:
+   * SQLITE_BUSY must not escape the timer and exit the daemon). Default: logged.
+   */
+  onTimerError?: (err: unknown) => void;
 }
 
 /** Payload of an 'update' delivery (see notify/ HitUpdate). */
@@ -93,7 +98,7 @@ export class Enricher {
     const first = this.opts.config.recheck[0] ?? 3_600_000;
     const lost = this.opts.store.unenriched(this.now() - first, 1_000);
     if (lost.length) this.submit(lost);
-    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 30_000);
+    this.timer = setInterval(() => this.guarded(() => this.tick()), this.opts.tickMs ?? 30_000);
     this.timer.unref();
   }
 
@@ -104,13 +109,25 @@ export class Enricher {
     setImmediate(() => {
       this.pendingSubmits--;
       if (this.closed) return;
-      for (const id of hitIds) {
-        const hit = this.opts.store.hit(id);
-        if (!hit || hit.suppressed) continue;
-        this.enqueue({ hitId: id, round: 0, severity: hit.severity });
-      }
-      this.pump();
+      this.guarded(() => {
+        for (const id of hitIds) {
+          const hit = this.opts.store.hit(id);
+          if (!hit || hit.suppressed) continue;
+          this.enqueue({ hitId: id, round: 0, severity: hit.severity });
+        }
+        this.pump();
+      });
     });
+  }
+
+  /** Runs timer-driven work; a failure goes to onTimerError (or the log), never out of the timer. */
+  private guarded(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      if (this.opts.onTimerError) this.opts.onTimerError(err);
+      else this.opts.log.error({ module: 'enrich', err }, 'enrichment timer work failed');
+    }
   }
 
   /** Queues the re-checks that are due now. Returns how many. */

@@ -29,6 +29,8 @@ export interface EnrichmentDeps {
   webPorts?: { https: number; http: number };
   /** Re-check timer interval (tests). */
   tickMs?: number;
+  /** See EnricherOptions.onTimerError. */
+  onTimerError?: (err: unknown) => void;
 }
 
 export interface EnrichmentService {
@@ -61,7 +63,7 @@ export function createEnrichment(config: EnrichConfig, deps: EnrichmentDeps): En
     maxRedirects: config.web_max_redirects,
     ports: deps.webPorts,
   });
-  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, brandFavicons: deps.brandFavicons, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs });
+  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, brandFavicons: deps.brandFavicons, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs, onTimerError: deps.onTimerError });
 
   let refresh: NodeJS.Timeout | null = null;
   const refreshBootstrap = async () => {

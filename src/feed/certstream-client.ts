@@ -11,6 +11,7 @@
  *   `maxMessageBytes` are counted as oversized and skipped, so one huge frame never costs the
  *   connection and the messages behind it.
  */
+import { redactUrl } from '../log/secrets.js';
 import WebSocket from 'ws';
 import { Backoff } from './backoff.js';
 import type { FeedObserver, ReconnectReason, TextResult } from './observer.js';
@@ -48,7 +49,8 @@ export class CertstreamClient implements Source {
   private isUp = false;
 
   constructor(private readonly opts: CertstreamClientOptions) {
-    this.id = opts.url;
+    // The id is stored (sighting rows), logged and shown (/readyz): never the credentials.
+    this.id = redactUrl(opts.url);
     this.backoff = new Backoff(opts.reconnectMinMs, opts.reconnectMaxMs, opts.random);
   }
 

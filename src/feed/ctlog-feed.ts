@@ -9,10 +9,12 @@
  * (and key) known before, also after a restart, and a new reader is built before the old one
  * is closed.
  */
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { describeNetError } from '../log/net-error.js';
 import type { Severity } from '../match/types.js';
 import type { Store } from '../store/index.js';
 import type { CertEvent } from './types.js';
@@ -20,7 +22,10 @@ import {
   CtLogSource,
   DEFAULT_CTLOG_LIMITS,
   loadShippedLogList,
+  logListKey,
   parseLogList,
+  parseSignedLogList,
+  pinnedLogListKey,
   refreshLogList,
   selectLogs,
   toCtLogConfig,
@@ -29,6 +34,8 @@ import {
   type LogMisbehaviour,
   type LogPosition,
   type LogStatus,
+  type CtLogError,
+  type CtLogLimits,
 } from './ctlog/index.js';
 
 export interface CtLogFeedOptions {
@@ -53,13 +60,40 @@ export interface CtLogFeedOptions {
    * a refresh failing, a key change refused): raise it as a health event. Once per cause.
    */
   onAlert?: (event: string, severity: Severity, summary: string, details: Record<string, string | number | boolean | null>) => void;
+  /** A list named another key for a known log (refused), for a counter. */
+  onKeyChangeRefused?: (logUrl: string) => void;
   /** Log-list refreshes by result ('ok' | 'failed'), for a counter. */
   onRefresh?: (result: 'ok' | 'failed') => void;
   fetch?: typeof fetch;
+  /** Tests only: source limits overriding the defaults and the feed config. */
+  limits?: Partial<CtLogLimits>;
 }
 
 /** Where the list in use came from. */
 export type LogListOrigin = 'file' | 'refreshed' | 'bootstrap';
+
+/** The log list in use, for /readyz?verbose. */
+export interface LogListInfo {
+  /** 'bootstrap': the list shipped in the package; 'refreshed': the last signed list fetched; 'file': feed.log_list.file. */
+  source: LogListOrigin;
+  version: string | null;
+  /** log_list_timestamp of the list. */
+  timestamp: string | null;
+  /** How old the list is (now - timestamp), seconds; null without a timestamp. */
+  age_seconds: number | null;
+  logs: number;
+  /** Logs being read from it. */
+  reading: number;
+  last_refresh: { at: string; ok: boolean; cause: string | null } | null;
+}
+
+/** Error codes that are about reaching the log (said in network words), not about what it served. */
+const NETWORK_CODES = new Set(['network', 'timeout', 'http', 'too-large']);
+
+/** Why a request, round or refresh failed, in operator words (never a certificate name). */
+export function causeOf(err: CtLogError): string {
+  return NETWORK_CODES.has(err.code) ? describeNetError(err) : `${err.code}: ${err.message}`;
+}
 
 export class CtLogFeed {
   readonly id = 'ctlogs';
@@ -76,12 +110,23 @@ export class CtLogFeed {
   private readonly misbehaviourAlerted = new Set<string>();
   /** Configured logs already reported as missing from the list. */
   private readonly droppedAlerted = new Set<string>();
+  /** Logs whose new key a list tried to impose (refused, alerted once each). */
+  private readonly keyChangeAlerted = new Set<string>();
   private readonly startedAt = Date.now();
+  /** Per log, the cause of trouble last told (each cause is logged once, not every round). */
+  private readonly logCause = new Map<string, string>();
+  /** The refresh failure cause last told, and the last refresh. */
+  private listCause: string | null = null;
+  private lastRefresh: LogListInfo['last_refresh'] = null;
+  /** The key every list (shipped, cached, refreshed) must be signed with. */
+  private readonly listKey: KeyObject;
 
+  /** Throws when the configured list file or public key is unreadable, or the shipped list does not verify. */
   constructor(private readonly opts: CtLogFeedOptions) {
+    const pk = opts.feed.log_list.public_key;
+    this.listKey = pk ? logListKey(fs.readFileSync(pk)) : pinnedLogListKey();
     for (const [url, entry] of opts.store.ctlogKnown.all()) this.known.set(url, entry as LogListEntry);
-    this.list = this.initialList();
-    this.rememberListed(this.list);
+    this.list = this.keepKnownKeys(this.initialList());
   }
 
   /** Which list to start from: the configured file, else the last refreshed copy, else the shipped snapshot. */
@@ -91,18 +136,23 @@ export class CtLogFeed {
       this.listOrigin = 'file';
       return parseLogList(fs.readFileSync(f.file, 'utf8'));
     }
+    // The shipped list is Google's: always verified with the key pinned in the package.
+    const shipped = loadShippedLogList();
     const cached = this.cachePath();
     if (fs.existsSync(cached)) {
       try {
-        const list = parseLogList(fs.readFileSync(cached, 'utf8'));
-        this.listOrigin = 'refreshed';
-        return list;
+        const list = parseSignedLogList(fs.readFileSync(cached), fs.readFileSync(sigPath(cached)), this.listKey);
+        // A package upgrade may ship a newer list than the last refresh saved.
+        if (!(shipped.timestamp && list.timestamp && Date.parse(list.timestamp) < Date.parse(shipped.timestamp))) {
+          this.listOrigin = 'refreshed';
+          return list;
+        }
       } catch (err) {
-        this.opts.log.warn({ err }, 'cached log list unusable; using the shipped snapshot');
+        this.opts.log.warn({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cached log list unusable (unsigned, bad signature or malformed); using the shipped list');
       }
     }
     this.listOrigin = 'bootstrap';
-    return loadShippedLogList();
+    return shipped;
   }
 
   private cachePath(): string {
@@ -110,11 +160,31 @@ export class CtLogFeed {
     return path.join(path.dirname(path.resolve(this.opts.store.db.name)), 'log_list.refreshed.json');
   }
 
-  /** Records the logs of `list` as known (the entry, key included, first seen is kept). */
-  private rememberListed(list: LogList): void {
-    const fresh = list.logs.filter((l) => !this.known.has(l.url));
-    for (const l of fresh) this.known.set(l.url, l);
+  /**
+   * Records the logs of `list` as known and returns the list with every known log's key as
+   * first seen: a list never changes the key a log is verified with (a changed key is counted,
+   * logged and alerted once per log; the operator can check and reset it by hand).
+   */
+  private keepKnownKeys(list: LogList): LogList {
+    const fresh: LogListEntry[] = [];
+    const logs = list.logs.map((l) => {
+      const k = this.known.get(l.url);
+      if (!k) {
+        fresh.push(l);
+        this.known.set(l.url, l);
+        return l;
+      }
+      if (k.key === l.key) return l;
+      this.opts.onKeyChangeRefused?.(l.url);
+      if (!this.keyChangeAlerted.has(l.url)) {
+        this.keyChangeAlerted.add(l.url);
+        this.opts.log.error({ log: l.url }, 'the log list names another key for a known CT log; keeping the key known before');
+        this.opts.onAlert?.('ctlog.key_changed', 'high', `the log list names a different key for CT log ${l.url}; ctwatch keeps verifying it with the key it knew`, { log: l.url, known_log_id: k.logId, listed_log_id: l.logId });
+      }
+      return { ...l, key: k.key, logId: k.logId };
+    });
     if (fresh.length) this.opts.store.ctlogKnown.remember(fresh.map((l) => ({ url: l.url, entry: l })));
+    return { ...list, logs };
   }
 
   /**
@@ -149,14 +219,22 @@ export class CtLogFeed {
     }
     this.runSource(logs);
     const after = this.opts.feed.ct_unhealthy_after;
-    this.watchdog = setInterval(() => this.checkReachability(after), Math.max(50, Math.min(10_000, after / 4)));
+    this.watchdog = setInterval(() => {
+      // A timer callback must not throw (an alert's SQLite write can fail with SQLITE_BUSY): log and go on.
+      try {
+        this.checkReachability(after);
+      } catch (err) {
+        this.opts.log.error({ err }, 'CT log reachability check failed');
+      }
+    }, Math.max(50, Math.min(10_000, after / 4)));
     this.watchdog.unref();
   }
 
   private checkReachability(afterMs: number): void {
     const now = Date.now();
     for (const st of this.status()) {
-      const silent = now - (st.lastContact ?? this.startedAt) > afterMs;
+      // A log still serving entries (a long first round) is reachable, even before its next tree head.
+      const silent = now - Math.max(st.lastContact ?? this.startedAt, st.lastProgress ?? 0) > afterMs;
       if (silent && !this.unreachable.has(st.url)) {
         this.unreachable.add(st.url);
         this.opts.onReachability?.(st.url, false, st.lastError?.code ?? null);
@@ -180,12 +258,16 @@ export class CtLogFeed {
         await this.opts.process(events, () => store.positions.save(progress.logKey, progress.position));
         this.opts.onEntries(events.length);
       },
-      onHealth: (url, status) => this.opts.onStatus(url, status),
+      onHealth: (url, status) => {
+        if (status.healthy && this.logCause.delete(url)) this.opts.log.info({ log: url }, 'CT log answering again');
+        this.opts.onStatus(url, status);
+      },
       onMisbehaviour: (url, m) => this.misbehaving(url, m),
       onError: (url, err) => {
         this.opts.onRoundError?.(url, err.code);
-        this.opts.log.warn({ log: url, code: err.code, err: err.message }, 'CT log round failed');
+        this.tellLogTrouble(url, err);
       },
+      onRetry: (url, err) => this.tellLogTrouble(url, err),
       startAt: f.ct_start,
       fetch: this.opts.fetch,
       limits: {
@@ -193,8 +275,27 @@ export class CtLogFeed {
         pollIntervalMs: f.ct_poll_interval,
         maxConcurrent: f.ct_max_concurrent,
         minIntervalMs: f.ct_min_request_interval,
+        ...this.opts.limits,
       },
     });
+  }
+
+  /**
+   * Logs a log's trouble once per cause ("connection refused (ECONNREFUSED)", "HTTP status
+   * 503", "bad-signature: …"): a warning when the cause is new for that log, debug while it
+   * repeats; "answering again" once the log recovers.
+   */
+  private tellLogTrouble(url: string, err: CtLogError): void {
+    const network = NETWORK_CODES.has(err.code);
+    const cause = causeOf(err);
+    const key = network ? cause : err.code;
+    const fields = { log: url, code: err.code, cause, err: err.message };
+    if (this.logCause.get(url) === key) {
+      this.opts.log.debug(fields, 'CT log still failing');
+      return;
+    }
+    this.logCause.set(url, key);
+    this.opts.log.warn(fields, network ? `CT log unreachable: ${cause}` : `CT log round failed: ${err.code}`);
   }
 
   /** Starts `source` as the reader in use. */
@@ -228,30 +329,68 @@ export class CtLogFeed {
     const url = this.opts.feed.log_list.url;
     if (!url || this.opts.feed.log_list.file || this.closed) return { failed: false };
     try {
-      const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch });
+      const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch, key: this.listKey });
       if (r.failed) {
-        this.opts.onRefresh?.('failed');
-        this.opts.log.warn({ code: r.error?.code }, 'log list refresh failed; keeping the list in use');
+        this.refreshFailed(r.error ? causeOf(r.error) : 'unknown', r.error?.code ?? null);
         return { failed: true };
       }
-      this.list = r.list;
+      if (this.listCause !== null) this.opts.log.info({ was: this.listCause }, 'log list refresh works again');
+      this.listCause = null;
+      this.lastRefresh = { at: new Date().toISOString(), ok: true, cause: null };
+      this.opts.log.info({ version: r.list.version, timestamp: r.list.timestamp, logs: r.list.logs.length }, 'log list refreshed (signature verified)');
+      this.list = this.keepKnownKeys(r.list);
       this.listOrigin = 'refreshed';
-      this.rememberListed(r.list);
-      this.writeCache(r.list);
+      this.writeCache(r.signed!);
       this.opts.onRefresh?.('ok');
       await this.reselect();
       return { failed: false };
     } catch (err) {
-      this.opts.onRefresh?.('failed');
-      this.opts.log.error({ err }, 'log list refresh failed unexpectedly; keeping the list in use');
+      this.opts.log.error({ err }, 'log list refresh failed unexpectedly');
+      this.refreshFailed(`unexpected: ${err instanceof Error ? err.name : 'error'}`, null);
       return { failed: true };
     }
   }
 
-  /** Saves the refreshed list for the next start; a failure to write is logged, not fatal. */
-  private writeCache(list: LogList): void {
+  /** Counts a failed refresh; logs and alerts its cause once (until it changes or a refresh works). */
+  private refreshFailed(cause: string, code: string | null): void {
+    this.opts.onRefresh?.('failed');
+    this.lastRefresh = { at: new Date().toISOString(), ok: false, cause };
+    const info = this.listInfo();
+    const fields = { cause, code, list: info.source, list_timestamp: info.timestamp, list_age_hours: info.age_seconds === null ? null : Math.round(info.age_seconds / 3600) };
+    if (this.listCause === cause) {
+      this.opts.log.debug(fields, 'log list refresh still failing');
+      return;
+    }
+    this.listCause = cause;
+    this.opts.log.warn(fields, `log list refresh failed: ${cause}; keeping the ${info.source === 'bootstrap' ? 'list shipped with ctwatch' : 'list in use'}`);
+    this.opts.onAlert?.('ctlog.list_refresh_failed', 'medium', `the CT log list could not be refreshed (${cause}); ctwatch keeps the ${info.source} list of ${info.timestamp ?? 'unknown date'}`, { cause, list: info.source, list_timestamp: info.timestamp });
+  }
+
+  /** The list in use and the last refresh, for /readyz?verbose. Pure read. */
+  listInfo(now = Date.now()): LogListInfo {
+    const ts = this.list.timestamp ? Date.parse(this.list.timestamp) : NaN;
+    return {
+      source: this.listOrigin,
+      version: this.list.version,
+      timestamp: this.list.timestamp,
+      age_seconds: Number.isNaN(ts) ? null : Math.max(0, Math.round((now - ts) / 1000)),
+      logs: this.list.logs.length,
+      reading: this.selected.length,
+      last_refresh: this.lastRefresh,
+    };
+  }
+
+  /**
+   * Saves the refreshed list as fetched, with its signature, for the next start (which verifies
+   * it again); each file is written beside and renamed into place. A failure is logged, not fatal.
+   */
+  private writeCache(signed: { json: Uint8Array; sig: Uint8Array }): void {
+    const file = this.cachePath();
     try {
-      fs.writeFileSync(this.cachePath(), JSON.stringify(toV3(list)));
+      for (const [p, b] of [[sigPath(file), signed.sig], [file, signed.json]] as const) {
+        fs.writeFileSync(p + '.tmp', b);
+        fs.renameSync(p + '.tmp', p);
+      }
     } catch (err) {
       this.opts.log.warn({ err, file: this.cachePath() }, 'could not save the refreshed log list; the next start uses the previous one');
     }
@@ -289,16 +428,7 @@ function sameUrl(a: string, b: string): boolean {
   return s(a) === s(b);
 }
 
-/** Writes a parsed list back in the v3 shape parseLogList reads. */
-function toV3(list: LogList): unknown {
-  const ops = new Map<string, { name: string; logs: unknown[]; tiled_logs: unknown[] }>();
-  for (const l of list.logs) {
-    const op = ops.get(l.operator) ?? { name: l.operator, logs: [], tiled_logs: [] };
-    ops.set(l.operator, op);
-    const state = { [l.state]: { timestamp: new Date(0).toISOString() } };
-    const temporal = l.temporalInterval ? { temporal_interval: { start_inclusive: l.temporalInterval.startInclusive, end_exclusive: l.temporalInterval.endExclusive } } : {};
-    if (l.kind === 'static') op.tiled_logs.push({ description: l.description, log_id: l.logId, key: l.key, monitoring_url: l.url, submission_url: l.submissionUrl, mmd: l.mmd, state, ...temporal });
-    else op.logs.push({ description: l.description, log_id: l.logId, key: l.key, url: l.url, mmd: l.mmd, state, ...temporal });
-  }
-  return { version: list.version, log_list_timestamp: list.timestamp, operators: [...ops.values()] };
+/** The signature file beside a cached list: log_list.refreshed.json → log_list.refreshed.sig. */
+function sigPath(jsonPath: string): string {
+  return jsonPath.replace(/\.json$/, '') + '.sig';
 }

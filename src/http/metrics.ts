@@ -5,6 +5,8 @@
 import client from 'prom-client';
 
 const MAX_LOG_LABELS = 500;
+/** Distinct (brand, rule) series of ctwatch_rule_firings_total; beyond, firings count under brand="other". */
+const MAX_RULE_SERIES = 20_000;
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -14,6 +16,13 @@ export class Metrics {
   readonly fastPath = new client.Counter({ name: 'ctwatch_fast_names_total', help: 'Certificates whose names the fast reader read (ok) or could not read (fallback)', labelNames: ['result'], registers: [this.registry] });
   readonly parseErrors = new client.Counter({ name: 'ctwatch_parse_errors_total', help: 'Certificates that did not parse', registers: [this.registry] });
   readonly matches = new client.Counter({ name: 'ctwatch_matches_total', help: 'Rule matches on certificate names, by technique', labelNames: ['technique'], registers: [this.registry] });
+  /** Labels come from the config (brand names, `keyword:WORD`, `label:LABEL`, `watch:ITEM`), never from certificate names. */
+  readonly ruleFirings = new client.Counter({
+    name: 'ctwatch_rule_firings_total',
+    help: 'Certificate names on which a configured rule raised a match, by brand (or watch item) and rule id from the config',
+    labelNames: ['brand', 'rule'],
+    registers: [this.registry],
+  });
   readonly hits = new client.Counter({ name: 'ctwatch_hits_total', help: 'Hits recorded, by outcome (new, sighting, suppressed)', labelNames: ['outcome'], registers: [this.registry] });
   readonly reconnects = new client.Counter({ name: 'ctwatch_feed_reconnects_total', help: 'Feed reconnects, by reason', labelNames: ['feed', 'reason'], registers: [this.registry] });
   readonly connected = new client.Gauge({ name: 'ctwatch_feed_connected', help: '1 when the feed connection is up', labelNames: ['feed'], registers: [this.registry] });
@@ -34,6 +43,7 @@ export class Metrics {
   readonly ctlogMisbehaviour = new client.Gauge({ name: 'ctwatch_ctlog_misbehaviour_events', help: 'Distinct misbehaviours observed since start (two roots, shrinking tree, inconsistent tree, stale tree head, rejected entry), per CT log', labelNames: ['log'], registers: [this.registry] });
   readonly ctlogErrors = new client.Counter({ name: 'ctwatch_ctlog_errors_total', help: 'Failed rounds and skipped entries, per CT log and error code', labelNames: ['log', 'code'], registers: [this.registry] });
   readonly ctlogListRefreshes = new client.Counter({ name: 'ctwatch_ctlog_list_refreshes_total', help: 'CT log list refreshes, by result (ok, failed)', labelNames: ['result'], registers: [this.registry] });
+  readonly ctlogListKeyChangesRefused = new client.Counter({ name: 'ctwatch_ctlog_list_key_changes_refused_total', help: 'Times a log list named another key for a CT log already known (the known key is kept)', registers: [this.registry] });
   readonly ctlogHealthy = new client.Gauge({ name: 'ctwatch_ctlog_healthy', help: '1 when the last round with the CT log succeeded', labelNames: ['log'], registers: [this.registry] });
   readonly processSeconds = new client.Histogram({
     name: 'ctwatch_commit_latency_seconds',
@@ -43,6 +53,31 @@ export class Metrics {
   });
 
   private readonly logLabels = new Set<string>();
+  /** Running totals behind ctwatch_rule_firings_total, readable synchronously (the daily digest). */
+  readonly ruleTotals = new Map<string, { brand: string; rule: string; fired: number }>();
+
+  /**
+   * Counts one name on which `rule` (an id from Match.rules) of `brand` fired. Both come from the
+   * config; the number of series is still capped (MAX_RULE_SERIES) for configs with huge brand lists.
+   */
+  countRule(brand: string, rule: string): void {
+    let key = `${brand}\u0000${rule}`;
+    let total = this.ruleTotals.get(key);
+    if (total === undefined) {
+      if (this.ruleTotals.size >= MAX_RULE_SERIES) {
+        brand = 'other';
+        rule = 'other';
+        key = 'other\u0000other';
+        total = this.ruleTotals.get(key);
+      }
+      if (total === undefined) {
+        total = { brand, rule, fired: 0 };
+        this.ruleTotals.set(key, total);
+      }
+    }
+    total.fired++;
+    this.ruleFirings.inc({ brand, rule });
+  }
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'ctwatch_' });

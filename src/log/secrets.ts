@@ -1,6 +1,6 @@
 /**
- * The set of secret strings (webhook URLs, SMTP passwords, HMAC keys, every ${ENV}-substituted
- * value) that must never be written anywhere. Everything that prints (the logger's stream, CLI
+ * The set of secret strings (webhook URLs, SMTP passwords, HMAC keys, `${ENV}` values put in
+ * secret fields, credentials inside URLs; see config/load.ts) that must never be written anywhere. Everything that prints (the logger's stream, CLI
  * error output, `config check`) passes its text through `redact`.
  */
 
@@ -26,6 +26,15 @@ export class SecretRegistry {
     this.sorted = [...this.values].sort((a, b) => b.length - a.length);
   }
 
+  /**
+   * When `value` is a URL, registers its credentials (user info, token-like path segments and
+   * query values: see urlParts) but not the URL itself; otherwise does nothing. Idempotent.
+   */
+  addUrlCredentials(value: string): void {
+    const parts = urlParts(value);
+    for (const p of parts.slice(1)) this.add(p);
+  }
+
   /** Returns `text` with every registered secret replaced by "[redacted]". Pure. */
   redact(text: string): string {
     if (this.sorted.length === 0) return text;
@@ -47,7 +56,8 @@ const MIN_SECRET_TOKEN = 16;
 /**
  * The parts of a secret URL that may show up without the rest: its normalised form (what
  * `new URL(x).href` prints), user info, a long path (webhook URLs carry their token there), long
- * path segments and query values. Returns [] when `value` is not a URL. Pure.
+ * path segments and query values. Returns [] when `value` is not a URL; otherwise the href first
+ * (addUrlCredentials relies on that). Pure.
  */
 export function urlParts(value: string): string[] {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
@@ -74,6 +84,34 @@ export function urlParts(value: string): string[] {
   for (const v of u.searchParams.values()) if (v.length >= MIN_SECRET_TOKEN) parts.push(v);
   if (u.search.length > 1) parts.push(u.search.slice(1));
   return parts;
+}
+
+/**
+ * A URL as it may be shown or stored (a feed URL in a database row, `config check`, a page):
+ * user info replaced by `redacted` (so it is visible that there were credentials), the query
+ * string by `?redacted`, token-like path segments (16+ characters, see urlParts) by `redacted`.
+ * A value without `scheme://` (e.g. "replay:/file.jsonl") is returned unchanged; one that does
+ * not parse becomes "[invalid url]". Pure, idempotent, never throws. The one owner of URL
+ * redaction: use it rather than a local copy.
+ */
+export function redactUrl(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return '[invalid url]';
+  }
+  const hadUser = u.username !== '' || u.password !== '';
+  u.username = '';
+  u.password = '';
+  u.pathname = u.pathname
+    .split('/')
+    .map((seg) => (seg.length >= MIN_SECRET_TOKEN ? 'redacted' : seg))
+    .join('/');
+  if (u.search.length > 1) u.search = '?redacted';
+  const out = u.toString();
+  return hadUser ? out.replace('://', '://redacted@') : out;
 }
 
 /** The process-wide registry: secrets are process-wide facts, and every printer must see all of them. */

@@ -10,6 +10,8 @@ import { splitDomain } from './psl.js';
 import { matchKey } from './skeleton.js';
 import { inAlphabet } from './aho-corasick.js';
 import { domainToUnicode } from 'node:url';
+import { assessSpecificity, type TokenSpecificity } from './specificity.js';
+import { INFRA_LABEL_ENDINGS } from './data/lists.js';
 
 export type KeywordMode = 'substring' | 'label' | 'prefix' | 'suffix';
 
@@ -23,6 +25,16 @@ export interface KeywordEntry {
   implicit: boolean;
   /** True when the word is the label of one of the brand's domains ("paypal" for paypal.com). */
   isLabel: boolean;
+  /** True when the mode was configured (`match:`), not chosen from the specificity. */
+  explicitMode: boolean;
+  /** Generic (short, an ordinary word, a morpheme) or distinctive; see specificity.ts. */
+  generic: boolean;
+  /** Why generic or distinctive (one phrase). */
+  specificity: string;
+  /** A match alerts only with corroboration (generic keywords unless `corroborate: false`). */
+  corroborate: boolean;
+  /** Rule id for explanations and metrics: `keyword:WORD`. */
+  rule: string;
 }
 
 /** One protected domain of one brand. */
@@ -34,6 +46,17 @@ export interface BrandDomain {
   uLabel: string; // registrable label, Unicode form
   labelSkel: string; // skeleton of uLabel
   suffix: string; // public suffix of the registrable domain
+  /** The registrable label is generic (short, an ordinary word, a morpheme): see specificity.ts. */
+  generic: boolean;
+  specificity: string;
+  /** The label names infrastructure (ends in cdn, img, static, ...): nobody types it. */
+  infra: boolean;
+}
+
+/** True when a brand-domain label ends with an infrastructure word (INFRA_LABEL_ENDINGS). */
+export function isInfraLabel(label: string): boolean {
+  const l = label.replace(/[0-9]+$/, '');
+  return INFRA_LABEL_ENDINGS.some((w) => l.endsWith(w) && l.length > w.length);
 }
 
 export interface CompiledBrand {
@@ -52,6 +75,7 @@ export class BrandTable {
 
   /** Throws RulesInvalidError naming the first bad item. */
   constructor(brands: readonly BrandConfig[], allow: readonly string[], detection: DetectionConfig) {
+    const pending: { entry: KeywordEntry; corroborate: boolean | undefined }[] = [];
     brands.forEach((b, bi) => {
       const compiled: CompiledBrand = { name: b.name, domains: [], typosquats: b.typosquats !== false };
       b.domains.forEach((raw, di) => {
@@ -61,29 +85,55 @@ export class BrandTable {
         const registrable = parts.registrable ?? domain;
         const label = parts.registrable ? parts.label : domain.split('.')[0];
         const uLabel = toUnicodeLabel(label);
-        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: matchKey(uLabel), suffix: parts.publicSuffix });
+        compiled.domains.push({ brand: bi, domain, registrable, label, uLabel, labelSkel: matchKey(uLabel), suffix: parts.publicSuffix, generic: false, specificity: '', infra: isInfraLabel(matchKey(uLabel)) });
         this.exempt.add(registrable);
       });
       const words = new Set<string>();
       b.keywords.forEach((k, ki) => {
         const word = (typeof k === 'string' ? k : k.word).trim().toLowerCase();
-        const mode: KeywordMode = typeof k === 'string' ? 'substring' : k.match;
         if (word === '' || word.includes('.')) {
           throw new RulesInvalidError(`brands[${bi}].keywords[${ki}]`, `${JSON.stringify(word)} must be a non-empty word without dots`);
         }
         words.add(word);
-        this.keywords.push({ brand: bi, word, skel: matchKey(word), mode, implicit: false, isLabel: compiled.domains.some((d) => d.uLabel === word) });
+        const explicit = typeof k === 'string' ? undefined : k.match;
+        const corroborate = typeof k === 'string' ? undefined : k.corroborate;
+        pending.push({
+          entry: { brand: bi, word, skel: matchKey(word), mode: explicit ?? 'substring', implicit: false, isLabel: compiled.domains.some((d) => d.uLabel === word), explicitMode: explicit !== undefined, generic: false, specificity: '', corroborate: false, rule: `keyword:${word}` },
+          corroborate,
+        });
       });
       if (b.label_keywords ?? detection.label_keywords.enabled) {
         for (const d of compiled.domains) {
           const word = d.uLabel;
           if (words.has(word) || word.length < detection.label_keywords.token_min_length) continue;
           words.add(word);
+          // Short distinctive labels match as whole tokens only (config label_keywords).
           const mode: KeywordMode = word.length >= detection.label_keywords.substring_min_length ? 'substring' : 'label';
-          this.keywords.push({ brand: bi, word, skel: d.labelSkel, mode, implicit: true, isLabel: true });
+          pending.push({
+            entry: { brand: bi, word, skel: d.labelSkel, mode, implicit: true, isLabel: true, explicitMode: mode === 'label', generic: false, specificity: '', corroborate: false, rule: `keyword:${word}` },
+            corroborate: undefined,
+          });
         }
       }
       this.brands.push(compiled);
+    });
+    // Specificity of every keyword and brand label, measured in one pass over the word model.
+    const allDomains = this.brands.flatMap((b) => b.domains);
+    const spec = assessSpecificity([...pending.map((p) => p.entry.skel), ...allDomains.map((d) => d.labelSkel)]);
+    pending.forEach((p, i) => {
+      const e = p.entry;
+      const sp: TokenSpecificity = spec[i];
+      e.generic = sp.generic;
+      e.specificity = sp.why;
+      // Generic keywords match as whole tokens unless a mode was configured.
+      if (e.generic && !e.explicitMode) e.mode = 'label';
+      e.corroborate = p.corroborate ?? e.generic;
+      this.keywords.push(e);
+    });
+    allDomains.forEach((d, i) => {
+      const sp = spec[pending.length + i];
+      d.generic = sp.generic;
+      d.specificity = sp.why;
     });
     allow.forEach((raw, ai) => {
       const domain = normalizeConfiguredDomain(raw.startsWith('*.') ? raw.slice(2) : raw.startsWith('.') ? raw.slice(1) : raw);

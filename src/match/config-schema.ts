@@ -13,9 +13,16 @@ export const keywordSchema = z.union([
     /**
      * How the keyword may appear in a label: anywhere (`substring`), as a whole label or a
      * whole hyphen-separated token of one (`label`), at the start (`prefix`) or end (`suffix`)
-     * of a label or token. Use label/prefix/suffix for short or common words.
+     * of a label or token. Absent: `substring` for distinctive keywords, `label` for generic
+     * ones (short, ordinary words, common morphemes; see docs/detection.md "Specificity").
      */
-    match: z.enum(['substring', 'label', 'prefix', 'suffix']).default('substring'),
+    match: z.enum(['substring', 'label', 'prefix', 'suffix']).optional(),
+    /**
+     * A match on a generic keyword alerts only with corroboration (a phishing term in the same
+     * label, a suspicious TLD or hosting platform, a look-alike spelling, another technique).
+     * false: alert on the keyword alone. Absent: true for generic keywords, false otherwise.
+     */
+    corroborate: z.boolean().optional(),
   }),
 ]);
 
@@ -41,12 +48,12 @@ export const watchItemSchema = z.strictObject({
 const labelKeywordsSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    /** Domain labels at least this long match as substrings ("paypal" in "mypaypalhelp"). */
-    substring_min_length: z.number().int().min(1).default(6),
+    /** Distinctive domain labels at least this long match as substrings ("paypal" in "mypaypalhelp"). */
+    substring_min_length: z.number().int().min(1).default(5),
     /** Shorter labels match only as whole labels or hyphen tokens ("chase-login", not "purchase"). */
     token_min_length: z.number().int().min(1).default(3),
   })
-  .default({ enabled: true, substring_min_length: 6, token_min_length: 3 });
+  .default({ enabled: true, substring_min_length: 5, token_min_length: 3 });
 
 const editDistanceSchema = z
   .strictObject({
@@ -61,8 +68,14 @@ const editDistanceSchema = z
     any_edit1_min_length: z.number().int().min(1).default(7),
     /** Two arbitrary edits count for labels at least this long; shorter need two named errors. */
     any_edit2_min_length: z.number().int().min(1).default(12),
+    /**
+     * Brand labels this short (or shorter) get only exact-label techniques: homograph, look-alike
+     * characters, and the full brand domain embedded in another name (`x.com.evil.top`); no TLD
+     * swap, no bare-label embedding (`x.example.net`). 0 = every technique for every label.
+     */
+    short_label_max_length: z.number().int().min(0).default(3),
   })
-  .default({ distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12 });
+  .default({ distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12, short_label_max_length: 3 });
 
 export const detectionSchema = z
   .strictObject({
@@ -76,16 +89,26 @@ export const detectionSchema = z
     suspicious_tlds: z.array(z.string().min(1)).nullable().default(null),
     /** Replaces the shipped free-hosting-platform suffix list (null = shipped list). */
     hosting_platforms: z.array(z.string().min(1)).nullable().default(null),
+    /**
+     * Replaces the shipped list of CDN, DNS and analytics provider domains (null = shipped list):
+     * a brand name under one of them (`walmart.com.akadns.net`) is the brand's own traffic routed
+     * through its provider, not impersonation, and is not a hit (`check --explain` says so).
+     */
+    infrastructure: z.array(z.string().min(1)).nullable().default(null),
+    /** Added to the infrastructure list in use. */
+    extra_infrastructure: z.array(z.string().min(1)).default([]),
     /** Matches scoring below this are dropped (0 = keep every match). */
     min_score: z.number().int().min(0).max(100).default(0),
   })
   .default({
-    label_keywords: { enabled: true, substring_min_length: 6, token_min_length: 3 },
-    edit_distance: { distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12 },
+    label_keywords: { enabled: true, substring_min_length: 5, token_min_length: 3 },
+    edit_distance: { distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12, short_label_max_length: 3 },
     phishing_terms: null,
     extra_phishing_terms: [],
     suspicious_tlds: null,
     hosting_platforms: null,
+    infrastructure: null,
+    extra_infrastructure: [],
     min_score: 0,
   });
 

@@ -6,7 +6,7 @@
 import type { DetectionConfig } from './config-schema.js';
 import type { NormalizedName } from './normalize.js';
 import type { Modifier, Signal } from './scoring.js';
-import { BrandTable, KeywordIndex, type KeywordEntry } from './brands.js';
+import { BrandTable, KeywordIndex, isInfraLabel, type KeywordEntry } from './brands.js';
 import { AhoCorasick, inAlphabet } from './aho-corasick.js';
 import { TypoTargets, type TypoTarget } from './typo-targets.js';
 import { osaDistance } from './typo-index.js';
@@ -16,7 +16,9 @@ import { singleTypos } from './permutations.js';
 import { codePointLabel, escapeForReason } from './escape.js';
 import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
-import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH } from './data/lists.js';
+import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS, INFRA_TOKENS, INFRA_LABEL_ENDINGS } from './data/lists.js';
+import { isWord } from './word-model.js';
+import type { Dropped } from './types.js';
 
 /** Signals per brand index. */
 export type BrandSignals = Map<number, Signal[]>;
@@ -29,7 +31,7 @@ export const BASE_SCORES = {
   asciiHomoglyph: 80,
   diacriticHomograph: 75,
   combosquat: 75,
-  dictionary: 75,
+  dictionary: 60,
   embeddingLabel: 70,
   fuzzer: 70,
   editDistance1: 60,
@@ -44,6 +46,11 @@ function add(out: BrandSignals, brand: number, s: Signal): void {
   const list = out.get(brand);
   if (list === undefined) out.set(brand, [s]);
   else if (!list.some((x) => x.technique === s.technique && x.reason === s.reason)) list.push(s);
+}
+
+/** A dropped or discounted rule, before the brand index is turned into its name. */
+export interface DropRecord extends Omit<Dropped, 'brand'> {
+  brand: number;
 }
 
 function isTokenStart(label: string, i: number): boolean {
@@ -107,6 +114,42 @@ export function modeAllows(mode: KeywordEntry['mode'], label: string, s: number,
 
 const esc = (s: string): string => escapeForReason(s);
 
+const INFRA_TOKEN_SET: ReadonlySet<string> = new Set(INFRA_TOKENS);
+/** The legacy generic TLDs a brand usually holds together (a swap among them is most often the brand's own). */
+const LEGACY_GTLDS: ReadonlySet<string> = new Set(['com', 'net', 'org']);
+
+/**
+ * True when the leftmost label of a name is an infrastructure word or a region/instance code
+ * (`api.`, `telemetry.`, `cdn.`, `us-west-2.`, `eu1.`): the name is a machine endpoint, not a page
+ * anyone is lured to.
+ */
+export function isMachineEndpoint(leftLabel: string): boolean {
+  if (/^[a-z]{2}-[a-z]+-[0-9]+$/.test(leftLabel) || /^(us|eu|ap|apac|emea|na|sa|af|me)[0-9]+$/.test(leftLabel)) return true;
+  const parts = leftLabel.split('-');
+  return parts.every((p) => INFRA_TOKEN_SET.has(p.replace(/[0-9]+$/, '')) || /^[0-9]+$/.test(p));
+}
+
+/** True when a registrable label names infrastructure (`cdn-wal`, `vsassets`, `githubassets`). */
+function infraNamedLabel(label: string): boolean {
+  return isInfraLabel(label) || label.split('-').some((p) => INFRA_LABEL_ENDINGS.includes(p));
+}
+
+/**
+ * The infrastructure words around a keyword occurrence [s, e) of `label` when nothing else is
+ * there (`shopifycloud` -> ['cloud'], `github-production-user-asset-6210df` -> ['production', 'user',
+ * 'asset']); null when something else is (or nothing at all). Hex/number pieces count as ids.
+ */
+export function infraAround(label: string, s: number, e: number): string[] | null {
+  const pieces = `${label.slice(0, s)}-${label.slice(e)}`.split('-').filter((p) => p !== '');
+  const words: string[] = [];
+  for (const p of pieces) {
+    if (/^[0-9a-f]*[0-9][0-9a-f]*$/.test(p)) continue;
+    if (!INFRA_TOKEN_SET.has(p.replace(/[0-9]+$/, ''))) return null;
+    words.push(p);
+  }
+  return words.length > 0 ? words : null;
+}
+
 /** Number of '.' in `s` before index `end`. */
 function countDots(s: string, end: number): number {
   let c = 0;
@@ -147,6 +190,10 @@ export class BrandEngine {
   private readonly platforms: ReadonlySet<string>;
   /** dnstwist dictionary words by match key. */
   private readonly dictionary: ReadonlyMap<string, string>;
+  /** CDN/DNS/analytics provider domains (a brand name under one is not impersonation). */
+  private readonly infrastructure: ReadonlySet<string>;
+  /** Where dropped and discounted rules go during an explained run; null on the hot path. */
+  private drops: DropRecord[] | null = null;
 
   constructor(
     readonly table: BrandTable,
@@ -171,6 +218,93 @@ export class BrandEngine {
     this.suspiciousTlds = new Set((detection.suspicious_tlds ?? SUSPICIOUS_TLDS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.platforms = new Set((detection.hosting_platforms ?? HOSTING_PLATFORMS).map((t) => t.toLowerCase().replace(/^\./, '')));
     this.dictionary = new Map(DNSTWIST_ENGLISH.map((w) => [matchKey(w), w]));
+    this.infrastructure = new Set(
+      (detection.infrastructure ?? INFRASTRUCTURE_DOMAINS).concat(detection.extra_infrastructure).map((t) => t.toLowerCase().replace(/^[.*]+/, '')),
+    );
+  }
+
+  /** Why a target gets exact-label techniques only. */
+  private exactOnlyWhy(t: TypoTarget): string {
+    return t.short
+      ? `labels of ${this.detection.edit_distance.short_label_max_length} characters or fewer get exact-label techniques only (edit_distance.short_label_max_length)`
+      : `'${esc(t.label)}' names infrastructure (nobody types it), so it gets exact-label techniques only`;
+  }
+
+  /** Records a dropped or discounted rule when explaining (no work on the hot path). */
+  private drop(brand: number, technique: string, rule: string, why: string, action: Dropped['action'] = 'dropped'): void {
+    if (this.drops !== null) this.drops.push({ brand, technique, rule, action, why });
+  }
+
+  /** The infrastructure domain `host` is under, or null. */
+  infrastructureOf(host: string): string | null {
+    if (this.infrastructure.size === 0) return null;
+    for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+      const d = host.slice(i + 1);
+      if (this.infrastructure.has(d)) return d;
+    }
+    return null;
+  }
+
+  /**
+   * Name-level corroboration for weak signals: suspicious TLD, hosting platform, or a phishing
+   * term as a whole token of the registrable label; null when none. Candidates only.
+   */
+  private nameCorroboration(n: NormalizedName): string | null {
+    const tld = n.host.slice(n.host.lastIndexOf('.') + 1);
+    if (this.suspiciousTlds.has(tld)) return `TLD .${esc(tld)} is often abused`;
+    if (n.parts.isPrivateSuffix && this.platforms.has(n.parts.publicSuffix)) return `hosted on free platform ${esc(n.parts.publicSuffix)}`;
+    // A term in a subdomain does not count: `secure.trust-provider.com` is how sites name hosts.
+    const label = n.labelSkeleton;
+    let term: string | undefined;
+    this.termAutomaton.scan(label, (id, ts, te) => {
+      if (term === undefined && isTokenStart(label, ts) && isTokenEnd(label, te)) term = this.termWords[id];
+    });
+    return term === undefined ? null : `phishing term '${esc(term)}' in the registrable label`;
+  }
+
+  /**
+   * Signals for one name, with every dropped or discounted rule recorded in `drops`. Pure.
+   * Same signals as run().
+   */
+  explain(n: NormalizedName, drops: DropRecord[]): BrandSignals {
+    this.drops = drops;
+    try {
+      return this.run(n);
+    } finally {
+      this.drops = null;
+    }
+  }
+
+  /**
+   * The last filters, on candidates only: names under infrastructure domains are dropped; weak
+   * signals (generic keyword or label without corroboration) stay only when the name has
+   * corroboration (a strong signal for the brand, a suspicious TLD, a hosting platform).
+   */
+  private finish(n: NormalizedName, out: BrandSignals): BrandSignals {
+    const infra = this.infrastructureOf(n.host);
+    if (infra !== null) {
+      for (const [bi, list] of out) for (const sg of list) this.drop(bi, sg.technique, sg.rule, `${esc(n.name)} is under ${esc(infra)}, a CDN/DNS/analytics provider brands route their own names through (detection.infrastructure)`);
+      out.clear();
+      return out;
+    }
+    let nameCorr: string | null | undefined;
+    for (const [bi, list] of out) {
+      if (list.every((sg) => sg.weak === undefined)) continue;
+      const strong = list.filter((sg) => sg.weak === undefined);
+      if (strong.length > 0) {
+        // Corroborated by another technique: keep the weak ones as extra evidence.
+        for (let i = 0; i < list.length; i++) if (list[i].weak !== undefined) list[i] = { ...list[i], weak: undefined };
+        continue;
+      }
+      if (nameCorr === undefined) nameCorr = this.nameCorroboration(n);
+      if (nameCorr !== null) {
+        for (let i = 0; i < list.length; i++) list[i] = { ...list[i], weak: undefined, reason: `${list[i].reason} (corroborated: ${nameCorr})` };
+        continue;
+      }
+      for (const sg of list) this.drop(bi, sg.technique, sg.rule, `${sg.weak}; nothing corroborates it (no phishing term in the same label, no suspicious TLD or hosting platform, no look-alike spelling, no other technique)`);
+      out.delete(bi);
+    }
+    return out;
   }
 
   /** Sizes of the compiled structures, for benchmarks and diagnostics. */
@@ -233,7 +367,7 @@ export class BrandEngine {
     this.registrableLabel(view, out);
     if (own > 1) this.embedding(view, out);
     if (fuzzyHits !== null) this.fuzzySubstrings(view, fuzzyHits, out);
-    return out;
+    return out.size === 0 ? out : this.finish(n, out);
   }
 
   /** Signals for the keyword occurrences `found` by the scan (and the keywords it cannot hold). */
@@ -251,7 +385,20 @@ export class BrandEngine {
     // name ("paypalpaypal...") multiply the work.
     const handled = new Set<KeywordEntry>();
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
-      if (handled.has(entry) || !modeAllows(entry.mode, key, s, e)) continue;
+      if (handled.has(entry)) continue;
+      if (!modeAllows(entry.mode, key, s, e)) {
+        if (this.drops !== null && !found.some(([x, xs, xe]) => x === entry && modeAllows(entry.mode, key, xs, xe))) {
+          handled.add(entry);
+          const lbl = view.uLabels[countDots(key, s)] ?? '';
+          this.drop(
+            entry.brand,
+            'keyword',
+            entry.rule,
+            `keyword '${esc(entry.word)}' inside '${esc(lbl)}' is not a whole ${entry.mode === 'label' ? 'label or hyphen token' : entry.mode} (mode ${entry.mode}${entry.explicitMode ? '' : `, chosen because the keyword is ${entry.specificity}`})`,
+          );
+        }
+        continue;
+      }
       handled.add(entry);
       // Which label the occurrence is in, and where inside it.
       let li = 0;
@@ -273,32 +420,60 @@ export class BrandEngine {
       const kwReason = literal
         ? `keyword '${esc(entry.word)}' in ${where} '${esc(uLabel)}'`
         : `${where} '${esc(uLabel)}' contains a look-alike of keyword '${esc(entry.word)}'`;
-      add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}` });
 
       // A phishing term elsewhere in the name: not overlapping this occurrence, and not a
-      // part of the keyword itself.
+      // part of the keyword itself. For a keyword that needs corroboration, only a term in the
+      // same label counts (`secure.trust-provider.com` is not `trust-secure.com`).
       if (termHits === null) {
         termHits = [];
         const th = termHits;
         this.termAutomaton.scan(key, (id, ts, te) => th.push(id, ts, te));
       }
+      const labelEnd = start + keys[li].length;
       let term: string | undefined;
       for (let k = 0; k < termHits.length; k += 3) {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
+        // ...unless the keyword is a whole label (`login.chase.evil.com`); the term a whole token.
+        if (entry.corroborate && (!isTokenStart(key, ts) || !isTokenEnd(key, te))) continue;
+        if (entry.corroborate && (ts < start || te > labelEnd) && !(ls === 0 && le === keys[li].length)) continue;
         term = this.termWords[id];
         break;
       }
+      // What else corroborates a generic keyword: a look-alike spelling of it, or the brand's
+      // domain written with a hyphen for the dot (`x-com-support`).
+      let weak: string | undefined;
+      if (entry.corroborate && term === undefined && literal && !this.domainWithHyphen(entry, keys[li], le)) {
+        weak = `keyword '${esc(entry.word)}' is ${entry.specificity}, so it alerts only with corroboration`;
+      } else if (term === undefined && literal) {
+        const infra = infraAround(keys[li], ls, le);
+        if (infra !== null) weak = `keyword '${esc(entry.word)}' has only infrastructure words around it (${infra.map((w) => `'${esc(w)}'`).join(', ')}), the way brands and their integrators name their own plumbing`;
+        else if (li > 0 && isMachineEndpoint(keys[0])) weak = `the name is a machine endpoint ('${esc(view.uLabels[0])}.' in front), not a page anyone is lured to`;
+        else if (!registrable && infraNamedLabel(n.parts.label)) weak = `keyword '${esc(entry.word)}' is in a subdomain of ${esc(n.parts.registrable ?? '')}, which is named like infrastructure (a CDN or asset host)`;
+        else if (registrable && entry.isLabel && ls === 0 && le === keys[li].length) weak = `the registrable label is the brand label itself: the same evidence as the TLD swap`;
+      }
+      add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}`, rule: entry.rule, weak });
       if (term !== undefined) {
         add(out, entry.brand, {
           technique: 'combosquat',
           score: BASE_SCORES.combosquat,
           reason: `${esc(n.name)}: '${esc(entry.word)}' combined with phishing term '${esc(term)}'`,
+          rule: entry.rule,
         });
       }
       if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
     }
+  }
+
+  /** True when the keyword at label[.., e) is followed by "-" and the first label of one of its brand's suffixes ("x-com"). */
+  private domainWithHyphen(entry: KeywordEntry, label: string, e: number): boolean {
+    if (label.charCodeAt(e) !== 0x2d) return false;
+    for (const d of this.table.brands[entry.brand].domains) {
+      const first = d.suffix.split('.')[0];
+      if (first !== '' && label.startsWith(first, e + 1) && (e + 1 + first.length === label.length || label.charCodeAt(e + 1 + first.length) === 0x2d)) return true;
+    }
+    return false;
   }
 
   /** A one-edit typo of a long brand label inside a longer label ("etheriumairdrop"). */
@@ -308,10 +483,27 @@ export class BrandEngine {
       const t = this.typos.targets[h.tid];
       const li = countDots(view.ownKey, h.start);
       const uLabel = view.uLabels[li] ?? '';
+      const variant = view.ownKey.slice(h.start, h.end);
+      if (t.infra) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}', but ${this.exactOnlyWhy(t)}`);
+        continue;
+      }
+      if (this.isOrdinaryVariant(variant, t)) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(variant, t)}`);
+        continue;
+      }
+      // Inside a longer label only a named typing or visual error counts: an arbitrary letter
+      // changed inside a longer word is more often another word (`squaresp|ace` for `squareup`).
+      const cls = classifyEdit(variant, t.key);
+      if ((cls === null || cls.fuzzer === 'edit-distance') && [...t.label].length < this.detection.edit_distance.any_edit2_min_length) {
+        this.drop(t.brand, 'typosquat:embedded', t.rule, `'${esc(variant)}' in '${esc(uLabel)}' is one edit from '${esc(t.label)}', but no typing or visual error explains the edit`);
+        continue;
+      }
       add(out, t.brand, {
         technique: 'typosquat:embedded',
         score: BASE_SCORES.embeddedTypo,
         reason: `${esc(n.name)}: label '${esc(uLabel)}' contains a one-edit variant of '${esc(t.label)}'`,
+        rule: t.rule,
       });
       // A phishing term next to it makes it a combosquat as well.
       let term: string | undefined;
@@ -323,9 +515,27 @@ export class BrandEngine {
           technique: 'combosquat',
           score: BASE_SCORES.combosquat,
           reason: `${esc(n.name)}: variant of '${esc(t.label)}' combined with phishing term '${esc(term)}'`,
+          rule: t.rule,
         });
       }
     }
+  }
+
+  /**
+   * True when a typo variant of target `t` is itself ordinary: a word of the model's languages
+   * or a common host token (`strip` for `stripe`, `mail` for `gmail`), or another protected label.
+   * Only called on candidates.
+   */
+  private isOrdinaryVariant(variant: string, t: TypoTarget): boolean {
+    if (isWord(variant)) return true;
+    const other = this.typos.idsForKey(variant);
+    return other !== undefined && other.some((id) => this.typos.targets[id].brand !== t.brand);
+  }
+
+  private ordinaryWhy(variant: string, t: TypoTarget): string {
+    if (isWord(variant)) return `'${esc(variant)}' is an ordinary word`;
+    const other = (this.typos.idsForKey(variant) ?? []).map((id) => this.typos.targets[id]).find((x) => x.brand !== t.brand);
+    return `'${esc(variant)}' is the label of another protected brand (${esc(other ? this.table.brands[other.brand].name : '?')})`;
   }
 
   /** dnstwist `dictionary` and `various` shapes around a brand label inside the registrable label. */
@@ -340,6 +550,12 @@ export class BrandEngine {
         technique: 'typosquat:dictionary',
         score: BASE_SCORES.dictionary,
         reason: `${esc(n.name)}: brand label '${esc(entry.word)}' joined with the word '${esc(word)}'`,
+        rule: entry.rule,
+        weak: entry.corroborate
+          ? `brand label '${esc(entry.word)}' is ${entry.specificity}`
+          : INFRA_TOKEN_SET.has(other)
+            ? `'${esc(word)}' is an infrastructure word (brands name their own CDNs and APIs this way)`
+            : undefined,
       });
     }
     for (const d of this.table.brands[entry.brand].domains) {
@@ -348,6 +564,8 @@ export class BrandEngine {
           technique: 'typosquat:various',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: brand domain ${esc(d.domain)} written without its dot`,
+          rule: entry.rule,
+          weak: d.uLabel.length <= this.detection.edit_distance.short_label_max_length ? `brand label '${esc(d.uLabel)}' is short` : undefined,
         });
         break;
       }
@@ -375,14 +593,17 @@ export class BrandEngine {
     }
     if (key.includes('-')) {
       this.tokens(n, uLabel, key, out);
+      this.domainAsTokens(n, uLabel, key, out);
       const joined = key.replace(/-/g, '');
       for (const tid of this.typos.idsForKey(joined) ?? []) {
         const t = this.typos.targets[tid];
-        if (t.key.includes('-')) continue;
+        if (t.key.includes('-') || t.short || t.infra) continue;
         add(out, t.brand, {
           technique: 'typosquat:hyphenation',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with hyphens inserted`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -396,10 +617,40 @@ export class BrandEngine {
       const uLabels = view.uLabels;
       for (const tid of ids) {
         const t = this.typos.targets[tid];
+        if (t.short || t.infra) continue;
         add(out, t.brand, {
           technique: 'typosquat:subdomain',
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' split by a dot into '${esc(uLabels[own - 2])}.${esc(uLabel)}'`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
+        });
+      }
+    }
+  }
+
+  /**
+   * A brand domain written with hyphens for its dots inside the registrable label (`x-com-support`,
+   * `paypal-com-verify`): the full domain, so it counts for short labels too.
+   */
+  private domainAsTokens(n: NormalizedName, uLabel: string, key: string, out: BrandSignals): void {
+    let from = 0;
+    for (let i = key.indexOf('-'); i > 0; from = i + 1, i = key.indexOf('-', from)) {
+      const ids = this.typos.idsForKey(key, from, i);
+      if (ids === undefined) continue;
+      for (const tid of ids) {
+        const t = this.typos.targets[tid];
+        const d = t.domains.find((x) => {
+          const written = x.suffix.replace(/\./g, '-');
+          return key.startsWith(written, i + 1) && (i + 1 + written.length === key.length || key.charCodeAt(i + 1 + written.length) === 0x2d);
+        });
+        if (d === undefined) continue;
+        add(out, t.brand, {
+          technique: 'typosquat:various',
+          score: BASE_SCORES.fuzzer,
+          reason: `${esc(n.name)}: brand domain ${esc(d.registrable)} written with hyphens in '${esc(uLabel)}'`,
+          rule: t.rule,
+          weak: t.short || t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -423,10 +674,16 @@ export class BrandEngine {
         if (t.key === k || osaDistance(k, t.key, 1) > 1) continue; // same key: keyword technique covers it
         const cls = classifyEdit(uTokens[i], t.label) ?? classifyGlyphs(uTokens[i], t.label);
         if (cls === null || cls.fuzzer === 'edit-distance') continue;
+        if (cls.fuzzer !== 'homoglyph' && this.isOrdinaryVariant(k, t)) {
+          this.drop(t.brand, `typosquat:${cls.fuzzer}`, t.rule, `part '${esc(uTokens[i])}' of '${esc(uLabel)}' is one edit from '${esc(t.label)}' but ${this.ordinaryWhy(k, t)}`);
+          continue;
+        }
         add(out, t.brand, {
           technique: `typosquat:${cls.fuzzer}`,
           score: BASE_SCORES.fuzzer,
           reason: `${esc(n.name)}: part '${esc(uTokens[i])}' of '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}` : undefined,
         });
       }
     }
@@ -437,10 +694,20 @@ export class BrandEngine {
     if (uLabel === t.label) {
       // Same label: exempt when the suffix is the brand's own (handled before), so a swap.
       if (!suffixes.includes(n.parts.publicSuffix)) {
+        if (t.short || t.infra) {
+          this.drop(t.brand, 'tld-swap', t.rule, `brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)}: ${this.exactOnlyWhy(t)}`);
+          return;
+        }
         add(out, t.brand, {
           technique: 'tld-swap',
           score: BASE_SCORES.tldSwap,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' under .${esc(n.parts.publicSuffix)} instead of ${t.domains.map((d) => esc(d.registrable)).join(', ')}`,
+          rule: t.rule,
+          weak: t.generic
+            ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: the same word under another suffix is usually someone else's`
+            : LEGACY_GTLDS.has(n.parts.publicSuffix) && suffixes.some((x) => LEGACY_GTLDS.has(x))
+              ? `.${esc(n.parts.publicSuffix)} next to ${t.domains.map((d) => esc(d.registrable)).join(', ')}: brands register their name under .com, .net and .org alike, so this is most often the brand's own`
+              : undefined,
         });
       }
       return;
@@ -456,12 +723,14 @@ export class BrandEngine {
           technique: 'homograph',
           score: BASE_SCORES.homograph,
           reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; ${n.mixedScript ? `mixed scripts ${scripts.join('+')}; ` : ''}skeleton equals ${esc(target)}`,
+          rule: t.rule,
         });
         if (cyrillicOnly) {
           add(out, t.brand, {
             technique: 'typosquat:cyrillic',
             score: BASE_SCORES.cyrillic,
             reason: `${esc(n.name)}: Cyrillic letters in place of Latin ones in '${esc(t.label)}'`,
+            rule: t.rule,
           });
         }
       } else {
@@ -469,15 +738,21 @@ export class BrandEngine {
           technique: 'homograph',
           score: BASE_SCORES.diacriticHomograph,
           reason: `${esc(n.name)} (${esc(uLabel)}): ${detail}; same letters as ${esc(target)} but with diacritics`,
+          rule: t.rule,
         });
       }
       return;
     }
     const cls = classifyEdit(uLabel, t.label);
+    if (t.label.length === 1) {
+      this.drop(t.brand, 'typosquat:homoglyph', t.rule, `'${esc(uLabel)}' stands for the one-letter label '${esc(t.label)}': a single character is no look-alike`);
+      return;
+    }
     add(out, t.brand, {
       technique: 'typosquat:homoglyph',
       score: BASE_SCORES.asciiHomoglyph,
       reason: `${esc(n.name)}: '${esc(uLabel)}' looks like '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+      rule: t.rule,
     });
   }
 
@@ -488,19 +763,33 @@ export class BrandEngine {
    * A label within the target's edit bound. One edit: named by its dnstwist fuzzer; an edit
    * no fuzzer names counts only on labels of any_edit1_min_length or more, where few real
    * words sit one edit away. Two edits: on labels shorter than any_edit2_min_length both
-   * must be plausible typing or visual errors (each a dnstwist fuzzer).
+   * must be plausible typing or visual errors (each a dnstwist fuzzer). A variant that is an
+   * ordinary word or another protected label is dropped (unless made of look-alike characters);
+   * on a generic brand label only named errors count, and they need corroboration.
    */
   private nearKey(n: NormalizedName, uLabel: string, key: string, tid: number, dist: number, out: BrandSignals): void {
     const t = this.typos.targets[tid];
     if (isHyphenated(uLabel, t.label)) return; // reported by the hyphenation check
     const len = [...t.label].length;
     const cls = classifyEdit(uLabel, t.label) ?? classifyGlyphs(uLabel, t.label) ?? classifyEdit(key, t.key);
+    const glyphs = cls !== null && cls.fuzzer === 'homoglyph';
+    if (!glyphs && !n.isIdn && this.isOrdinaryVariant(key, t)) {
+      this.drop(t.brand, `typosquat:${cls?.fuzzer ?? 'edit-distance'}`, t.rule, `'${esc(uLabel)}' is ${dist} edit${dist > 1 ? 's' : ''} from '${esc(t.label)}' but ${this.ordinaryWhy(key, t)}`);
+      return;
+    }
+    const weak = t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: its typos are often other words` : undefined;
     if (cls !== null && cls.fuzzer !== 'edit-distance') {
       add(out, t.brand, {
         technique: `typosquat:${cls.fuzzer}`,
         score: BASE_SCORES.fuzzer + (n.isIdn ? 10 : 0),
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with ${cls.detail}`,
+        rule: t.rule,
+        weak: glyphs ? undefined : weak,
       });
+      return;
+    }
+    if (t.generic) {
+      this.drop(t.brand, 'typosquat:edit-distance', t.rule, `'${esc(uLabel)}' is ${dist} edit${dist > 1 ? 's' : ''} from '${esc(t.label)}', an edit no typing or visual error explains, on a generic label`);
       return;
     }
     if (dist <= 1) {
@@ -509,6 +798,7 @@ export class BrandEngine {
         technique: 'typosquat:edit-distance',
         score: BASE_SCORES.editDistance1,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 1 edit from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
+        rule: t.rule,
       });
       return;
     }
@@ -525,6 +815,7 @@ export class BrandEngine {
         technique: `typosquat:${second.fuzzer}`,
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with two errors (${first}, then ${second.fuzzer}: ${second.detail})`,
+        rule: t.rule,
       });
       return;
     }
@@ -533,6 +824,7 @@ export class BrandEngine {
         technique: 'typosquat:edit-distance',
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
+        rule: t.rule,
       });
     }
   }
@@ -564,17 +856,24 @@ export class BrandEngine {
       const t = this.typos.targets[tid];
       const following = uLabels.slice(li + 1, view.own).join('.');
       const dom = t.domains.find((d) => following === d.suffix || following.startsWith(`${d.suffix}.`));
+      const infraHost = infraNamedLabel(n.parts.label) ? `${esc(n.parts.registrable ?? '')} is named like infrastructure (a CDN or asset host), where brands put their own names` : undefined;
       if (dom !== undefined) {
         add(out, t.brand, {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingDomain,
           reason: `${esc(n.name)}: brand domain ${esc(dom.registrable)} embedded in front of ${esc(n.parts.registrable ?? '')}`,
+          rule: t.rule,
+          weak: infraHost,
         });
+      } else if (t.short || t.infra) {
+        this.drop(t.brand, 'subdomain-embedding', t.rule, `brand label '${esc(t.label)}' as a subdomain of ${esc(n.parts.registrable ?? '')}: ${this.exactOnlyWhy(t)}; only the full domain counts (${esc(t.domains[0].registrable)}.…)`);
       } else {
         add(out, t.brand, {
           technique: 'subdomain-embedding',
           score: BASE_SCORES.embeddingLabel,
           reason: `${esc(n.name)}: brand label '${esc(t.label)}' used as a subdomain of ${esc(n.parts.registrable ?? '')}`,
+          rule: t.rule,
+          weak: t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: as a subdomain it names many things` : infraHost,
         });
       }
     }

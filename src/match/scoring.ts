@@ -9,6 +9,13 @@ export interface Signal {
   /** Base score of the technique before modifiers, 0..100. */
   score: number;
   reason: string;
+  /** The configured rule that fired: `keyword:WORD`, `label:LABEL` (a brand domain's label), `watch:ITEM`. */
+  rule: string;
+  /**
+   * Set when this signal alone must not alert (a generic keyword or label without
+   * corroboration): why. The engine keeps it only when something else corroborates the name.
+   */
+  weak?: string;
 }
 
 /** Severity for a final score: >= 85 critical, >= 65 high, >= 40 medium, else low. */
@@ -40,12 +47,14 @@ export function mergeSignals(
 ): Match {
   const sorted = [...signals].sort((a, b) => b.score - a.score);
   const techniques: string[] = [];
+  const rules: string[] = [];
   const reasons: string[] = [];
   // Each signal's reason starts with the name ("pаypal.com: ..."): say the name once, first.
   const lead = sorted[0].reason.indexOf(': ');
   const prefix = lead > 0 ? sorted[0].reason.slice(0, lead + 2) : null;
   for (const s of sorted) {
     if (!techniques.includes(s.technique)) techniques.push(s.technique);
+    if (!rules.includes(s.rule)) rules.push(s.rule);
     const r = reasons.length > 0 && prefix !== null && s.reason.startsWith(prefix) ? s.reason.slice(prefix.length) : s.reason;
     if (!reasons.includes(r)) reasons.push(r);
   }
@@ -61,6 +70,7 @@ export function mergeSignals(
     watch,
     technique: techniques[0],
     techniques,
+    rules,
     severity: severityFor(score),
     score,
     reason: reasons.join('; '),

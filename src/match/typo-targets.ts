@@ -18,6 +18,14 @@ export interface TypoTarget {
   maxDist: number;
   /** The brand's domains with this label (paypal.com, paypal.me). */
   domains: BrandDomain[];
+  /** Generic label (short, an ordinary word, a morpheme): label techniques need corroboration. */
+  generic: boolean;
+  /** Label of short_label_max_length characters or fewer: exact-label techniques only. */
+  short: boolean;
+  /** Label that names infrastructure (`rbxcdn`, `twimg`): exact-label techniques only. */
+  infra: boolean;
+  /** Rule id for explanations and metrics: `label:LABEL`. */
+  rule: string;
 }
 
 /** Hash of s[from, to) followed by s2 (FNV-1a, then a multiply-xorshift). */
@@ -58,7 +66,8 @@ export class TypoTargets {
         }
         const len = [...d.uLabel].length;
         const maxDist = len >= detection.edit_distance.distance2_min_length ? 2 : len >= detection.edit_distance.distance1_min_length ? 1 : 0;
-        const t: TypoTarget = { brand: bi, label: d.uLabel, key: d.labelSkel, maxDist, domains: [d] };
+        const short = len <= detection.edit_distance.short_label_max_length;
+        const t: TypoTarget = { brand: bi, label: d.uLabel, key: d.labelSkel, maxDist: short || d.infra ? 0 : maxDist, domains: [d], generic: d.generic, short, infra: d.infra, rule: `label:${d.uLabel}` };
         seen.set(id, t);
         const tid = this.targets.length;
         this.targets.push(t);

@@ -69,6 +69,18 @@ export interface DigestSummary {
   bySeverity: Record<string, number>;
   highNames: { name: string; brand: string | null; watch: string | null; severity: Severity }[];
   health: { uptimeSeconds: number; reconnects: number; gaps: number; dropped: number };
+  /** The rules that fired most over the period (brand rules of this route), with how many of their hits were triaged. */
+  ruleFirings?: RuleFiringSummary[];
+}
+
+/** One configured rule's firings over a digest period. `rule` is `keyword:WORD` or `label:LABEL` (from the config). */
+export interface RuleFiringSummary {
+  brand: string;
+  rule: string;
+  /** Certificate names on which the rule raised a match. */
+  fired: number;
+  /** Hits of the period attributed to the rule that were acknowledged or marked false positive. */
+  acknowledged: number;
 }
 
 /** What one send call carries. `id` is the delivery id: stable across retries. */

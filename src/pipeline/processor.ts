@@ -158,7 +158,10 @@ export class Processor {
       if (hit.length) matches = matches.concat(hit);
     }
     if (matches.length === 0) return null;
-    for (const mt of matches) m.matches.inc({ technique: mt.technique });
+    for (const mt of matches) {
+      m.matches.inc({ technique: mt.technique });
+      for (const rule of mt.rules ?? []) m.countRule(mt.brand ?? mt.watch ?? '', rule);
+    }
     return { ev, names, matches, details, parseFailed };
   }
 

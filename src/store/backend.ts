@@ -187,7 +187,7 @@ export function ctlogLease(logKey: string): string {
 export const LEADER_LEASE = 'leader:jobs';
 
 /** Error codes a backend rejects with (besides the database's own). */
-export type StoreErrorCode = 'LEASE_LOST' | 'STORE_UNAVAILABLE' | 'DB_TOO_NEW' | 'STORE_URL';
+export type StoreErrorCode = 'LEASE_LOST' | 'STORE_UNAVAILABLE' | 'DB_TOO_NEW' | 'STORE_URL' | 'TARGET_NOT_EMPTY' | 'SCHEMA_MISMATCH';
 
 export class StoreError extends Error {
   constructor(

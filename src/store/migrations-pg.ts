@@ -8,10 +8,12 @@
  *
  * Versions applied are recorded one row each in schema_migrations (not a single number as
  * SQLite's user_version): a version added later with a lower number than one already applied is
- * still applied. That is on purpose: other branches add SQLite migrations v3..v6 (harden v3,
- * ctlog v4, api v5, enrich v6) while this list has none yet. Whoever adds SQLite version N adds
- * its PostgreSQL counterpart here with the same N (test/store/migrations-pg.test.ts lists the
- * SQLite versions still lacking one). Never edit a released migration: add a new one.
+ * still applied. That is on purpose: branches add SQLite migrations in parallel, each with a
+ * version reserved in advance (harden v3, ctlog v4, api v5, enrich v6), merged in any order.
+ * Whoever adds SQLite version N adds its PostgreSQL counterpart here with the same N
+ * (test/store/migrations-pg.test.ts lists the SQLite versions still lacking one). v4..v6 below
+ * mirror those branches' SQLite migrations as merged on main. Never edit a released migration:
+ * add a new one.
  */
 import type { PoolClient } from 'pg';
 import { StoreError } from './backend.js';
@@ -147,8 +149,79 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX deliveries_hit ON deliveries(hit_id);
     `,
   },
-  // v3 (harden), v4 (ctlog), v5 (api), v6 (enrich): PostgreSQL counterparts of the SQLite
-  // migrations those branches add go here, same version numbers.
+  // v3: reserved (harden); no SQLite migration took it so far.
+  {
+    version: 4,
+    description: 'evidence of CT log misbehaviour; CT logs known from log lists',
+    sql: `
+      CREATE TABLE ctlog_known_logs (
+        log_url TEXT PRIMARY KEY,
+        entry_json TEXT NOT NULL,
+        first_seen BIGINT NOT NULL,
+        last_listed BIGINT NOT NULL
+      );
+      CREATE TABLE ctlog_evidence (
+        id BIGSERIAL PRIMARY KEY,
+        log_url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence_json TEXT NOT NULL
+      );
+      CREATE INDEX ctlog_evidence_log ON ctlog_evidence(log_url, kind, at);
+    `,
+  },
+  {
+    version: 5,
+    description: 'dashboard: takedown status, triage history, keyset-pagination indexes',
+    // SQLite's v5 also builds an FTS5 trigram index for the dashboard's name search; the
+    // dashboard queries are SQLite's (store/dashboard.ts) until the switch-over gives them a
+    // PostgreSQL dialect (pg_trgm), which adds that index then.
+    sql: `
+      ALTER TABLE hits ADD COLUMN takedown_status TEXT CHECK (takedown_status IN ('none','reported','taken_down','refused'));
+      ALTER TABLE hits ADD COLUMN takedown_at BIGINT;
+      ALTER TABLE hits ADD COLUMN takedown_note TEXT;
+      CREATE TABLE triage_history (
+        id BIGSERIAL PRIMARY KEY,
+        hit_id BIGINT NOT NULL REFERENCES hits(id) ON DELETE CASCADE,
+        action TEXT NOT NULL,
+        note TEXT,
+        takedown TEXT,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX triage_history_hit ON triage_history(hit_id, id);
+      CREATE INDEX hits_brand_first_seen ON hits(lower(brand), first_seen, id);
+      CREATE INDEX hits_watch_first_seen ON hits(watch, first_seen, id);
+      CREATE INDEX hits_status_first_seen ON hits(status, first_seen, id);
+      CREATE INDEX hits_technique_first_seen ON hits(technique, first_seen, id);
+      CREATE INDEX hits_score ON hits(score, id);
+      CREATE INDEX hits_severity_rank ON hits((CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END), id);
+    `,
+  },
+  {
+    version: 6,
+    description: 'enrichment history and re-check schedule; update deliveries',
+    sql: `
+      CREATE TABLE enrichments (
+        id BIGSERIAL PRIMARY KEY,
+        hit_id BIGINT NOT NULL REFERENCES hits(id),
+        round INTEGER NOT NULL,
+        checked_at BIGINT NOT NULL,
+        severity TEXT NOT NULL,
+        result_json TEXT NOT NULL
+      );
+      CREATE INDEX enrichments_hit ON enrichments(hit_id, id);
+      CREATE TABLE enrich_schedule (
+        hit_id BIGINT PRIMARY KEY REFERENCES hits(id),
+        round INTEGER NOT NULL,
+        due_at BIGINT NOT NULL
+      );
+      CREATE INDEX enrich_schedule_due ON enrich_schedule(due_at);
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_kind_check;
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_kind_check CHECK (kind IN ('hit','health','digest','test','update'));
+    `,
+  },
+  // Further SQLite migrations get their PostgreSQL counterpart here, same version number.
 ];
 
 /** Serialises migrations of instances starting together (pg_advisory_lock key). */

@@ -4,6 +4,7 @@
  * Never edit a released migration: add a new one.
  */
 import type { Database } from 'better-sqlite3';
+import { redactUrl } from '../log/secrets.js';
 
 export interface Migration {
   version: number;
@@ -123,7 +124,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
-  // Version 3 is reserved for another branch (merged separately); migrate() skips absent versions.
+  {
+    version: 3,
+    description: 'feed URLs stored in sightings.source without credentials (user info, query, tokens)',
+    up(db) {
+      db.function('ctwatch_redact_url', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? redactUrl(v) : v));
+      db.exec(`UPDATE sightings SET source = ctwatch_redact_url(source) WHERE source LIKE '%://%' AND source <> ctwatch_redact_url(source)`);
+    },
+  },
   {
     version: 4,
     description: 'evidence of CT log misbehaviour; CT logs known from log lists',
@@ -170,6 +178,8 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX hits_status_first_seen ON hits(status, first_seen);
         CREATE INDEX hits_technique_first_seen ON hits(technique, first_seen);
         CREATE INDEX hits_score ON hits(score);
+        -- Covers the dashboard's counts over a time window (stats/daily, rules): no row reads.
+        CREATE INDEX hits_window_counts ON hits(first_seen, brand, watch, severity, technique, status);
         CREATE INDEX hits_severity_rank ON hits((CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END));
         -- Substring search on every name of a hit's certificate: a trigram index, kept by triggers.
         -- Stored lower-cased (ASCII, like the query) and searched with GLOB, so % and _ in a name are literal.

@@ -117,8 +117,9 @@ describe('LogHttpClient', () => {
   });
 
   it('caps a body after decompression: a gzip bomb is cut off after the cap, not inflated, and not retried', async () => {
-    // 64 MiB of zeros, gzip-compressed to about 64 KiB, sent slowly enough to observe the stop.
-    const bomb = gzipSync(Buffer.alloc(64 << 20), { level: 9 });
+    // 256 gzip members of 1 MiB of zeros each (one stream of 256 MiB once inflated, about 260 KB
+    // on the wire), sent slowly enough to observe the stop.
+    const bomb = Buffer.concat(Array.from({ length: 256 }, () => gzipSync(Buffer.alloc(1 << 20), { level: 9 })));
     let sent = 0;
     let closedEarly = false;
     const s = await server((_n, res) => {
@@ -144,7 +145,7 @@ describe('LogHttpClient', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(closedEarly).toBe(true);
     expect(sent).toBeLessThan(bomb.length / 4);
-    // Far below the 64 MiB the body inflates to.
+    // Far below the 256 MiB the body inflates to.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 << 20);
   });
 

@@ -6,29 +6,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NAVIGLI } from './fixtures.js';
 import { startStaticServer } from './helpers/servers.js';
 import { navigliFiles } from './helpers/static-log.js';
 import { testLogKey } from './helpers/testlog.js';
-import { writeLogList } from './helpers/log-list.js';
+import { listServer, signList, testListKey, writeLogList, writeSignedCopy } from './helpers/log-list.js';
 import { startTestApp, until, type TestApp } from '../helpers/app.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { tmpDir } from '../helpers/fixtures.js';
-
-/** Serves `body()` at /log_list.json. */
-async function listServer(body: () => Buffer): Promise<{ url: string; hits: () => number; close: () => void }> {
-  let hits = 0;
-  const srv: Server = createServer((req, res) => {
-    if (req.url !== '/log_list.json') return void res.writeHead(404).end();
-    hits++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body());
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/log_list.json`, hits: () => hits, close: () => (srv.closeAllConnections(), srv.close()) };
-}
 
 describe('a log list refresh that drops the configured log', () => {
   const rejections: unknown[] = [];
@@ -48,15 +34,17 @@ describe('a log list refresh that drops the configured log', () => {
     // The list in use at start (as a previous refresh saved it) names the log …
     const listed = writeLogList(dir, [{ url: log.url, key: key.keyB64, origin }]);
     const dbFile = path.join(dir, 'db.sqlite');
-    fs.copyFileSync(listed, path.join(dir, 'log_list.refreshed.json'));
+    const lk = testListKey(dir);
+    writeSignedCopy(listed, dir, 'log_list.refreshed', lk.privateKey);
     // … the list now published does not (another log only).
     const otherDir = tmpDir();
     const other = fs.readFileSync(writeLogList(otherDir, [{ url: 'http://127.0.0.1:9/other/', key: testLogKey().keyB64, origin: 'other.example' }]));
-    const lists = await listServer(() => other);
+    const otherSig = signList(other, lk.privateKey);
+    const lists = await listServer(() => other, () => otherSig);
     const hook = new HttpReceiver();
     await hook.start();
     const config = {
-      feed: { ct_logs: [log.url], log_list: { url: lists.url }, ct_start: 'start' as const, ct_poll_interval: 0.2 },
+      feed: { ct_logs: [log.url], log_list: { url: lists.url, public_key: lk.publicKeyFile }, ct_start: 'start' as const, ct_poll_interval: 0.2 },
       store: { path: dbFile },
       http: { listen: '127.0.0.1:0' },
       brands: [{ name: 'Avito', domains: ['avito.ru'], keywords: ['avito'] }],

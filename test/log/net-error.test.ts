@@ -1,4 +1,5 @@
 import net from 'node:net';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyNetError, describeNetError } from '../../src/log/net-error.js';
 
@@ -38,10 +39,16 @@ describe('describeNetError', () => {
     expect(describeNetError(e)).toBe('connection refused (ECONNREFUSED)');
   });
 
-  it('names a DNS failure', async () => {
-    const e = await fetchError('http://no-such-host.invalid/');
+  it('names a DNS failure (a real failed lookup, answered on this machine)', async () => {
+    // node:http with a lookup that fails like getaddrinfo: no query leaves the machine.
+    const e = await new Promise<unknown>((resolve) => {
+      const req = http.get({ host: 'no-such-host.invalid', port: 80, lookup: (_h: string, _o: unknown, cb: (err: Error) => void) => cb(Object.assign(new Error('getaddrinfo ENOTFOUND no-such-host.invalid'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' })) });
+      req.on('error', resolve);
+    });
     expect(classifyNetError(e).kind).toBe('dns');
-    expect(describeNetError(e)).toMatch(/^DNS lookup failed \((ENOTFOUND|EAI_AGAIN)\)$/);
+    expect(describeNetError(e)).toBe('DNS lookup failed (ENOTFOUND)');
+    const wrapped = new TypeError('fetch failed', { cause: e });
+    expect(describeNetError(wrapped)).toBe('DNS lookup failed (ENOTFOUND)');
   });
 
   it('names a timeout', async () => {

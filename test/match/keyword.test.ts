@@ -41,10 +41,11 @@ describe('brand keywords', () => {
   });
 
   it('prefix and suffix modes', () => {
-    const p = matcherFor({ brands: [{ name: 'Acme', domains: ['acme.com'], keywords: [{ word: 'acme', match: 'prefix' }] }] });
+    // corroborate: false, so that the mode alone decides (acme is generic: short).
+    const p = matcherFor({ brands: [{ name: 'Acme', domains: ['acme.com'], keywords: [{ word: 'acme', match: 'prefix', corroborate: false }] }] });
     expect(p.matchName('acmesecure.com')).toHaveLength(1);
     expect(p.matchName('myacme.com')).toEqual([]);
-    const s = matcherFor({ brands: [{ name: 'Acme', domains: ['acme.com'], keywords: [{ word: 'acme', match: 'suffix' }] }] });
+    const s = matcherFor({ brands: [{ name: 'Acme', domains: ['acme.com'], keywords: [{ word: 'acme', match: 'suffix', corroborate: false }] }] });
     expect(s.matchName('myacme.com')).toHaveLength(1);
     expect(s.matchName('acmesecure.com')).toEqual([]);
   });

@@ -65,8 +65,10 @@ async function setup(config: (port: number) => Record<string, unknown>, smtpOpts
   return { smtp, notifier, ctx };
 }
 
+// A plain relay on loopback: credentials over a connection without TLS need the explicit opt-out.
 const urlConfig = (port: number) => ({
   url: `smtp://alerts:p%40ss%20word@127.0.0.1:${port}`,
+  require_tls: false,
   from: 'ctwatch <ctwatch@example.org>',
   to: ['soc@example.org', 'noc@example.org'],
 });
@@ -124,7 +126,7 @@ describe('email through a real SMTP server', () => {
 
   it('works with host/port/secure/auth and ignore_tls against a server offering STARTTLS', async () => {
     const { smtp, notifier } = await setup(
-      (port) => ({ host: '127.0.0.1', port, secure: false, ignore_tls: true, auth: { user: 'alerts', pass: 'p@ss word' }, from: 'ctwatch@example.org', to: 'soc@example.org' }),
+      (port) => ({ host: '127.0.0.1', port, secure: false, ignore_tls: true, require_tls: false, auth: { user: 'alerts', pass: 'p@ss word' }, from: 'ctwatch@example.org', to: 'soc@example.org' }),
       { disabledCommands: [] },
     );
     await notifier.send({ kind: 'health', id: 'h-1', health: { event: 'feed.stale', severity: 'high', summary: 'no message for 120 s', details: { seconds: 120 }, at: '2026-11-20T10:00:00Z' } }, signal());

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { webhookProvider } from '../../src/notify/providers/webhook.js';
+import { emailProvider } from '../../src/notify/providers/email.js';
 import { buildConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { closedPort, hitsMessage, makeCtx, makeHit, signal } from './helpers.js';
@@ -15,6 +16,18 @@ describe('delivery error messages', () => {
     const err = (await n.send(hitsMessage([makeHit()]), signal()).catch((e: unknown) => e)) as Error;
     expect(err.message).toBe('webhook siem: connection refused (ECONNREFUSED)');
     expect(`${err.message} ${String(err.cause)}`).not.toMatch(/tok-secret|127\.0\.0\.1/);
+  });
+
+  it('an SMTP server that refuses the connection: "connection refused" too', async () => {
+    const port = await closedPort();
+    const n = emailProvider.create('mail', emailProvider.configSchema.parse({ host: '127.0.0.1', port, from: 'ctwatch@example.org', to: 'soc@example.org' }), makeCtx());
+    try {
+      const err = (await n.send(hitsMessage([makeHit()]), signal()).catch((e: unknown) => e)) as Error & { permanent: boolean };
+      expect(err.message).toBe('email mail: SMTP ESOCKET: connection refused (ECONNREFUSED)');
+      expect(err.permanent).toBe(false);
+    } finally {
+      await n.close?.();
+    }
   });
 
   it('a port fetch refuses to use says so, permanently', async () => {

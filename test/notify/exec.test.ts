@@ -29,7 +29,7 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 }
 
 describe('exec hook environment (certspotter-compatible)', () => {
-  it('passes the documented variables, a JSON file with the raw name, and deletes the files afterwards', async () => {
+  it('passes the documented variables (certificate text escaped), a JSON file with the raw name in `raw`, and deletes the files afterwards', async () => {
     process.env.CTWATCH_TEST_PARENT_SECRET = 'parent-secret-value';
     const { n, ctx } = make({ command: process.execPath, args: [DUMP, 'arg one'], env: { HOOK_OUT: out, API_TOKEN: 'tok-123456' } });
     expect(ctx.secrets).toContain('tok-123456');
@@ -52,7 +52,7 @@ describe('exec hook environment (certspotter-compatible)', () => {
       ISSUER_DN: "C=US, O=Let's Encrypt, CN=R11",
       SERIAL: '03f1a2b3c4',
       CERT_TYPE: 'precert',
-      CTWATCH_NAME: HOSTILE_NAME,
+      CTWATCH_NAME: HOSTILE_NAME.replace('\u202E', '\\u{202E}'),
       CTWATCH_SEVERITY: 'high',
       CTWATCH_DELIVERY_ID: 'dlv-exec-1',
       API_TOKEN: 'tok-123456',
@@ -65,8 +65,9 @@ describe('exec hook environment (certspotter-compatible)', () => {
       type: 'ctwatch.hit',
       version: 1,
       id: 'dlv-exec-1',
-      name: HOSTILE_NAME,
-      dns_names: [HOSTILE_NAME, 'www.paypa1-login.com'],
+      name: HOSTILE_NAME.replace('\u202E', '\\u{202E}'),
+      dns_names: [HOSTILE_NAME.replace('\u202E', '\\u{202E}'), 'www.paypa1-login.com'],
+      raw: { name: HOSTILE_NAME, names: [HOSTILE_NAME, 'www.paypa1-login.com', '192.0.2.7'] },
       ip_addresses: ['192.0.2.7'],
       not_before: '2026-11-20T10:00:00Z',
     });
@@ -86,7 +87,7 @@ describe('exec hook environment (certspotter-compatible)', () => {
     expect(env.SUMMARY).toBe('TEST: look-alike certificate discovered for PayPal: pay\\u{A}pal.com');
     expect(env.WATCH_ITEM).toBe('PayPal');
     expect(env.CTWATCH_TEST).toBe('1');
-    expect(env.CTWATCH_NAME).toBe('pay\npal.com');
+    expect(env.CTWATCH_NAME).toBe('pay\\u{A}pal.com');
     expect(env.SUBJECT_DN).toBeUndefined();
     expect(env.SUBJECT_PARSE_ERROR).toBeTruthy();
     expect(env.SERIAL_PARSE_ERROR).toBeTruthy();

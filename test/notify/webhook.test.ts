@@ -49,7 +49,7 @@ function make(config: Record<string, unknown>, now?: () => number) {
 }
 
 describe('webhook body', () => {
-  it('posts the version-1 hit payload with the raw (hostile) name', async () => {
+  it('posts the version-1 hit payload: the hostile name with controls escaped, and exactly in raw.name', async () => {
     const { n } = make({ url: rx.url });
     const hit = makeHit({ name: HOSTILE_NAME, names: [HOSTILE_NAME, 'b.example'] });
     await n.send(hitsMessage([hit], 'dlv-42'), signal());
@@ -65,14 +65,15 @@ describe('webhook body', () => {
       type: 'ctwatch.hit',
       version: 1,
       id: 'dlv-42',
-      name: HOSTILE_NAME,
+      name: HOSTILE_NAME.replace('\u202E', '\\u{202E}'),
       brand: 'PayPal',
       watch: null,
       technique: 'typosquat:substitution',
       severity: 'high',
       score: 82,
       reason: hit.reason,
-      names: [HOSTILE_NAME, 'b.example'],
+      names: [HOSTILE_NAME.replace('\u202E', '\\u{202E}'), 'b.example'],
+      raw: { name: HOSTILE_NAME, names: [HOSTILE_NAME, 'b.example'], issuer: hit.cert.issuer, subject: hit.cert.subject },
       cert: {
         sha256: hit.cert.sha256,
         issuer: hit.cert.issuer,

@@ -56,11 +56,60 @@ describe('SQLITE_BUSY in timer callbacks', () => {
     expect(uncaught).toEqual([]);
     expect((await getJson(`${t.base}/livez`)).status).toBe(200);
     // Once the database is writable, the failure is reported through the notifiers, with its count.
-    await rx.waitFor((reqs) => reqs.some((r) => JSON.parse(r.body).event === 'task.failed'), 20_000);
-    const alert = rx.requests.map((r) => JSON.parse(r.body)).find((b) => b.event === 'task.failed');
-    expect(alert.details).toMatchObject({ task: expect.stringMatching(/^(job:retention|dispatcher)$/), count: expect.any(Number), last_error: expect.stringContaining('SQLITE_BUSY') });
+    // One alert per failed task: the retention job, and queueing the feed.stale alert.
+    const failed = () => rx.requests.map((r) => JSON.parse(r.body)).filter((b) => b.event === 'task.failed');
+    await rx.waitFor(() => ['job:retention', 'health'].every((task) => failed().some((b) => b.details.task === task)), 20_000);
+    for (const alert of failed()) expect(alert.details).toMatchObject({ count: expect.any(Number), last_error: expect.stringContaining('SQLITE_BUSY') });
+    expect(failed().find((b) => b.details.task === 'health').details.last_error).toContain('could not queue the feed.stale alert');
     const metrics = (await getJson(`${t.base}/metrics`)).body as string;
     expect(metrics).toMatch(/ctwatch_background_errors_total\{task="job:retention"\} [1-9]/);
     expect(t.logs.some((l) => l.includes('"task":"job:retention"') && l.includes('SQLITE_BUSY'))).toBe(true);
+  });
+});
+
+describe('SQLITE_BUSY in the enrichment re-check timer', () => {
+  it('is handed to the background-error handler, not thrown out of the timer', async () => {
+    const { Enricher } = await import('../../src/enrich/enricher.js');
+    const { EnrichMetrics } = await import('../../src/enrich/metrics.js');
+    const { openStore } = await import('../../src/store/index.js');
+    const { buildConfig } = await import('../../src/config/load.js');
+    const { silentLogger } = await import('../../src/log/logger.js');
+    const { Registry } = await import('prom-client');
+    const file = path.join(tmpDir(), 'ctwatch.db');
+    const store = openStore(file, { realertAfterMs: 1 });
+    const config = buildConfig({ feed: { replay: 'x' }, enrich: { enabled: true } }).config.enrich;
+    const errors: unknown[] = [];
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    const worker = new Enricher({
+      config,
+      store: store.enrichment,
+      log: silentLogger(),
+      metrics: new EnrichMetrics(new Registry()),
+      // Not reached: claiming the due re-checks fails first.
+      dns: { cancel: () => undefined } as never,
+      rdap: {} as never,
+      web: {} as never,
+      brandTerms: () => [],
+      onOutbox: () => undefined,
+      tickMs: 20,
+      onTimerError: (err) => errors.push(err),
+    });
+    store.db.pragma('busy_timeout = 10');
+    const locker = new Database(file);
+    try {
+      worker.start();
+      locker.exec('BEGIN EXCLUSIVE');
+      await until(() => errors.length >= 2, 10_000, 'timer errors handled');
+    } finally {
+      locker.exec('COMMIT');
+      locker.close();
+      await worker.close(100);
+      process.off('uncaughtException', onUncaught);
+      store.close();
+    }
+    expect(uncaught).toEqual([]);
+    expect((errors[0] as { code?: string }).code).toBe('SQLITE_BUSY');
   });
 });

@@ -53,7 +53,7 @@ describe('secrets never leave the process (real daemon and CLI)', () => {
       notifiers: [
         { id: 'siem', type: 'webhook', url: hook.url, secret: '${HOOK_SECRET}' },
         { id: 'chat', type: 'slack', url: '${SLACK_URL}' },
-        { id: 'mail', type: 'email', url: '${SMTP_URL}', from: 'ctwatch@example.test', to: 'soc@example.test' },
+        { id: 'mail', type: 'email', url: '${SMTP_URL}', require_tls: false, from: 'ctwatch@example.test', to: 'soc@example.test' },
         { id: 'mail2', type: 'email', host: '127.0.0.1', port: deadPort, auth: { user: 'alerts', pass: SMTP_PASS2 }, from: 'ctwatch@example.test', to: 'soc@example.test' },
       ],
       routes: [{ notifiers: ['siem', 'chat', 'mail', 'mail2'], min_severity: 'low' }],

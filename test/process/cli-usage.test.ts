@@ -141,6 +141,16 @@ describe('ctwatch CLI usage', () => {
     }
   });
 
+  it('a store.path that cannot be opened is one line naming store.path, exit 1, no stack', async () => {
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'not a directory');
+    const c = writeConfig(dir, { ...base(), store: { path: path.join(file, 'ctwatch.db') } }, 'store.yaml');
+    const r = await runCli(['run', '--config', c], { CTWATCH_LOG_LEVEL: 'info' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ctwatch: store\.path: cannot open database .*a-file\/ctwatch\.db: E[A-Z]+: .*\n$/);
+    expect(r.stdout).not.toMatch(/"level":60|stack/);
+  });
+
   /** Runs a command with its stdout's reader already gone, as `| head -1` leaves it. */
   function closedReader(args: string[]): Promise<{ code: number | null; stderr: string }> {
     return new Promise((resolve) => {

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ctlogLease, LEADER_LEASE } from '../../src/store/backend.js';
 import { openPgBackend, type PgStoreBackend } from '../../src/store/pg/index.js';
+import { openBackend } from '../../src/store/open-backend.js';
 import { parseStoreUrl } from '../../src/store/pg/connection.js';
 import { secrets } from '../../src/log/secrets.js';
 import { dropSchema, freshSchema, testPgUrl } from '../helpers/pg.js';
@@ -119,6 +120,22 @@ d('several instances on one PostgreSQL database', () => {
     const deliveries = (await a!.outbox.list({ limit: 100_000 })).filter((x) => x.kind === 'hit');
     expect(deliveries).toHaveLength(hits.length * 2);
     expect(new Set(deliveries.map((x) => `${x.hitId}|${x.notifierId}`)).size).toBe(deliveries.length);
+  });
+
+  it('renewals of one name recorded at the same moment by two instances: one alert (the realert window holds across instances)', async () => {
+    const clock = { t: T0 };
+    const [a, b] = await instances(2, clock);
+    for (let i = 0; i < 25; i++) {
+      const name = `paypal-renew${i}.com`;
+      await Promise.all([
+        a!.hits.recordBatch([record(`ra${i}`, [brandMatch(name)], { seenAt: T0 + i })], routeAll),
+        b!.hits.recordBatch([record(`rb${i}`, [brandMatch(name)], { seenAt: T0 + i })], routeAll),
+      ]);
+    }
+    const hits = await a!.hits.listHits();
+    expect(hits).toHaveLength(25);
+    for (const h of hits) expect(h.timesSeen).toBe(2);
+    expect((await a!.outbox.list({ limit: 1000 })).filter((x) => x.kind === 'hit')).toHaveLength(50);
   });
 
   it('two instances draining one outbox concurrently claim each delivery once', async () => {
@@ -256,6 +273,55 @@ d('several instances on one PostgreSQL database', () => {
       expect((await client.query('SELECT count(*)::int AS n FROM suppressions WHERE active = 1')).rows[0].n).toBe(1);
     } finally {
       await client.end();
+    }
+  });
+});
+
+d('PostgreSQL specifics', () => {
+  it('alertDelayMs: new hits\' deliveries are due that much later (enrichment adds to them first)', async () => {
+    const clock = { t: T0 };
+    const s = freshSchema();
+    schemas.add(s);
+    const b = await openPgBackend({ url: url!, schema: s, realertAfterMs: DAY, now: () => clock.t, alertDelayMs: 30_000 });
+    try {
+      await b.hits.recordBatch([record('ad', [brandMatch('paypal-ad.com')])], () => ['hook']);
+      const [row] = await b.outbox.list();
+      expect(row).toMatchObject({ createdAt: T0, nextAttemptAt: T0 + 30_000 });
+      expect(await b.outbox.countDue(T0 + 29_999)).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('openBackend: store.url selects PostgreSQL, over store.path', async () => {
+    const s = freshSchema();
+    schemas.add(s);
+    const b = await openBackend({ url: url!, schema: s, path: '/nonexistent/x.db', realertAfterMs: DAY, instanceId: 'ob' });
+    try {
+      expect(b.kind).toBe('postgres');
+      expect(b.instanceId).toBe('ob');
+      expect(await b.ping()).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a certificate field with U+0000 (PostgreSQL text cannot hold it) is stored as U+FFFD, not a failed batch', async () => {
+    const clock = { t: T0 };
+    const b = await openIn(freshSchema(), clock);
+    try {
+      const r = record('nul', [brandMatch('paypal-nul.com')], { issuer: 'Evil\u0000CA' });
+      r.issuance.subject = 'CN=paypal.com\u0000.evil.example';
+      expect((await b.hits.recordBatch([r], routeAll)).newHits).toBe(1);
+      const [hit] = await b.hits.listHits();
+      expect(hit).toMatchObject({ issuer: 'Evil\uFFFDCA', subject: 'CN=paypal.com\uFFFD.evil.example' });
+      // Keys with it still find what is stored: the same issuance and name again is a sighting.
+      const odd = () => record('nul\u0000key', [brandMatch('paypal\u0000odd.com', { registrable: 'x\u0000.com' })]);
+      expect((await b.hits.recordBatch([odd()], routeAll)).newHits).toBe(1);
+      expect(await b.hits.recordBatch([odd()], routeAll)).toMatchObject({ newHits: 0, sightings: 1 });
+      expect((await b.hits.listHits())[0]).toMatchObject({ name: 'paypal\uFFFDodd.com', timesSeen: 2 });
+    } finally {
+      await b.close();
     }
   });
 });

@@ -7,11 +7,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeSerious, guardedPage, HAVE_CHROMIUM, launch, login, type Guarded } from './helpers/browser.js';
 import { WEB_DIST } from './helpers/mock-api.js';
 import { startCorpusDaemon, TOKEN, type CorpusDaemon } from './helpers/daemon-corpus.js';
+import { hostileEnrichment } from './helpers/fixture-data.js';
+import { openStore } from '../../src/store/index.js';
+import type { Enrichment } from '../../src/enrich/types.js';
 
 /** Planted phishing names of the Navigli 2025h2 sample and what the demo rules make of them. */
 const PLANTED: [name: string, brand: string, severity: string][] = [
@@ -148,6 +152,26 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
     expect(scroll).toBeLessThanOrEqual(width);
     expect(await g.page.locator('img').count()).toBe(0);
     expect(await g.page.locator('script').count()).toBe(1);
+  });
+
+  it('hit detail shows a stored enrichment, its network strings as text', async (ctx) => {
+    const target = (await d.cliHits(['--brand', 'PayPal'])).find((h) => h.cert.log === 'https://hostile-log.example/')!;
+    // TEMPORARY until the api branch adds `enrichment` to GET /api/v1/hits/{id} (STATUS.md 03:30).
+    const detail = (await (await fetch(`${d.base}/api/v1/hits/${target.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as object;
+    if (!('enrichment' in detail)) return ctx.skip('the API does not send enrichment yet');
+    const store = openStore(path.join(d.dir, 'ctwatch.db'), { realertAfterMs: 86_400_000, checkpointOnClose: false });
+    try {
+      store.enrichment.save(target.id, hostileEnrichment(0, new Date().toISOString()) as Enrichment, null);
+    } finally {
+      store.close();
+    }
+    await g.page.goto(`${d.base}/#/hits/${target.id}`);
+    await g.page.waitForSelector('#h-enrich');
+    const text = (await g.page.locator('#h-enrich').locator('..').textContent())!;
+    expect(text).toContain("title '<img src=x onerror=alert(3)> PayPal login'");
+    expect(text).toContain('CNAME <script>x</script>[.]cdn[.]example');
+    expect(text).toContain('first look');
+    expect(await g.page.locator('#h-enrich ~ * a').count()).toBe(0);
   });
 
   it.each(['/#/', '/#/hits', '/#/hits/1', '/#/rules', '/#/own'])('axe-core: no serious or critical violation on %s', async (view) => {

@@ -125,10 +125,20 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     await g.page.waitForSelector('table.hits tbody tr');
     await new Promise((r) => setTimeout(r, 300)); // let the EventSource connect
     api.pushHit(hit(500, 'paypal-fresh.example', { first_seen: new Date().toISOString() }));
+    api.pushHit(hit(501, 'paypal-suppressed.example', { first_seen: new Date().toISOString(), suppressed: true, status: 'false_positive' }));
     await g.page.waitForSelector('button.fresh:has-text("1 new")');
     await g.page.click('button.fresh');
     await g.page.waitForSelector('tr[data-hit-id="500"]');
     expect(await g.page.locator('button.fresh').count()).toBe(0);
+    // Filtered to Avito, a new PayPal hit is not counted.
+    await g.page.selectOption('select[name="brand"]', 'Avito');
+    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.brand')].every((e) => e.textContent === 'Avito'));
+    api.pushHit(hit(502, 'paypal-other.example', { first_seen: new Date().toISOString() }));
+    api.pushHit(hit(503, 'avito-fresh.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
+    api.pushHit(hit(504, 'avito-marker.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
+    await g.page.waitForSelector('button.fresh:has-text("2 new")');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await g.page.locator('button.fresh').textContent()).toBe('2 new — show');
   });
 
   it('hit detail: every reason, certificate fields, crt.sh by SHA-256, triage and takedown', async () => {
@@ -144,6 +154,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(kv).toContain('CN=<img src=x onerror=alert(2)>');
     expect(kv).toContain('\\u{202E}CA');
     expect(kv).toContain('Precertificate');
+    // Enrichment: network-sourced strings (title, server, registrar, URLs, DNS names) as text.
+    const enrich = (await g.page.locator('#h-enrich').locator('..').textContent())!;
+    expect(enrich).toContain("title '<img src=x onerror=alert(3)> PayPal login'");
+    expect(enrich).toContain('<b>Evil</b> Registrar \\u{202E}eno');
+    expect(enrich).toContain('CNAME <script>x</script>[.]cdn[.]example');
+    expect(enrich).toContain('evil[.]example/login');
+    expect(enrich).toContain('re-check 1');
+    expect(enrich).toContain('Earlier checks (1)');
+    expect(await g.page.locator('#h-enrich ~ * .sev-critical').count()).toBeGreaterThan(0);
     const outbound = await g.page.$$eval('main a[href^="http"]', (as) => as.map((a) => a.getAttribute('href')));
     expect(outbound).toEqual([`https://crt.sh/?sha256=${api.hits.find((h) => h.id === 122)!.cert.sha256.toUpperCase()}`]);
     await g.page.click('.actions button:has-text("False positive")');
@@ -156,6 +175,30 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     await g.page.waitForSelector('ol.history li:has-text("takedown")');
     expect(api.hits.find((h) => h.id === 122)!.takedown).toMatchObject({ status: 'reported', at: '2026-01-02', note: 'sent to registrar <b>abuse</b>' });
     expect(await g.page.locator('ol.history').textContent()).toContain('sent to registrar <b>abuse</b>');
+  });
+
+  it('keyboard: skip link, sort, select and open a hit without a mouse', async () => {
+    await g.page.goto('about:blank');
+    await g.page.goto(api.url + '/#/hits');
+    await g.page.waitForSelector('table.hits tbody tr');
+    await g.page.keyboard.press('Tab');
+    expect(await g.page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await g.page.keyboard.press('Enter');
+    expect(await g.page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await g.page.focus('th button:has-text("Score")');
+    await g.page.keyboard.press('Enter');
+    await g.page.waitForFunction(() => location.hash.includes('sort=score'));
+    const first = g.page.locator('table.hits tbody tr').first();
+    const id = await first.getAttribute('data-hit-id');
+    await first.locator('input[type="checkbox"]').focus();
+    await g.page.keyboard.press('Space');
+    expect(await g.page.locator('.toolbar .muted').textContent()).toBe('1 selected');
+    await first.locator('a.hitlink').focus();
+    await g.page.keyboard.press('Enter');
+    await g.page.waitForFunction((id) => location.hash === `#/hits/${id}`, id);
+    await g.page.waitForSelector('#hit-title');
+    // The view change moves focus to the main landmark, so the next Tab starts in the content.
+    expect(await g.page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
 
   it('rules: brands with fired counts, and "test a name" answers through /api/v1/check', async () => {
@@ -175,7 +218,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(await g.page.locator('#h-ownhits ~ div table tbody tr').count()).toBe(api.hits.filter((h) => h.watch).length);
   });
 
-  it.each(['/#/', '/#/hits', '/#/hits/121', '/#/rules', '/#/own'])('axe-core finds no serious or critical violation on %s', async (view) => {
+  it.each(['/#/', '/#/hits', '/#/hits/121', '/#/hits/122', '/#/rules', '/#/own'])('axe-core finds no serious or critical violation on %s', async (view) => {
     await g.page.goto(api.url + view);
     await g.page.waitForSelector('main h1');
     await g.page.waitForLoadState('networkidle').catch(() => undefined);

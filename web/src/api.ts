@@ -67,7 +67,7 @@ export const api = {
   bulkTriage: (ids: number[], action: 'ack' | 'fp' | 'reopen') => post<{ updated: number }>(`/hits/triage`, { ids, action }),
   daily: (days = 30, until?: string) => call<DailyStats>(`/stats/daily?days=${days}${until ? `&until=${encodeURIComponent(until)}` : ''}`),
   feeds: () => call<FeedsJson>('/feeds'),
-  rules: () => call<RulesJson>('/rules'),
+  rules: (until?: string) => call<RulesJson>(`/rules${until ? `?until=${encodeURIComponent(until)}` : ''}`),
   check: (name: string) => post<CheckJson>('/check', { name }),
   inventory: () => call<InventoryJson>('/inventory'),
   exportUrl: (f: HitFilters, format: 'csv' | 'json') => `${API}/hits/export?${filterQuery(f, { format })}`,

@@ -4,6 +4,9 @@
  * text only, through components/Name.tsx.
  */
 
+import type { Enrichment } from '../../src/enrich/types.js';
+export type { Enrichment };
+
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
@@ -44,6 +47,8 @@ export interface HitJson {
   names: string[];
   cert: CertJson;
   takedown?: { status: TakedownStatus; at: string | null; note: string | null } | null;
+  /** The latest enrichment (DNS, RDAP, web), null when none (docs/enrichment.md). */
+  enrichment?: Enrichment | null;
 }
 
 export interface HitsPage {
@@ -58,6 +63,9 @@ export interface HitDetail {
   sightings: { log: string | null; index: number | null; seen_at: string; source: string | null }[];
   triage: { action: string; note: string | null; at: string; takedown?: string | null }[];
   crtsh_url: string | null;
+  /** The latest enrichment and the earlier ones, newest first (servers that send them). */
+  enrichment?: Enrichment | null;
+  enrichment_history?: Enrichment[];
 }
 
 export interface DailyStats {
@@ -94,6 +102,8 @@ export interface RulesJson {
   brands: { name: string; domains: string[]; keywords: string[]; fired_24h: number; fired_7d: number }[];
   allow: string[];
   watch: { domain: string; issuers: string[]; fired_24h: number; fired_7d: number }[];
+  /** first_seen of the newest hit in the store (servers that send it). */
+  latest?: string | null;
 }
 
 export interface CheckJson {

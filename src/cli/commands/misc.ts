@@ -1,9 +1,11 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
 import { compileRulesOrExit, withStore } from '../context.js';
-import { CliError, EXIT_USAGE, out, safeForTerminal, toCsv } from '../util.js';
+import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
+import { noisyKeywordWarnings } from '../../match/noise.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
+import { redactUrl } from '../../log/secrets.js';
 
 export function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json?: boolean; csv?: boolean }): number {
   const rows = withStore(loaded, (s) => s.hits.listInventory({ watch: f.watch }));
@@ -67,14 +69,16 @@ export function permutationsCommand(domain: string | undefined, json: boolean): 
 
 /**
  * Validates the config as `run` does (schema, notifiers, and the rules compiled by the matcher),
- * then prints a summary with every secret replaced. A config `run` would refuse exits 2 here.
+ * then prints a summary with every secret replaced, and a warning (stderr) for each keyword that
+ * would fire on more than 1 in 10,000 ordinary names (the synthetic sample of `rules noise`).
+ * Warnings do not change the exit code. A config `run` would refuse exits 2 here.
  */
 export async function configCheckCommand(loaded: LoadedConfig): Promise<number> {
   await compileRulesOrExit(loaded);
   const c = loaded.config;
   const summary = {
     file: loaded.file,
-    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter(Boolean).map(redactUrl),
+    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map(redactUrl),
     store: c.store.path,
     http: c.http.listen,
     watch: c.watch.length,
@@ -84,18 +88,9 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
     secrets: loaded.secretPaths,
     routes: c.routes.length,
   };
+  for (const w of loaded.warnings) err(`warning: ${w}\n`);
   out(`configuration is valid\n${JSON.stringify(summary, null, 2)}\n`);
+  const warnings = noisyKeywordWarnings({ watch: [...c.watch], brands: [...c.brands], allow: [...c.allow], detection: c.detection });
+  for (const w of warnings) err(`warning: ${safeForTerminal(w)}\n`);
   return 0;
-}
-
-function redactUrl(u: string | undefined): string {
-  if (!u) return '';
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = 'redacted';
-    if (url.search) url.search = '?redacted';
-    return url.toString();
-  } catch {
-    return '[invalid url]';
-  }
 }

@@ -41,6 +41,7 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   }
   const log = createLogger({ level: envLevel ?? loaded.config.log.level, pretty: opts.pretty ?? !!process.stdout.isTTY });
   const appLog = log.child({ module: 'app' });
+  for (const w of loaded.warnings) log.child({ module: 'config' }).warn({ file: loaded.file }, w);
   let app: App | null = null;
   let stopping: { code: number } | null = null;
   let overrun: NodeJS.Timeout | undefined;
@@ -139,6 +140,7 @@ function reload(log: Logger, file: string | null, app: App, applyLevel: boolean)
     const { restartNeeded } = app.reload(next);
     // Child loggers read the level through their prototype, so this reaches every component.
     if (applyLevel) log.level = next.config.log.level;
+    for (const w of next.warnings) configLog.warn({ file }, w);
     if (restartNeeded.length) configLog.warn({ file, restartNeeded }, 'config reloaded; these changes need a restart and were not applied');
     else configLog.info({ file }, 'config reloaded');
     return next;

@@ -54,6 +54,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Aborts everything (the source is closing). */
   signal?: AbortSignal;
+  /** Called with each failed attempt that will be retried (so a cause is known before the retries run out). */
+  onRetry?: (error: CtLogError) => void;
 }
 
 /** Parses Retry-After (delta-seconds or HTTP-date) into milliseconds from `now`; null if absent/invalid. */
@@ -73,6 +75,7 @@ export class LogHttpClient {
   private readonly clock: Clock;
   private readonly userAgent: string;
   private readonly signal: AbortSignal | undefined;
+  private readonly onRetry: ((error: CtLogError) => void) | undefined;
   private active = 0;
   private readonly waiters: Array<() => void> = [];
   private nextStart = 0;
@@ -84,6 +87,7 @@ export class LogHttpClient {
     this.clock = opts.clock ?? realClock;
     this.userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
     this.signal = opts.signal;
+    this.onRetry = opts.onRetry;
   }
 
   private async acquire(): Promise<void> {
@@ -152,6 +156,11 @@ export class LogHttpClient {
       if (attempt >= this.limits.maxRetries) throw failure;
       attempt++;
       this.stats.retries++;
+      try {
+        this.onRetry?.(failure);
+      } catch {
+        // reporting must not stop the request
+      }
       await this.clock.sleep(retryIn, this.signal);
       this.checkAborted();
     }

@@ -59,6 +59,8 @@ export interface CtLogSourceOptions {
   onHealth?: (logUrl: string, status: LogStatus) => void;
   /** Called once per failed round with the error, for logging. */
   onError?: (logUrl: string, error: CtLogError) => void;
+  /** Called with each failed request that will be retried (network trouble is known before the retries run out). */
+  onRetry?: (logUrl: string, error: CtLogError) => void;
   /**
    * Called once per distinct misbehaviour of a log (two roots for one size, a shrinking tree,
    * entries or proofs inconsistent with a signed root, a tree head older than the MMD, a
@@ -119,7 +121,14 @@ class LogWorker {
   /** Builds the reader; a bad key is recorded as this log's error (the other logs go on). */
   init(): boolean {
     try {
-      this.http = new LogHttpClient({ fetch: this.opts.fetch, clock: this.clock, limits: this.limits, userAgent: this.opts.userAgent, signal: this.signal });
+      this.http = new LogHttpClient({
+        fetch: this.opts.fetch,
+        clock: this.clock,
+        limits: this.limits,
+        userAgent: this.opts.userAgent,
+        signal: this.signal,
+        onRetry: (err) => this.opts.onRetry?.(this.cfg.url, err),
+      });
       const url = this.cfg.url.endsWith('/') ? this.cfg.url : this.cfg.url + '/';
       if (this.cfg.kind === 'rfc6962') {
         this.reader = new Rfc6962Reader(url, parseLogKey(this.cfg.key), this.http, this.limits.batchSize);
@@ -218,7 +227,8 @@ class LogWorker {
   /** A tree head older than the log's maximum merge delay: told once until a fresh one comes. */
   private checkFreshness(sth: SignedTreeHead): void {
     if (sth.timestamp <= 0) return; // a checkpoint without a timestamp (Ed25519 note key)
-    const mmdMs = (this.cfg.mmdSeconds ?? 86_400) * 1000;
+    // At least 24 h: tiled logs list an MMD of 60 s, and a CDN may serve a checkpoint a while.
+    const mmdMs = Math.max(this.cfg.mmdSeconds ?? 86_400, 86_400) * 1000;
     const age = this.clock.now() - sth.timestamp;
     if (age <= mmdMs) {
       this.staleTold = false;

@@ -46,7 +46,7 @@ export interface CtLogConfig {
   /** Static logs: alternatively, a C2SP signed-note Ed25519 verifier key (name+id+key). */
   noteVerifierKey?: string;
   description?: string;
-  /** Maximum merge delay from the log list, seconds (default 86,400): a tree head older than this is misbehaviour. */
+  /** Maximum merge delay from the log list, seconds: a tree head older than this, and than 24 h, is misbehaviour. */
   mmdSeconds?: number;
 }
 

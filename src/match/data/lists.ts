@@ -47,6 +47,61 @@ export const HOSTING_PLATFORMS: readonly string[] = [
 ];
 
 /**
+ * Words operators use to name infrastructure: content delivery, APIs, internal services, status
+ * pages, telemetry. A brand keyword whose label holds nothing else (`shopifycloud`, `salesforce-dns`,
+ * `githubassets`, `shopify-cdn.partner.com`) is how brands and their integrators name their own
+ * plumbing, which nobody is lured to; such a match needs corroboration. A brand domain whose label
+ * is built on one (`rbxcdn`, `twimg`, `muscache`, `walmartimages`) is infrastructure too: nobody
+ * types it, so its typos and TLD swaps are not looked for. Phishing terms are deliberately absent.
+ */
+export const INFRA_TOKENS: readonly string[] = [
+  'cdn', 'static', 'assets', 'asset', 'img', 'imgs', 'image', 'images', 'media', 'content', 'usercontent',
+  'files', 'api', 'apis', 'svc', 'srv', 'server', 'servers', 'dns', 'ns', 'edge', 'proxy', 'gateway', 'gw',
+  'cloud', 'network', 'net', 'status', 'inc', 'corp', 'labs', 'dev', 'prod', 'production', 'staging', 'stage',
+  'test', 'qa', 'sandbox', 'internal', 'data', 'analytics', 'metrics', 'telemetry', 'events', 'tracking',
+  'pixel', 'tag', 'tags', 'sdk', 'js', 'widget', 'widgets', 'plugin', 'plugins', 'extension', 'integration',
+  'connector', 'cache', 'origin', 'lb', 'node', 'cluster', 'infra', 'ops', 'engineering', 'eng', 'developer',
+  'developers', 'ads', 'adserver', 'messaging', 'video', 'videos', 'stream', 'streaming', 'user', 'apps',
+  'init', 'us', 'eu', 'apac', 'emea', 'east', 'west', 'central',
+];
+
+/**
+ * Endings of brand-domain labels that mark them as infrastructure (`rbxcdn`, `twimg`, `muscache`,
+ * `walmartimages`, `githubusercontent`, `slack-edge`): typos and TLD swaps of these are not looked for.
+ */
+export const INFRA_LABEL_ENDINGS: readonly string[] = ['cdn', 'img', 'imgs', 'images', 'static', 'assets', 'usercontent', 'cache', 'edge', 'apis', 'svc', 'dns'];
+
+/**
+ * Domains of CDN, DNS, traffic-management and analytics providers that brands route their own
+ * names through (CNAME targets, edge host names): `walmart.com.akadns.net`, `roblox.com.edgekey.net`,
+ * `ups.tt.omtrdc.net`, `twitter.map.fastly.net`. A brand name under one of these is the brand's
+ * own infrastructure, not impersonation. Customers cannot pick arbitrary names under most of them,
+ * and none serves pages a victim would type in. Hosting platforms where anyone publishes a site
+ * (HOSTING_PLATFORMS) are deliberately not here. Overridable (`detection.infrastructure`).
+ */
+export const INFRASTRUCTURE_DOMAINS: readonly string[] = [
+  // Akamai
+  'akamai.net', 'akamaiedge.net', 'akamaihd.net', 'akamaized.net', 'akadns.net', 'akamaitechnologies.com',
+  'edgekey.net', 'edgesuite.net', 'akamai-staging.net', 'edgekey-staging.net', 'edgesuite-staging.net', 'akam.net',
+  'akahost.net', 'akamaistream.net', 'akamaiorigin.net',
+  // Fastly, Cloudflare, Amazon CloudFront and load balancers, Google
+  'fastly.net', 'fastlylb.net', 'fastly-edge.com', 'cloudflare.net', 'cdn.cloudflare.net', 'cloudfront.net',
+  'elb.amazonaws.com', 'awsglobalaccelerator.com', 'awsdns.com', 'googlehosted.com', 'ghs.googlehosted.com',
+  // Microsoft Azure and Edge
+  'azureedge.net', 'azurefd.net', 'trafficmanager.net', 'cloudapp.net', 'cloudapp.azure.com', 'msedge.net', 't-msedge.net',
+  // other CDNs and DNS/traffic providers
+  'edgecastcdn.net', 'systemcdn.net', 'llnwd.net', 'llnw.net', 'footprint.net', 'hwcdn.net', 'cdn77.org',
+  'kxcdn.com', 'stackpathdns.com', 'netdna-cdn.com', 'cdngc.net', 'incapdns.net', 'impervadns.net', 'nsone.net',
+  'dynect.net', 'ultradns.net', 'ultradns.com', 'cdnetworks.net', 'cdnga.net', 'chinacache.net', 'alikunlun.com',
+  'tbcache.com', 'kunlunca.com', 'bytecdn.cn', 'gslb.com', 'edgenext.net', 'cachefly.net', 'azioncdn.net',
+  // analytics, tag and marketing platforms (brand-named first-party tracking host names)
+  'omtrdc.net', '2o7.net', 'demdex.net', 'adobedc.net', 'adobedtm.com', 'tt.omtrdc.net', 'sc.omtrdc.net',
+  'exacttarget.com', 'mktoweb.com', 'mktossl.com', 'eloqua.com', 'en25.com', 'pardot.com', 'hubspot.net',
+  'sendgrid.net', 'mcsv.net', 'list-manage.com',
+  'sfmc-content.com', 'marketingcloudapps.com', 'tealiumiq.com', 'segment.io', 'kxcdn.net', 'wac.edgecastcdn.net',
+];
+
+/**
  * Words of dnstwist's `dictionary` fuzzer (dnstwist dictionaries/english.dict, Apache-2.0,
  * elceef/dnstwist): used by the `typosquat:dictionary` technique and `ctwatch permutations`.
  */

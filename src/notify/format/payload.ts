@@ -1,10 +1,24 @@
 /**
- * The machine payloads (webhook body, exec JSON file), version 1. Names are raw: machine
- * receivers get exactly what the certificate said. Documented in docs/webhook-payload.md;
- * fields may be added, never renamed or removed, without bumping `version`.
+ * The machine payloads (webhook body, exec JSON file), version 1. Certificate text (names, DNs,
+ * the reason that quotes them) follows the same rule as every other channel: control, bidi and
+ * zero-width characters are written as visible `\u{..}` escapes (format/sanitize.ts). The exact
+ * values the certificate carried are kept apart, in `raw`, for receivers that need them.
+ * Documented in docs/webhook-payload.md; fields may be added, never renamed or removed, without
+ * bumping `version`.
  */
 import type { AlertMessage, HitAlert } from '../types.js';
 import { DeliveryError } from '../types.js';
+import { escapeControls } from './sanitize.js';
+
+const safe = (s: string | null): string | null => (s === null ? null : escapeControls(s));
+
+/** Every string inside `v` (objects, arrays) with escapeControls applied: for text from the web (page titles) and the feed. */
+function escapeDeep<T>(v: T): T {
+  if (typeof v === 'string') return escapeControls(v) as T;
+  if (Array.isArray(v)) return v.map(escapeDeep) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeDeep(x)])) as T;
+  return v;
+}
 
 export const PAYLOAD_VERSION = 1;
 
@@ -14,18 +28,18 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     type: 'ctwatch.hit',
     version: PAYLOAD_VERSION,
     id,
-    name: hit.name,
+    name: escapeControls(hit.name),
     brand: hit.brand,
     watch: hit.watch,
     technique: hit.technique,
     severity: hit.severity,
     score: hit.score,
-    reason: hit.reason,
-    names: hit.names,
+    reason: escapeControls(hit.reason),
+    names: hit.names.map(escapeControls),
     cert: {
       sha256: hit.cert.sha256,
-      issuer: hit.cert.issuer,
-      subject: hit.cert.subject,
+      issuer: safe(hit.cert.issuer),
+      subject: safe(hit.cert.subject),
       serial: hit.cert.serial,
       not_before: hit.cert.not_before,
       not_after: hit.cert.not_after,
@@ -36,7 +50,10 @@ export function hitPayload(id: string, hit: HitAlert, test: boolean): Record<str
     seen_at: hit.seen_at,
     hit_id: hit.hitId,
     // Structured enrichment (docs/enrichment.md); null when off or not finished when sent.
-    enrichment: hit.enrichment ?? null,
+    // Page titles and DNS/RDAP text come from the attacker's side too.
+    enrichment: escapeDeep(hit.enrichment ?? null),
+    // Exactly as the certificate (or the feed) had them: untrusted, may hold any character.
+    raw: { name: hit.name, names: hit.names, issuer: hit.cert.issuer, subject: hit.cert.subject },
   };
   if (test) body.test = true;
   return body;
@@ -66,7 +83,7 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
       ...hitPayload(message.id, u.hit, false),
       type: 'ctwatch.update',
       round: u.round,
-      changes: u.changes,
+      changes: escapeDeep(u.changes),
       in_reply_to: u.replyTo,
     };
   }
@@ -94,7 +111,8 @@ export function machinePayload(message: AlertMessage): Record<string, unknown> {
     by_brand: d.byBrand,
     by_technique: d.byTechnique,
     by_severity: d.bySeverity,
-    high_names: d.highNames,
+    high_names: d.highNames.map((h) => ({ ...h, name: escapeControls(h.name) })),
+    rule_firings: d.ruleFirings ?? [],
     health: {
       uptime_seconds: d.health.uptimeSeconds,
       reconnects: d.health.reconnects,

@@ -204,8 +204,17 @@ export function renderAlert(message: AlertMessage, maxHits: number): RenderedAle
     facts,
     notes: [
       `Feed health: uptime ${Math.round(hh.uptimeSeconds / 36) / 100} h, ${plural(hh.reconnects, 'reconnect')}, ${plural(hh.gaps, 'gap')}, ${hh.dropped} dropped`,
+      ...(d.ruleFirings ?? []).slice(0, 10).map(ruleFiringLine),
     ],
   };
+}
+
+/** "keyword `trust` (Trust Wallet) fired on 4,210 names, 0 acknowledged": rule and brand come from the config. */
+export function ruleFiringLine(r: { brand: string; rule: string; fired: number; acknowledged: number }): string {
+  const colon = r.rule.indexOf(':');
+  const kind = colon > 0 ? r.rule.slice(0, colon) : 'rule';
+  const what = colon > 0 ? r.rule.slice(colon + 1) : r.rule;
+  return `${configText(kind, 20)} \`${configText(what, 60)}\` (${configText(r.brand, 60)}) fired on ${r.fired.toLocaleString('en-US')} names, ${r.acknowledged.toLocaleString('en-US')} acknowledged`;
 }
 
 /** One plain-text line describing a rendered hit (used by text bodies and fallbacks). */

@@ -13,6 +13,7 @@ import { oneLine, truncate } from '../format/sanitize.js';
 import type { AlertMessage, Notifier, ProviderDefinition } from '../types.js';
 import { DeliveryError } from '../types.js';
 import { safeCause } from './http-delivery.js';
+import { describeNetError } from '../../log/net-error.js';
 
 const address = z.string().min(3).regex(/^[^\r\n]+$/, 'must be one line');
 
@@ -26,7 +27,12 @@ export const emailConfigSchema = z
     secure: z.boolean().optional(),
     /** Never use STARTTLS even when offered (a plain local relay). */
     ignore_tls: z.boolean().optional(),
-    /** Fail unless the connection is encrypted (STARTTLS required). */
+    /**
+     * Fail unless the connection is encrypted (STARTTLS required). Default: true when credentials
+     * are configured (`auth`, or user:pass in `url`) and the connection is not TLS from the first
+     * byte, so a password is never sent in clear; write `require_tls: false` to allow that
+     * (a plain relay on localhost).
+     */
     require_tls: z.boolean().optional(),
     auth: z.strictObject({ user: z.string().min(1), pass: z.string() }).optional(),
     from: address,
@@ -37,7 +43,48 @@ export const emailConfigSchema = z
   .refine((c) => (c.url === undefined) !== (c.host === undefined), {
     message: 'give exactly one of url or host',
     path: ['url'],
+  })
+  .refine((c) => !(hasCredentials(c) && ignoresTls(c) && c.require_tls !== false), {
+    message: 'ignore_tls (or ?ignoreTLS=true) with credentials would send the password in clear; write require_tls: false to allow it explicitly',
+    path: ['ignore_tls'],
   });
+
+/** Credentials configured: `auth`, or user info in the URL. */
+function hasCredentials(c: { url?: string; auth?: unknown }): boolean {
+  if (c.auth !== undefined) return true;
+  if (c.url === undefined) return false;
+  try {
+    const u = new URL(c.url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** TLS from the first byte: `secure: true`, or an smtps:// URL. */
+function implicitTls(c: { url?: string; secure?: boolean }): boolean {
+  return c.secure === true || (c.url !== undefined && /^smtps:/i.test(c.url));
+}
+
+/** STARTTLS switched off: `ignore_tls: true`, or `?ignoreTLS=true` in the URL. */
+function ignoresTls(c: { url?: string; ignore_tls?: boolean }): boolean {
+  if (c.ignore_tls === true) return true;
+  try {
+    return c.url !== undefined && new URL(c.url).searchParams.get('ignoreTLS') === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether STARTTLS is required: as configured, else whenever credentials would otherwise cross a
+ * connection that is not TLS from the first byte (nodemailer would send them in clear to a
+ * server that does not offer STARTTLS, or to a man in the middle that strips it).
+ */
+export function requiresTls(c: { url?: string; secure?: boolean; auth?: unknown; require_tls?: boolean }): boolean {
+  if (c.require_tls !== undefined) return c.require_tls;
+  return hasCredentials(c) && !implicitTls(c);
+}
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 
 export const EMAIL_MAX_HITS = 50;
@@ -93,7 +140,7 @@ function transportOptions(c: EmailConfig): Record<string, unknown> {
     greetingTimeout: 15_000,
     socketTimeout: 30_000,
     ...(c.ignore_tls !== undefined ? { ignoreTLS: c.ignore_tls } : {}),
-    ...(c.require_tls !== undefined ? { requireTLS: c.require_tls } : {}),
+    requireTLS: requiresTls(c),
   };
   if (c.url !== undefined) return { ...common, url: c.url };
   return {
@@ -112,10 +159,13 @@ function transportOptions(c: EmailConfig): Record<string, unknown> {
  * server's text (it could echo credentials) nor the URL.
  */
 export function emailError(id: string, err: unknown, signal: AbortSignal): DeliveryError {
-  const e = err as { code?: unknown; responseCode?: unknown };
+  const e = err as { code?: unknown; responseCode?: unknown; originalCode?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'EUNKNOWN';
   const rc = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const what = `email ${id}: SMTP ${code}${rc !== null ? ` ${rc}` : ''}`;
+  // nodemailer wraps socket errors (ESOCKET, ECONNECTION) and keeps the errno as originalCode:
+  // name the cause in words with the shared classifier ("connection refused (ECONNREFUSED)").
+  const net = typeof e?.originalCode === 'string' ? `: ${describeNetError({ code: e.originalCode })}` : '';
+  const what = `email ${id}: SMTP ${code}${rc !== null ? ` ${rc}` : ''}${net}`;
   if (signal.aborted || code === 'EABORT') return new DeliveryError('timeout', `${what} (aborted)`, { cause: safeCause(err) });
   const permanent =
     code === 'EAUTH' ||

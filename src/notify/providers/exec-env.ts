@@ -13,7 +13,7 @@ import { escapeControls } from '../format/sanitize.js';
  */
 export const MAX_ENV_VALUE_BYTES = 32 * 1024;
 
-/** Environment values cannot hold NUL; every other character of a raw name is kept. */
+/** Environment values cannot hold NUL (certificate text is already escaped; this guards the rest). */
 function envValue(v: string): string {
   const clean = v.replace(/\u0000/g, '\\u{0}');
   if (Buffer.byteLength(clean) <= MAX_ENV_VALUE_BYTES) return clean;
@@ -100,15 +100,17 @@ export function hookEnv(message: AlertMessage): Record<string, string> {
       for (const k of ['NOT_BEFORE', 'NOT_AFTER']) for (const s of ['', '_UNIXTIME', '_RFC3339']) delete env[k + s];
       env.VALIDITY_PARSE_ERROR = NOT_AVAILABLE;
     }
-    if (hit.cert.subject !== null) env.SUBJECT_DN = hit.cert.subject;
+    // Certificate text: control, bidi and zero-width characters as visible escapes, like every
+    // channel (the exact values are in the JSON file's `raw`).
+    if (hit.cert.subject !== null) env.SUBJECT_DN = escapeControls(hit.cert.subject);
     else env.SUBJECT_PARSE_ERROR = NOT_AVAILABLE;
-    if (hit.cert.issuer !== null) env.ISSUER_DN = hit.cert.issuer;
+    if (hit.cert.issuer !== null) env.ISSUER_DN = escapeControls(hit.cert.issuer);
     else env.ISSUER_PARSE_ERROR = NOT_AVAILABLE;
     if (hit.cert.serial !== null) env.SERIAL = serialHex(hit.cert.serial);
     else env.SERIAL_PARSE_ERROR = NOT_AVAILABLE;
     env.CERT_TYPE = hit.cert.precert ? 'precert' : 'cert';
-    env.CTWATCH_NAME = hit.name;
-    const names = namesValue(hit.names);
+    env.CTWATCH_NAME = escapeControls(hit.name);
+    const names = namesValue(hit.names.map(escapeControls));
     env.CTWATCH_NAMES = names.value;
     if (names.truncated) env.CTWATCH_NAMES_TRUNCATED = '1';
     env.CTWATCH_BRAND = hit.brand ?? '';
@@ -116,7 +118,7 @@ export function hookEnv(message: AlertMessage): Record<string, string> {
     env.CTWATCH_TECHNIQUE = hit.technique;
     env.CTWATCH_SEVERITY = hit.severity;
     env.CTWATCH_SCORE = String(hit.score);
-    env.CTWATCH_REASON = hit.reason;
+    env.CTWATCH_REASON = escapeControls(hit.reason);
     env.CTWATCH_SEEN_AT = hit.seen_at;
     if (test) env.CTWATCH_TEST = '1';
   }
@@ -127,7 +129,7 @@ export function hookEnv(message: AlertMessage): Record<string, string> {
 /** certspotter's JSON file fields, added to the webhook payload in the exec JSON file. */
 export function certspotterJsonFields(hit: HitAlert): Record<string, unknown> {
   return {
-    dns_names: hit.names.filter((n) => isIP(n) === 0),
+    dns_names: hit.names.filter((n) => isIP(n) === 0).map(escapeControls),
     ip_addresses: hit.names.filter((n) => isIP(n) !== 0),
     not_before: hit.cert.not_before,
     not_after: hit.cert.not_after,

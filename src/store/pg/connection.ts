@@ -62,6 +62,15 @@ function safeDecode(s: string): string {
   }
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, which SQLite stores; certificate fields are attacker
+ * controlled (a CN with an embedded NUL is an old trick), so it is written as U+FFFD instead of
+ * failing a whole batch. JSON text written by JSON.stringify is unaffected (it escapes it).
+ */
+export function pgText<T extends string | null | undefined>(v: T): T {
+  return (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v) as T;
+}
+
 /** BIGINT / BIGSERIAL (ids, milliseconds) and count(*) as numbers: all below 2^53. */
 const INT8 = 20;
 const INT8_ARRAY = 1016;
@@ -92,8 +101,11 @@ export function createPool(opts: PgConnectionOptions): { pool: pg.Pool; display:
     application_name: config.application_name ?? 'ctwatch',
     types,
   });
-  // Without a listener an idle connection's error (server restart) would kill the process.
+  // Without a listener a connection's error (server restart, network cut) would be an uncaught
+  // exception: the pool reports idle ones; checked-out ones get a listener of their own for
+  // good, as the error may come between two statements (the next one then fails and says so).
   pool.on('error', (err) => opts.onIdleError?.(err));
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { pool, display };
 }
 
@@ -124,11 +136,12 @@ export function mapError(err: unknown): unknown {
 }
 
 /**
- * Runs `fn` in a READ COMMITTED transaction on one pooled connection, again (from the start) on
+ * Runs `fn` in a READ COMMITTED transaction on one pooled connection (opened with `beginSql`: BEGIN,
+ * optionally followed by statements without parameters), again (from the start) on
  * deadlock, serialization failure or a lost insert race, up to 8 times. Other errors roll back
  * and propagate; outages as STORE_UNAVAILABLE.
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, beginSql = 'BEGIN'): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
     try {
@@ -138,7 +151,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
     }
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(beginSql);
       const out = await fn(client);
       await client.query('COMMIT');
       return out;

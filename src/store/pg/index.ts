@@ -12,12 +12,14 @@ import { createPool, inTransaction, mapError, query, type PgConnectionOptions } 
 import { pgHits } from './hits.js';
 import { pgLeases } from './leases.js';
 import { pgOutbox } from './outbox.js';
-import { recordBatchPg } from './record-batch.js';
+import { prepareBatch, recordBatchPg } from './record-batch.js';
 import { prunePg } from './retention.js';
 
 export interface PgBackendOptions extends PgConnectionOptions {
   realertAfterMs: number;
   now?: () => number;
+  /** New hits' alerts wait this long so enrichment can add to them (as the SQLite HitStore). */
+  alertDelayMs?: number;
   /** This instance's name in leases; default host:pid:random (a restart is a new instance). */
   instanceId?: string;
 }
@@ -54,23 +56,28 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
 
   const recordBatch = (records: readonly CandidateRecord[], route: RouteFn, o: RecordBatchOptions = {}): Promise<RecordResult> => {
     if (records.length === 0 && !o.position) return Promise.resolve({ newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] });
-    return inTransaction(pool, async (c) => {
-      const now = clock();
-      if (o.fence !== undefined) {
-        // FOR SHARE: a takeover (an UPDATE of this row) waits until this batch has committed.
-        const held = await c.query('SELECT 1 FROM leases WHERE name = $1 AND owner = $2 AND expires_at > $3 FOR SHARE', [o.fence, instanceId, now]);
-        if (held.rowCount === 0) throw new StoreError('LEASE_LOST', `lease ${o.fence} is not held by this instance`);
-      }
-      const result = await recordBatchPg(c, records, route, { realertAfterMs: opts.realertAfterMs, now: clock });
-      if (o.position) {
-        await c.query(
-          `INSERT INTO ctlog_positions (log_key, position_json, updated_at) VALUES ($1, $2, $3)
-           ON CONFLICT (log_key) DO UPDATE SET position_json = EXCLUDED.position_json, updated_at = EXCLUDED.updated_at`,
-          [o.position.logKey, JSON.stringify(o.position.position), now],
-        );
-      }
-      return result;
-    });
+    const batch = prepareBatch(records);
+    return inTransaction(
+      pool,
+      async (c) => {
+        const now = clock();
+        if (o.fence !== undefined) {
+          // FOR SHARE: a takeover (an UPDATE of this row) waits until this batch has committed.
+          const held = await c.query('SELECT 1 FROM leases WHERE name = $1 AND owner = $2 AND expires_at > $3 FOR SHARE', [o.fence, instanceId, now]);
+          if (held.rowCount === 0) throw new StoreError('LEASE_LOST', `lease ${o.fence} is not held by this instance`);
+        }
+        const result = await recordBatchPg(c, batch, route, { realertAfterMs: opts.realertAfterMs, now: clock, alertDelayMs: opts.alertDelayMs ?? 0 });
+        if (o.position) {
+          await c.query(
+            `INSERT INTO ctlog_positions (log_key, position_json, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (log_key) DO UPDATE SET position_json = EXCLUDED.position_json, updated_at = EXCLUDED.updated_at`,
+            [o.position.logKey, JSON.stringify(o.position.position), now],
+          );
+        }
+        return result;
+      },
+      batch.beginSql,
+    );
   };
 
   return {

@@ -1,10 +1,11 @@
 /**
- * recordBatch on PostgreSQL: the identity rules of hit-store.ts in four statements per batch
- * whatever its size (lock; read the state; allocate ids; write everything), planned in memory in
- * between, so several thousand candidate records per second fit through one connection.
+ * recordBatch on PostgreSQL: the identity rules of hit-store.ts in four round trips per batch
+ * whatever its size (begin with the locks; read the state; allocate ids and write everything;
+ * commit), planned in memory in between, so several thousand candidate records per second fit through one connection.
  *
  * Several instances: before reading anything, the transaction takes transaction-scoped advisory
- * locks on every issuance key and every (rule, name) of the batch, in one global (sorted) order,
+ * locks on every issuance key and every (rule, name) of the batch (with its BEGIN, in one round
+ * trip), in one global (sorted) order,
  * so two instances recording the same issuance, or renewals of the same name, run one after the
  * other and the second sees the first's rows (READ COMMITTED: each statement sees what committed
  * before it). The unique keys (issuances.issuance_key, hits (issuance_id, rule_key)) remain the
@@ -15,14 +16,18 @@
  * (test/store/backend-suite.ts) checks both backends give the same hits, sightings, inventory
  * and deliveries.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Severity } from '../../match/types.js';
 import { strongestPerRule } from '../hit-store.js';
 import type { CandidateMatch, CandidateRecord, IssuanceRecord, RecordResult, RouteFn } from '../types.js';
+import { pgText as t } from './connection.js';
 
 export interface RecordContext {
   realertAfterMs: number;
   now: () => number;
+  /** New hits' deliveries are due this long after creation (HitStoreOptions.alertDelayMs on main). */
+  alertDelayMs?: number;
 }
 
 interface IssuanceState {
@@ -83,9 +88,14 @@ const READ_STATE = `SELECT
      CROSS JOIN LATERAL (SELECT watch, name, issuers_json FROM inventory WHERE inventory.watch = u.watch AND inventory.name = u.name OFFSET 0) v) AS inv`;
 
 const WRITE_BATCH = `WITH
+  ids AS MATERIALIZED (SELECT
+    (SELECT array_agg(v ORDER BY v) FROM (SELECT nextval('issuances_id_seq') AS v FROM generate_series(1, $55::int)) a) AS iss,
+    (SELECT array_agg(v ORDER BY v) FROM (SELECT nextval('hits_id_seq') AS v FROM generate_series(1, $56::int)) b) AS hits),
   new_issuances AS (
     INSERT INTO issuances (id, issuance_key, sha256, serial, issuer, subject, not_before, not_after, precert, names_json, log_url, log_index, first_seen, last_seen)
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+    SELECT ids.iss[-u.id], u.k, u.sha, u.serial, u.issuer, u.subject, u.nb, u.na, u.pre, u.names, u.log_url, u.log_index, u.fs, u.ls
+    FROM ids, unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::int[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
+      AS u(id, k, sha, serial, issuer, subject, nb, na, pre, names, log_url, log_index, fs, ls)
     RETURNING 1),
   seen_issuances AS (
     UPDATE issuances i SET last_seen = GREATEST(i.last_seen, u.last_seen), precert = u.precert, sha256 = u.sha256
@@ -93,7 +103,9 @@ const WRITE_BATCH = `WITH
     RETURNING 1),
   new_hits AS (
     INSERT INTO hits (id, issuance_id, rule_key, name, registrable, brand, watch, technique, techniques_json, severity, score, reason, status, suppressed, first_seen, last_seen, times_seen)
-    SELECT * FROM unnest($19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::text[], $32::int[], $33::bigint[], $34::bigint[], $35::int[])
+    SELECT ids.hits[-u.id], (CASE WHEN u.iss < 0 THEN ids.iss[-u.iss] ELSE u.iss END), u.rk, u.name, u.reg, u.brand, u.watch, u.tech, u.techs, u.sev, u.score, u.reason, u.status, u.sup, u.fs, u.ls, u.n
+    FROM ids, unnest($19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::int[], $30::text[], $31::text[], $32::int[], $33::bigint[], $34::bigint[], $35::int[])
+      AS u(id, iss, rk, name, reg, brand, watch, tech, techs, sev, score, reason, status, sup, fs, ls, n)
     RETURNING 1),
   seen_hits AS (
     UPDATE hits h SET last_seen = GREATEST(h.last_seen, u.last_seen), times_seen = h.times_seen + u.n
@@ -101,7 +113,9 @@ const WRITE_BATCH = `WITH
     RETURNING 1),
   new_sightings AS (
     INSERT INTO sightings (hit_id, issuance_id, seen_at, log_url, log_index, source)
-    SELECT * FROM unnest($39::bigint[], $40::bigint[], $41::bigint[], $42::text[], $43::bigint[], $44::text[])
+    SELECT (CASE WHEN u.hit < 0 THEN ids.hits[-u.hit] ELSE u.hit END), (CASE WHEN u.iss < 0 THEN ids.iss[-u.iss] ELSE u.iss END), u.seen, u.log_url, u.log_index, u.source
+    FROM ids, unnest($39::bigint[], $40::bigint[], $41::bigint[], $42::text[], $43::bigint[], $44::text[]) WITH ORDINALITY AS u(hit, iss, seen, log_url, log_index, source, o)
+    ORDER BY u.o
     RETURNING 1),
   inventory_rows AS (
     INSERT INTO inventory (watch, name, first_seen, last_seen, issuers_json, cert_count)
@@ -111,30 +125,44 @@ const WRITE_BATCH = `WITH
     RETURNING 1),
   new_deliveries AS (
     INSERT INTO deliveries (kind, hit_id, notifier_id, group_key, created_at, next_attempt_at)
-    SELECT 'hit', u.hit_id, u.notifier_id, u.group_key, u.at, u.at FROM unnest($51::bigint[], $52::text[], $53::text[], $54::bigint[]) AS u(hit_id, notifier_id, group_key, at)
+    SELECT 'hit', (CASE WHEN u.hit_id < 0 THEN ids.hits[-u.hit_id] ELSE u.hit_id END), u.notifier_id, u.group_key, u.at, u.at + $57::bigint
+    FROM ids, unnest($51::bigint[], $52::text[], $53::text[], $54::bigint[]) WITH ORDINALITY AS u(hit_id, notifier_id, group_key, at, o)
+    ORDER BY u.o
     RETURNING 1)
-SELECT 1`;
+SELECT ids.hits FROM ids`;
 
 const ruleKeyOf = (m: CandidateMatch) => (m.brand !== null ? `brand:${m.brand}` : `watch:${m.watch ?? ''}`);
 /** Joins parts of map and lock keys (names cannot contain it: they are host names). */
 const SEP = '\n';
 
-/**
- * PostgreSQL text cannot hold U+0000, which SQLite stores; certificate fields are attacker
- * controlled (a CN with an embedded NUL is an old trick), so it is stored as U+FFFD instead of
- * failing the whole batch. JSON columns are unaffected (JSON escapes it).
- */
-function t<T extends string | null | undefined>(v: T): T {
-  return (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v) as T;
+/** The object with every string property through pgText; itself when none needs it (the rule). */
+function storable<T extends object>(o: T): T {
+  let copy: T | null = null;
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'string' && v !== t(v)) (copy ??= { ...o })[k as keyof T] = t(v) as T[keyof T];
+  }
+  return copy ?? o;
 }
 
-/** Records `records` inside the caller's open transaction. See HitsApi.recordBatch. */
-export async function recordBatchPg(c: pg.PoolClient, records: readonly CandidateRecord[], route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
-  const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
-  if (records.length === 0) return result;
-  const planned = records.map((rec) => ({ iss: rec.issuance, matches: strongestPerRule(rec.matches) }));
+/** A batch ready to record: its records as they will be stored, and the keys it locks. */
+export interface PreparedBatch {
+  planned: { iss: IssuanceRecord; matches: CandidateMatch[] }[];
+  issuanceKeys: Set<string>;
+  ruleNames: Map<string, [string, string]>;
+  registrables: Set<string>;
+  inventoryKeys: Map<string, [string, string]>;
+  minSeen: number;
+  /**
+   * `BEGIN` plus the advisory locks of the batch, as one simple-protocol string (one round trip
+   * instead of two). Only numbers are spliced in: each key's 48-bit hash, in ascending order on
+   * every instance, so two batches never wait on each other in a cycle.
+   */
+  beginSql: string;
+}
 
-  // ---- lock, then read the state the plan needs ----------------------------------------------
+export function prepareBatch(records: readonly CandidateRecord[]): PreparedBatch {
+  // Keys and values as PostgreSQL will hold them (pgText), so what is read back matches.
+  const planned = records.map((rec) => ({ iss: storable(rec.issuance), matches: strongestPerRule(rec.matches).map(storable) }));
   const issuanceKeys = new Set<string>();
   const ruleNames = new Map<string, [string, string]>();
   const registrables = new Set<string>();
@@ -150,8 +178,29 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       if (m.watch !== null && m.brand === null) inventoryKeys.set(m.watch + SEP + m.name, [m.watch, m.name]);
     }
   }
-  const lockKeys = [...[...issuanceKeys].map((k) => `i${SEP}${k}`), ...[...ruleNames.keys()].map((k) => `r${SEP}${k}`)].map(t).sort();
-  await c.query({ name: 'ctwatch_record_lock', text: 'SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k', values: [lockKeys] });
+  const hashes = new Set<number>();
+  for (const k of issuanceKeys) hashes.add(lockHash(`i${SEP}${k}`));
+  for (const k of ruleNames.keys()) hashes.add(lockHash(`r${SEP}${k}`));
+  const sorted = [...hashes].sort((a, b) => a - b);
+  const beginSql = sorted.length
+    ? `BEGIN; SELECT count(pg_advisory_xact_lock(k)) FROM unnest('{${sorted.join(',')}}'::bigint[]) AS k`
+    : 'BEGIN';
+  return { planned, issuanceKeys, ruleNames, registrables, inventoryKeys, minSeen, beginSql };
+}
+
+/** A lock key's advisory-lock number: 48 bits of its SHA-256 (collisions only lock more). */
+function lockHash(key: string): number {
+  return createHash('sha256').update(key).digest().readUIntBE(0, 6);
+}
+
+/**
+ * Records a prepared batch inside the caller's transaction, opened with `batch.beginSql` (so its
+ * locks are held). See HitsApi.recordBatch.
+ */
+export async function recordBatchPg(c: pg.PoolClient, batch: PreparedBatch, route: RouteFn, ctx: RecordContext): Promise<RecordResult> {
+  const result: RecordResult = { newHits: 0, sightings: 0, suppressed: 0, deliveries: 0, hitIds: [] };
+  const { planned, issuanceKeys, ruleNames, registrables, inventoryKeys, minSeen } = batch;
+  if (planned.length === 0) return result;
 
   // One statement reads everything the plan needs (JSON arrays: one round trip, not four).
   const rulePairs = [...ruleNames.values()];
@@ -285,33 +334,20 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
   }
 
   // ---- write --------------------------------------------------------------------------------
-  let issuanceIds: number[] = [];
-  let hitIds: number[] = [];
-  if (newIssuances.length || newHits.length) {
-    const ids = await c.query<{ iss: number[]; hits: number[] }>({
-      name: 'ctwatch_record_ids',
-      text: `SELECT ARRAY(SELECT nextval('issuances_id_seq') FROM generate_series(1, $1::int)) AS iss,
-                    ARRAY(SELECT nextval('hits_id_seq') FROM generate_series(1, $2::int)) AS hits`,
-      values: [newIssuances.length, newHits.length],
-    });
-    issuanceIds = ids.rows[0]!.iss.sort((a, b) => a - b);
-    hitIds = ids.rows[0]!.hits.sort((a, b) => a - b);
-  }
-  const issId = (id: number) => (id < 0 ? issuanceIds[-id - 1]! : id);
-  const hitId = (id: number) => (id < 0 ? hitIds[-id - 1]! : id);
-
+  // New rows carry placeholders (-1, -2, ...) for their ids: the write statement allocates the
+  // ids (ascending, in creation order), resolves the placeholders and returns the hit ids.
   // One statement writes everything (data-modifying CTEs; foreign keys are checked at its end).
   const n = newIssuances;
   const touchedIssuances = [...issuances.values()].filter((x) => x.inDb && x.dirty);
   const h = newHits;
   const tt = [...touches];
   const inv = [...changedInventory];
-  await c.query({
+  const written = await c.query<{ hits: number[] | null }>({
     name: 'ctwatch_record_write',
     text: WRITE_BATCH,
     values: [
       // $1..$14 new issuances
-      n.map((x) => issId(x.id)),
+      n.map((x) => x.id),
       n.map((x) => t(x.first.issuanceKey)),
       n.map((x) => t(x.sha256)),
       n.map((x) => t(x.first.serial)),
@@ -331,8 +367,8 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       touchedIssuances.map((x) => x.precert),
       touchedIssuances.map((x) => t(x.sha256)),
       // $19..$35 new hits
-      h.map((x) => hitId(x.id)),
-      h.map((x) => issId(x.issuanceId)),
+      h.map((x) => x.id),
+      h.map((x) => x.issuanceId),
       h.map((x) => t(x.ruleKey)),
       h.map((x) => t(x.match.name)),
       h.map((x) => t(x.match.registrable)),
@@ -353,8 +389,8 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       tt.map(([, v]) => v.lastSeen),
       tt.map(([, v]) => v.n),
       // $39..$44 sightings
-      sightings.map((x) => hitId(x.hitId)),
-      sightings.map((x) => issId(x.issuanceId)),
+      sightings.map((x) => x.hitId),
+      sightings.map((x) => x.issuanceId),
       sightings.map((x) => x.iss.seenAt),
       sightings.map((x) => t(x.iss.logUrl)),
       sightings.map((x) => x.iss.logIndex),
@@ -367,13 +403,19 @@ export async function recordBatchPg(c: pg.PoolClient, records: readonly Candidat
       inv.map((r) => JSON.stringify(r.issuers)),
       inv.map((r) => r.certDelta),
       // $51..$54 deliveries
-      deliveries.map((d) => hitId(d.hitId)),
+      deliveries.map((d) => d.hitId),
       deliveries.map((d) => d.notifierId),
       deliveries.map((d) => t(d.groupKey)),
       deliveries.map((d) => d.at),
+      // $55, $56 how many ids to allocate
+      newIssuances.length,
+      newHits.length,
+      // $57 how long new hits' alerts wait (enrichment)
+      ctx.alertDelayMs ?? 0,
     ],
   });
-  result.hitIds = result.hitIds.map(hitId);
+  const allocated = written.rows[0]!.hits ?? [];
+  result.hitIds = result.hitIds.map((id) => (id < 0 ? allocated[-id - 1]! : id));
   return result;
 }
 

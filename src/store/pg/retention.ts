@@ -14,6 +14,8 @@ export function prunePg(pool: pg.Pool, ages: RetentionAges, now: number): Promis
       const cutoff = now - ages.hitsMs;
       const old = `SELECT id FROM hits WHERE last_seen < $1 AND id NOT IN (SELECT hit_id FROM deliveries WHERE status = 'pending' AND hit_id IS NOT NULL)`;
       await n(`DELETE FROM sightings WHERE hit_id IN (${old})`, [cutoff]);
+      await n(`DELETE FROM enrichments WHERE hit_id IN (${old})`, [cutoff]);
+      await n(`DELETE FROM enrich_schedule WHERE hit_id IN (${old})`, [cutoff]);
       r.deliveries = await n(`DELETE FROM deliveries WHERE hit_id IN (${old})`, [cutoff]);
       r.hits = await n(`DELETE FROM hits WHERE id IN (${old})`, [cutoff]);
       r.issuances = await n(

@@ -66,3 +66,18 @@ export function standardHits(now = Date.now()): HitJson[] {
   for (const n of Object.values(HOSTILE_NAMES)) hits.push(hit(id++, n, { severity: 'critical', first_seen: new Date(now - 30_000).toISOString(), cert: { ...hit(0, n).cert, sha256: SHA(id), issuer: HOSTILE_ISSUER } }));
   return hits;
 }
+
+/** An enrichment record whose network-sourced strings are hostile (title, server, registrar, URLs, DNS). */
+export function hostileEnrichment(round: number, checkedAt: string) {
+  return {
+    checked_at: checkedAt,
+    round,
+    registrable: 'paypal-login.example',
+    registration: { domain: 'paypal-login.example', status: 'ok', server: 'https://rdap.example/', created: '2026-12-01T00:00:00Z', age_days: 5, registrar: '<b>Evil</b> Registrar \u202Eeno', statuses: ['client transfer prohibited'], error: null },
+    dns: [{ name: 'paypal-login.example', status: 'ok', a: ['203.0.113.7'], aaaa: [], cname: ['<script>x</script>.cdn.example'], ns: ['ns1.evil.example'], mx: [], errors: {} }],
+    web: [{ url: 'https://paypal-login.example/', status: 'ok', http_status: 200, final_url: 'https://evil.example/login?next=http://x', title: '<img src=x onerror=alert(3)> PayPal login', server: 'nginx"><script>', address: '203.0.113.7', redirects: 1, cert_sha256: null, cert_matches_hit: true, error: null }],
+    severity: round === 0 ? 'high' : 'critical',
+    base_severity: 'high',
+    reasons: ['domain registered 5 days ago', 'serves a login page titled <img src=x>'],
+  };
+}

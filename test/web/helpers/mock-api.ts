@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { HitDetail, HitJson } from '../../../web/src/types.js';
 import { SEVERITIES } from '../../../web/src/types.js';
-import { standardHits } from './fixture-data.js';
+import { hostileEnrichment, standardHits } from './fixture-data.js';
 
 export const WEB_DIST = path.resolve('dist/web');
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -89,7 +89,9 @@ export async function startMockApi(opts: { hits?: HitJson[] } = {}): Promise<Moc
         .split('; ')
         .slice(0)
         .map((r, i) => ({ technique: i === 0 ? h.technique : i === 1 ? 'keyword' : null, reason: r, score: i === 0 ? h.score : null, severity: i === 0 ? h.severity : null }));
-      return json(200, { hit: h, reasons, sightings: [{ log: h.cert.log, index: h.cert.index, seen_at: h.first_seen, source: 'certstream' }], triage: triage.get(h.id) ?? [], crtsh_url: `https://crt.sh/?sha256=${h.cert.sha256}` });
+      const enrichment = h.id === 122 ? hostileEnrichment(1, new Date().toISOString()) : null;
+      const enrichment_history = h.id === 122 ? [enrichment, hostileEnrichment(0, new Date(Date.now() - 3_600_000).toISOString())] : [];
+      return json(200, { hit: h, enrichment, enrichment_history, reasons, sightings: [{ log: h.cert.log, index: h.cert.index, seen_at: h.first_seen, source: 'certstream' }], triage: triage.get(h.id) ?? [], crtsh_url: `https://crt.sh/?sha256=${h.cert.sha256}` });
     }
     if (route === '/stats/daily') {
       const days = Number(url.searchParams.get('days') ?? 30);

@@ -53,3 +53,20 @@ export function CertText({ text, clip = false }: { text: string | null | undefin
 export function ConfigText({ text }: { text: string | null | undefined }) {
   return <bdi class="cfg">{text ?? '–'}</bdi>;
 }
+
+/** The CN of a DN ("C=US, O=Let's Encrypt, CN=R11" → "R11"), or null when it has none. */
+export function commonName(dn: string): string | null {
+  const m = /(?:^|,\s*)CN=((?:\\.|[^,\\])*)/.exec(dn);
+  return m ? m[1].trim() || null : null;
+}
+
+/** An issuer by its CN (what tells CAs' intermediates apart), the full DN in the tooltip. */
+export function IssuerShort({ dn }: { dn: string }) {
+  const cn = commonName(dn);
+  const full = displayText(dn, 2000);
+  return (
+    <bdi class="certtext" title={full}>
+      {cn ? displayText(cn, 200) : full}
+    </bdi>
+  );
+}

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { ErrorBox, Loading, SeverityBadge, StatusBadge, Scroll } from '../components/bits.js';
 import { CertText, Name } from '../components/Name.js';
+import { EnrichmentCard } from '../components/EnrichmentCard.js';
 import { fmtDate, fmtTime, takedownLabel, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
 import { href } from '../router.js';
@@ -98,6 +99,8 @@ function DetailBody({ d, reload }: { d: Detail; reload: () => void }) {
             ))}
           </ul>
         </section>
+
+        <EnrichmentCard latest={d.enrichment !== undefined ? d.enrichment : h.enrichment} history={d.enrichment_history ?? []} />
 
         <section class="card" aria-labelledby="h-cert">
           <h2 id="h-cert">Certificate</h2>

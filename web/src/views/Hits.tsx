@@ -3,14 +3,37 @@
  * a live "N new" indicator fed by the server's event stream. Filters live in the URL hash so a
  * view can be reloaded or shared.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type HitFilters } from '../api.js';
 import { ErrorBox, Loading } from '../components/bits.js';
 import { HitsTable, type SortKey } from '../components/HitsTable.js';
 import { fmtNum, statusLabel, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
 import { replaceRoute, type Route } from '../router.js';
-import { SEVERITIES, STATUSES } from '../types.js';
+import { SEVERITIES, STATUSES, type HitJson, type Severity } from '../types.js';
+
+/**
+ * The technique filter's choices: the matcher's techniques (src/match, store/hit-store.ts) plus
+ * any other seen on the page. A fixed list, so the filter needs no count query over the store.
+ */
+const KNOWN_TECHNIQUES = [
+  'keyword',
+  'combosquat',
+  'subdomain-embedding',
+  'tld-swap',
+  'homograph',
+  'typosquat:edit-distance',
+  'typosquat:homoglyph',
+  'typosquat:cyrillic',
+  'typosquat:dictionary',
+  'typosquat:hyphenation',
+  'typosquat:subdomain',
+  'typosquat:embedded',
+  'typosquat:various',
+  'own-domain',
+  'own-domain:new-name',
+  'own-domain:unexpected-issuer',
+];
 
 const FILTER_KEYS = ['brand', 'severity', 'status', 'technique', 'since', 'until', 'q', 'sort', 'order'] as const;
 const RANGES: [string, string][] = [
@@ -32,27 +55,40 @@ function filtersOf(route: Route): HitFilters {
 export function Hits({ route }: { route: Route }) {
   const filters = filtersOf(route);
   const key = JSON.stringify(filters);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
   // The cursors of the pages walked so far, for "Previous page"; a filter change starts over.
   const [pages, setPages] = useState<{ key: string; cursors: (string | null)[] }>({ key, cursors: [null] });
   const cursors = pages.key === key ? pages.cursors : [null];
   const setCursors = (f: (c: (string | null)[]) => (string | null)[]) => setPages({ key, cursors: f(cursors) });
   const cursor = cursors[cursors.length - 1];
   const page = useLoad(() => api.hits(filters, cursor), key + '|' + cursor);
-  const rules = useLoad(() => api.rules(), 'rules');
-  const stats = useLoad(() => api.daily(30), 'daily');
+  // The brand list comes from the rules, asked for only once the first page is on screen: the
+  // server answers one query at a time, and the hits come first.
+  const rules = useLoad(() => (page.data ? api.rules() : Promise.resolve(undefined)), page.data ? 'rules' : 'later');
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [message, setMessage] = useState('');
   const [fresh, setFresh] = useState(0);
   const [busy, setBusy] = useState(false);
 
-  // A filter change clears the selection (the selected rows may not be shown any more).
-  useEffect(() => setSelected(new Set()), [key]);
+  // A filter change clears the selection (the selected rows may not be shown any more) and the
+  // "N new" count (the page is fetched again anyway).
+  useEffect(() => {
+    setSelected(new Set());
+    setFresh(0);
+  }, [key]);
 
   // New hits arrive over Server-Sent Events; count them, let the analyst choose when to reload.
   useEffect(() => {
     if (typeof EventSource === 'undefined') return;
     const es = new EventSource(api.eventsUrl);
-    es.addEventListener('hit', () => setFresh((n) => n + 1));
+    es.addEventListener('hit', (ev) => {
+      try {
+        if (matchesFilters(JSON.parse((ev as MessageEvent<string>).data) as HitJson, filtersRef.current)) setFresh((n) => n + 1);
+      } catch {
+        /* a malformed event is not a new hit */
+      }
+    });
     return () => es.close();
   }, []);
 
@@ -86,11 +122,11 @@ export function Hits({ route }: { route: Route }) {
     set({ sort: k, order });
   };
 
+  const hits = page.data?.hits ?? [];
   const brands = rules.data?.brands.map((b) => b.name) ?? [];
-  const techniques = Object.keys(stats.data?.by_technique ?? {}).sort();
+  const techniques = [...new Set([...KNOWN_TECHNIQUES, ...hits.map((h) => h.technique)])].sort();
   const custom = !!filters.until || (!!filters.since && !RANGES.some(([v]) => v === filters.since));
   const [rangeCustom, setRangeCustom] = useState(custom);
-  const hits = page.data?.hits ?? [];
 
   return (
     <>
@@ -231,7 +267,13 @@ export function Hits({ route }: { route: Route }) {
 
       <ErrorBox error={page.error} />
       <Loading when={page.loading && !page.data} />
-      {page.data && hits.length === 0 ? <p class="empty">No hits match these filters.</p> : null}
+      {page.data && hits.length === 0 ? (
+        <p class="empty">
+          {page.data.next
+            ? 'No match in this part of the store (a name search looks through a bounded slice per page). Use "Next page" to search on.'
+            : 'No hits match these filters.'}
+        </p>
+      ) : null}
       {hits.length ? (
         <HitsTable
           hits={hits}
@@ -262,4 +304,22 @@ export function Hits({ route }: { route: Route }) {
       </nav>
     </>
   );
+}
+
+/**
+ * Whether a hit pushed by the event stream belongs in the current view (so "N new" counts only
+ * those): suppressed hits never; brand, minimum severity, status, technique and name text as the
+ * server filters them. Time filters are ignored (a new hit is always inside "since").
+ */
+export function matchesFilters(h: HitJson, f: HitFilters): boolean {
+  if (h.suppressed) return false;
+  if (f.brand && h.brand !== f.brand) return false;
+  if (f.severity && SEVERITIES.indexOf(h.severity) < SEVERITIES.indexOf(f.severity as Severity)) return false;
+  if (f.status && h.status !== f.status) return false;
+  if (f.technique && h.technique !== f.technique) return false;
+  if (f.q) {
+    const q = f.q.toLowerCase();
+    if (![h.name, ...(h.names ?? [])].some((n) => n.toLowerCase().includes(q))) return false;
+  }
+  return true;
 }

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { Card, ErrorBox, Loading, Scroll } from '../components/bits.js';
 import { HitsTable } from '../components/HitsTable.js';
-import { CertText, Name } from '../components/Name.js';
+import { IssuerShort, Name } from '../components/Name.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { useLoad } from '../load.js';
 import type { InventoryJson } from '../types.js';
@@ -17,23 +17,28 @@ export function Own() {
       {inv.data ? (
         <div class="grid">
           <Summary inv={inv.data} />
-          <Card title={`New-name and unexpected-issuer hits (${inv.data.hits.length})`} id="h-ownhits" wide>
-            {inv.data.hits.length === 0 ? <p class="muted">None.</p> : <HitsTable hits={inv.data.hits} caption="Own-domain hits" />}
-          </Card>
           <Card title={`Inventory (${inv.data.items.length} names)`} id="h-inv" wide>
             {inv.data.items.length === 0 ? <p class="muted">No certificate seen yet under a watched domain.</p> : null}
             <Scroll label="Inventory">
-              <table>
+              <table class="inv">
                 <thead>
                   <tr>
                     <th scope="col" class="namecol">
                       Name
                     </th>
-                    <th scope="col">Watch item</th>
-                    <th scope="col">Issuers</th>
-                    <th scope="col">Certificates</th>
-                    <th scope="col">First seen</th>
-                    <th scope="col">Last seen</th>
+                    <th scope="col" class="c-watch">
+                      Watch item
+                    </th>
+                    <th scope="col">Issuers (CN)</th>
+                    <th scope="col" class="c-certs num">
+                      Certificates
+                    </th>
+                    <th scope="col" class="c-time">
+                      First seen
+                    </th>
+                    <th scope="col" class="c-time">
+                      Last seen
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -48,18 +53,21 @@ export function Own() {
                       <td>
                         {it.issuers.map((s, j) => (
                           <div key={j}>
-                            <CertText text={s} clip />
+                            <IssuerShort dn={s} />
                           </div>
                         ))}
                       </td>
                       <td class="num">{fmtNum(it.cert_count)}</td>
-                      <td class="time">{fmtTime(it.first_seen)}</td>
-                      <td class="time">{fmtTime(it.last_seen)}</td>
+                      <td class="time">{fmtTime(it.first_seen, false)}</td>
+                      <td class="time">{fmtTime(it.last_seen, false)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </Scroll>
+          </Card>
+          <Card title={`New-name and unexpected-issuer hits (${inv.data.hits.length})`} id="h-ownhits" wide>
+            {inv.data.hits.length === 0 ? <p class="muted">None.</p> : <HitsTable hits={inv.data.hits} caption="Own-domain hits" />}
           </Card>
         </div>
       ) : null}

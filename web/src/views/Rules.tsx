@@ -6,10 +6,28 @@ import { CertText, Name } from '../components/Name.js';
 import { fmtNum, techniqueLabel } from '../format.js';
 import { useLoad } from '../load.js';
 import { href } from '../router.js';
-import type { CheckJson } from '../types.js';
+import type { CheckJson, RulesJson } from '../types.js';
+
+/**
+ * The rules with their fired counts over the last 24 h and 7 days; when nothing fired in the
+ * last 7 days but older hits exist (a replayed corpus, the demo), the counts up to the newest
+ * hit instead, said above the tables.
+ */
+async function loadRules(): Promise<{ rules: RulesJson; upTo: string | null }> {
+  const rules = await api.rules();
+  const quiet = (r: RulesJson) => [...r.brands, ...r.watch].every((x) => x.fired_7d === 0);
+  if (!quiet(rules)) return { rules, upTo: null };
+  const latest = rules.latest ?? (await api.daily(1)).latest;
+  if (!latest || Date.now() - Date.parse(latest) < 7 * 86_400_000) return { rules, upTo: null };
+  const day = latest.slice(0, 10);
+  const older = await api.rules(day);
+  return quiet(older) ? { rules, upTo: null } : { rules: older, upTo: day };
+}
 
 export function Rules() {
-  const r = useLoad(() => api.rules(), 'rules');
+  const loaded = useLoad(loadRules, 'rules');
+  const r = { ...loaded, data: loaded.data?.rules };
+  const upTo = loaded.data?.upTo ?? null;
   return (
     <>
       <h1>Rules</h1>
@@ -17,6 +35,11 @@ export function Rules() {
         <CheckBox />
         <ErrorBox error={r.error} />
         <Loading when={r.loading && !r.data} />
+        {upTo ? (
+          <p class="notice wide" role="note">
+            Nothing fired in the last 7 days. The counts are for the 24 hours and 7 days up to the newest hit ({upTo}).
+          </p>
+        ) : null}
         {r.data ? (
           <>
             <Card title={`Brands (${r.data.brands.length})`} id="h-brands" wide>

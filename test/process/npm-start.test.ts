@@ -1,0 +1,75 @@
+/**
+ * `npm start` under a supervisor (issue 14): SIGTERM to the npm process must stop the daemon
+ * (gracefully) and free its port, not leave it running orphaned. npm forwards the signal to its
+ * child; the start script `exec`s node so that child is the daemon, not a shell that dies alone.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeConfig } from '../helpers/daemon-process.js';
+import { NAVIGLI_REPLAY, ROOT, tmpDir } from '../helpers/fixtures.js';
+import { until } from '../helpers/app.js';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('SIGTERM to the npm process stops the daemon and frees the port', { timeout: 60_000 }, async () => {
+    const dir = tmpDir();
+    const port = await freePort();
+    const cfg = writeConfig(dir, {
+      feed: { replay: NAVIGLI_REPLAY, replay_then_idle: true },
+      store: { path: path.join(dir, 'ctwatch.db') },
+      http: { listen: `127.0.0.1:${port}` },
+      brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
+      notifiers: [{ id: 'out', type: 'console' }],
+      routes: [{ notifiers: ['out'] }],
+    });
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, CTWATCH_CONFIG: cfg, CTWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout.on('data', (d) => (out += d));
+    npm.stderr.on('data', (d) => (out += d));
+    const npmExit = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
+    // The daemon's own pid, from its JSON log lines (to check it, and to clean up if the test fails).
+    const daemonPid = () => Number(/"pid":(\d+)/.exec(out)?.[1] ?? 0);
+    try {
+      await until(async () => daemonPid() > 0 && (await portOpen(port)), 30_000, 'daemon listening');
+      expect(daemonPid()).not.toBe(npm.pid);
+      npm.kill('SIGTERM');
+      await npmExit;
+      await until(async () => !(await portOpen(port)) && !alive(daemonPid()), 15_000, 'daemon stopped and port free');
+      expect(out).toContain('"why":"SIGTERM"');
+      expect(out).toContain('"msg":"stopped"');
+    } finally {
+      const pid = daemonPid();
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+    }
+  });
+});
