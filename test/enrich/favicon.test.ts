@@ -67,11 +67,11 @@ describe('the brand favicon signal', () => {
     [['g'.repeat(64)], 'brands[0].favicons[0]'],
     ['ab'.repeat(32), 'brands[0].favicons'],
   ])('config: favicons %j fails naming %s', (favicons, field) => {
-    expect(() => buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', favicons }] }, {})).toThrow(field);
+    expect(() => buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', domains: ['paypal.com'], favicons }] }, {})).toThrow(field);
   });
 
   it('config: a list of SHA-256 hex values is accepted', () => {
-    expect(buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', favicons: [ICON_SHA] }] }, {}).config.brands[0]!.favicons).toEqual([ICON_SHA]);
+    expect(buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', domains: ['paypal.com'], favicons: [ICON_SHA] }] }, {}).config.brands[0]!.favicons).toEqual([ICON_SHA]);
   });
 });
 
@@ -156,6 +156,6 @@ describe('ctwatch favicon-hash (the built binary)', () => {
     expect(missing.stderr).toContain('cannot read');
     expect((await runCli(['favicon-hash'])).code).toBe(2);
     // The hash is accepted as a brand's favicon.
-    expect(buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', favicons: [ok.stdout.slice(0, 64)] }] }, {}).config.brands[0]!.favicons).toEqual([ICON_SHA]);
+    expect(buildConfig({ feed: { replay: 'x.jsonl' }, brands: [{ name: 'PayPal', domains: ['paypal.com'], favicons: [ok.stdout.slice(0, 64)] }] }, {}).config.brands[0]!.favicons).toEqual([ICON_SHA]);
   });
 });
