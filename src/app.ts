@@ -10,7 +10,7 @@ import type { Config } from './config/schema.js';
 import type { Logger } from './log/logger.js';
 import { Lifecycle } from './lifecycle.js';
 import { Metrics } from './http/metrics.js';
-import { startHttpServer, type HttpServer, type ReadinessCheck } from './http/server.js';
+import type { HttpServer, ReadinessCheck } from './http/server.js';
 import { openStore, type Store } from './store/index.js';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
@@ -315,11 +315,12 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
     const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
-    const hitEvents = new HitEvents({ onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
-    hitEvents.attach(store.dashboard);
+    const hitEvents = new HitEvents(store.dashboard, { onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
     const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
     feedRates.start();
     life.add('feed-rates', () => feedRates.close());
+    // Loaded here, not at the top: `ctwatch check` imports this module and needs no web server.
+    const { startHttpServer } = await import('./http/server.js');
     const http = await startHttpServer({
       listen: cfg.http.listen,
       log: log.child({ module: 'http' }),

@@ -16,20 +16,18 @@ export interface HitEventsOptions {
 
 export class HitEvents {
   private readonly clients = new Set<ServerResponse>();
-  private queries: DashboardQueries | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   readonly maxClients: number;
   private readonly pingMs: number;
 
-  constructor(private readonly opts: HitEventsOptions = {}) {
+  /** `queries`: where published ids are read from. */
+  constructor(
+    private readonly queries: DashboardQueries,
+    private readonly opts: HitEventsOptions = {},
+  ) {
     this.maxClients = opts.maxClients ?? 16;
     this.pingMs = opts.pingMs ?? 15_000;
-  }
-
-  /** Where published ids are read from. Set once the store is open. */
-  attach(queries: DashboardQueries): void {
-    this.queries = queries;
   }
 
   get size(): number {
@@ -41,6 +39,8 @@ export class HitEvents {
     if (this.closed || this.clients.size >= this.maxClients) return false;
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));
+    // A client gone mid-write is not an error worth more than dropping it.
+    res.on('error', () => this.clients.delete(res));
     if (!this.timer) {
       this.timer = setInterval(() => this.write(': ping\n\n'), this.pingMs);
       this.timer.unref();
@@ -50,7 +50,7 @@ export class HitEvents {
 
   /** Sends the hits with these ids to every client. Never throws (the pipeline calls it). */
   publish(hitIds: readonly number[]): void {
-    if (hitIds.length === 0 || this.clients.size === 0 || !this.queries) return;
+    if (hitIds.length === 0 || this.clients.size === 0) return;
     this.queries.getHits(hitIds).then(
       (hits) => {
         for (const h of hits) this.write(`event: hit\nid: ${h.id}\ndata: ${JSON.stringify(hitJson(h))}\n\n`);
@@ -61,7 +61,7 @@ export class HitEvents {
 
   private write(chunk: string): void {
     for (const res of this.clients) {
-      if (!res.writableEnded) res.write(chunk);
+      if (!res.writableEnded && !res.destroyed) res.write(chunk);
     }
   }
 

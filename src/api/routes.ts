@@ -9,7 +9,7 @@ import type { Matcher } from '../match/types.js';
 import type { Enrichment } from '../enrich/types.js';
 import { checkName } from '../match/check-result.js';
 import { sendJson } from '../http/health.js';
-import { crtshUrl, hitJson, publicHit, reasonsOf } from './hit-json.js';
+import { crtshUrl, hitJson, reasonsOf } from './hit-json.js';
 import { ApiError, encodeCursor, parseFilter, parseId, parsePage } from './params.js';
 import type { HitEvents } from './events.js';
 import { feedReport, type FeedState } from './feeds.js';
@@ -187,4 +187,3 @@ function parseTriage(body: unknown, single: boolean): TriageInput {
   return input;
 }
 
-export { publicHit };

@@ -10,8 +10,10 @@ import { registerAuth } from './auth.js';
 import { registerSecurityHeaders } from './security.js';
 import { defaultUiDir, registerUi } from './ui.js';
 import type { Logger } from '../log/logger.js';
+import { parseListen } from './listen.js';
 
 export type { ReadinessCheck };
+export { parseListen };
 
 export interface DashboardHttpOptions {
   /** The access token (a secret). */
@@ -40,14 +42,6 @@ export interface HttpServer {
   /** Makes /readyz answer 503 from now on (shutdown starts). Idempotent. */
   setDraining(): void;
   close(): Promise<void>;
-}
-
-/** Parses "127.0.0.1:9797", "[::1]:9797" or ":9797". Throws with code HTTP_LISTEN on nonsense. */
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw Object.assign(new Error(`http.listen: "${listen}" is not host:port`), { code: 'HTTP_LISTEN' });
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
 /** Starts listening. Throws with code HTTP_LISTEN when the address cannot be bound. */

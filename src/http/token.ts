@@ -53,10 +53,10 @@ function readToken(file: string): string | null {
   }
 }
 
-/** Constant-time equality of two secrets of any length (both are hashed first). */
+/** Constant-time equality of two secrets of any length (both are hashed first, so the lengths do not leak either). */
 export function sameSecret(a: string, b: string): boolean {
   const h = (s: string) => crypto.createHash('sha256').update(s).digest();
-  return crypto.timingSafeEqual(h(a), h(b)) && a.length === b.length;
+  return crypto.timingSafeEqual(h(a), h(b));
 }
 
 /** The session cookie's value: derived from the token, so it survives restarts and dies with the token. */

@@ -1,14 +1,13 @@
 /**
  * The dashboard's static files: the bundle in dist/web/ (index.html, app.js, app.css, ...),
  * served behind the token (the access check runs first). index.html answers `/` and every
- * other browser navigation that is not an API path or a file (client-side routes); until the
- * bundle is built, a small placeholder page does.
+ * other browser navigation that is not an API path or a file (client-side routes). When the
+ * bundle was not built when the daemon started, a small placeholder page does (restart after building).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fastifyStatic from '@fastify/static';
 import { sendJson } from './health.js';
 
 const PLACEHOLDER = `<!doctype html>
@@ -27,16 +26,16 @@ export function defaultUiDir(): string {
 }
 
 export async function registerUi(app: FastifyInstance, uiDir: string): Promise<void> {
-  const hasBundle = () => fs.existsSync(path.join(uiDir, 'index.html'));
+  // Without a bundle at start, the placeholder answers until the next start (and the static-file
+  // plugin is not even loaded: it is a good part of the start-up time).
+  const hasBundle = fs.existsSync(path.join(uiDir, 'index.html'));
   const sendIndex = (reply: FastifyReply) =>
-    hasBundle()
+    hasBundle
       ? reply.header('cache-control', 'no-store').sendFile('index.html', uiDir)
       : reply.code(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(PLACEHOLDER);
-  if (fs.existsSync(uiDir)) {
+  if (hasBundle) {
+    const { default: fastifyStatic } = await import('@fastify/static');
     await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: false, wildcard: true, cacheControl: false, decorateReply: true });
-  } else {
-    // sendFile is still needed once the bundle appears (built while the daemon runs).
-    await app.register(fastifyStatic, { root: uiDir, serve: false, decorateReply: true });
   }
   app.get('/', async (_req, reply) => sendIndex(reply));
   app.setNotFoundHandler(async (req: FastifyRequest, reply: FastifyReply) => {

@@ -110,8 +110,8 @@ const SEV_RANK = `(CASE h.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN '
 const SORT_KEY: Record<HitSort, string> = { first_seen: 'h.first_seen', score: 'h.score', severity: SEV_RANK };
 const DASH_SELECT = HIT_SELECT.replace(' FROM hits h', ', h.takedown_status, h.takedown_at, h.takedown_note FROM hits h');
 /** A term matching at least this many hits is "common" (see search). */
-const SEARCH_PROBE = 20_000;
-/** Most rows read in page order when searching for a common term. */
+const SEARCH_PROBE = 5_000;
+/** Most rows read in page order per request when searching for a common term. */
 const SEARCH_WINDOW = 20_000;
 /** Shortest q: the trigram index needs three characters. */
 export const MIN_SEARCH_LENGTH = 3;
@@ -162,36 +162,51 @@ export class SqliteDashboardQueries implements DashboardQueries {
 
   async listHits(filter: HitFilter, page: PageRequest): Promise<{ hits: DashboardHit[]; next: HitCursor | null }> {
     const want = page.limit + 1;
-    const rows = filter.q ? this.search(filter, page, asciiLower(filter.q), want) : this.query(filter, page, null, want);
-    const more = rows.length > page.limit;
-    const hits = rows.slice(0, page.limit).map(toDashboardHit);
+    const found = filter.q ? this.search(filter, page, asciiLower(filter.q), want) : { rows: this.query(filter, page, null, want), resume: null };
+    const more = found.rows.length > page.limit;
+    const hits = found.rows.slice(0, page.limit).map(toDashboardHit);
     const last = hits[hits.length - 1];
-    const next = more && last ? { key: sortValue(last, page.sort), id: last.id } : null;
+    const next = more && last ? { key: sortValue(last, page.sort), id: last.id } : found.resume;
     return { hits, next };
   }
 
   /**
    * Text search, two ways, chosen by how many hits the term matches in the trigram index:
-   * - fewer than SEARCH_PROBE: the index gives the matching ids, filtered and sorted here (cheap);
-   * - more (a common term): the rows are read in page order and tested in SQL, at most
-   *   SEARCH_WINDOW of them; a common term fills the page long before that. Only when it does not
-   *   (the term is common, but not among the filtered rows) is the index's whole list sorted.
-   * Either way the answer is the same: every filtered hit whose names contain q, in page order.
+   * - fewer than `probe` (default 5,000): the index gives the matching ids, which are filtered
+   *   and sorted here: complete, and cheap because there are few;
+   * - more (a common term): the filtered rows are read in page order and their names tested, at
+   *   most `window` rows (default 20,000) per request. A common term fills the page long before
+   *   that; when it does not (it is common, but rare among the filtered rows), the page holds what
+   *   the window held and `resume` points after the last row read: the next request goes on from
+   *   there. So every request does bounded work, and the pages together hold exactly the filtered
+   *   hits whose names contain q, in page order; a page may be short (even empty) before the end.
    */
-  private search(filter: HitFilter, page: PageRequest, q: string, want: number): RawDashHit[] {
+  private search(filter: HitFilter, page: PageRequest, q: string, want: number): { rows: RawDashHit[]; resume: HitCursor | null } {
     const probe = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM hits_names WHERE names GLOB ? LIMIT ${this.probe})`).get(globContains(q)) as { n: number }).n;
-    if (probe < this.probe || /["\\\u0000-\u001f\u007f]/.test(q)) return this.query(filter, page, q, want);
+    // Names are stored one per line: a term with a control character is only looked up in the index.
+    if (probe < this.probe || /[\u0000-\u001f\u007f]/.test(q)) return { rows: this.query(filter, page, q, want), resume: null };
     const { where, args } = whereClause(filter, page);
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const inner = `${DASH_SELECT} ${w} ${orderBy(page)} LIMIT ${this.window}`;
-    // The same order on the subquery's columns (SQLite sees it is already in that order: no sort).
-    const order = orderBy(page).replace(/h\./g, '');
-    const rows = this.db
-      .prepare(`SELECT * FROM (${inner}) WHERE instr(lower(names_json), ?) > 0 ${order} LIMIT ?`)
-      .all(...args, q, want) as RawDashHit[];
-    if (rows.length >= want) return rows;
-    const filtered = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM hits h ${w} LIMIT ${this.window})`).get(...args) as { n: number }).n;
-    return filtered < this.window ? rows : this.query(filter, page, q, want);
+    // The names are read from the search table by rowid: with the sort order's index covering the
+    // filter, the hit rows themselves are not read until the page is known.
+    const sql = `SELECT h.id AS id, ${SORT_KEY[page.sort]} AS k, (SELECT instr(names, ?) FROM hits_names WHERE rowid = h.id) > 0 AS m
+      FROM hits h ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${orderBy(page)} LIMIT ${this.window}`;
+    const ids: number[] = [];
+    let read = 0;
+    let last: { id: number; k: number } | null = null;
+    for (const r of this.db.prepare(sql).iterate(q, ...args) as IterableIterator<{ id: number; k: number; m: number }>) {
+      read++;
+      last = r;
+      if (r.m === 1 && ids.push(r.id) >= want) break;
+    }
+    const rows = ids.length ? this.rowsById(ids) : [];
+    const windowFull = ids.length < want && read >= this.window && last !== null;
+    return { rows, resume: windowFull ? { key: last!.k, id: last!.id } : null };
+  }
+
+  /** Full rows for ids, in the order given. */
+  private rowsById(ids: readonly number[]): RawDashHit[] {
+    const stmt = this.db.prepare(`${DASH_SELECT} WHERE h.id = ?`);
+    return ids.map((id) => stmt.get(id) as RawDashHit | undefined).filter((r): r is RawDashHit => r !== undefined);
   }
 
   /** Filtered, ordered, keyset-limited SELECT; `fts`: only hits whose names contain it (trigram index). */
@@ -206,13 +221,7 @@ export class SqliteDashboardQueries implements DashboardQueries {
   }
 
   async getHits(ids: readonly number[]): Promise<DashboardHit[]> {
-    const stmt = this.db.prepare(`${DASH_SELECT} WHERE h.id = ?`);
-    const out: DashboardHit[] = [];
-    for (const id of ids) {
-      const r = stmt.get(id) as RawDashHit | undefined;
-      if (r) out.push(toDashboardHit(r));
-    }
-    return out;
+    return this.rowsById(ids).map(toDashboardHit);
   }
 
   async getHitDetail(id: number): Promise<HitDetail | null> {
@@ -237,38 +246,27 @@ export class SqliteDashboardQueries implements DashboardQueries {
     const dayMs = 86_400_000;
     const to = Math.floor(end / dayMs) * dayMs + dayMs;
     const from = to - days * dayMs;
-    const perDay = this.db
+    // One pass over the window's rows, grouped by everything the answer counts by.
+    const groups = this.db
       .prepare(
-        `SELECT date(first_seen / 1000, 'unixepoch') AS d, coalesce(brand, watch, '') AS b, count(*) AS n
-         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b`,
+        `SELECT CAST((first_seen - ?) / ${dayMs} AS INTEGER) AS d, coalesce(brand, watch, '') AS b, severity AS s, technique AS t, status = 'new' AS open, count(*) AS n
+         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b, s, t, open`,
       )
-      .all(from, to) as { d: string; b: string; n: number }[];
+      .all(from, from, to) as { d: number; b: string; s: string; t: string; open: number; n: number }[];
     const latest = (this.db.prepare('SELECT max(first_seen) AS t FROM hits').get() as { t: number | null }).t;
-    const out: DailyStats = { days: [], bySeverity: {}, byTechnique: {}, open: 0, triaged: 0, latest };
-    const byDate = new Map<string, DailyStats['days'][number]>();
-    for (let t = from; t < to; t += dayMs) {
-      const date = new Date(t).toISOString().slice(0, 10);
-      const d = { date, byBrand: {}, total: 0 };
-      byDate.set(date, d);
-      out.days.push(d);
+    const out: DailyStats = { days: [], bySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])), byTechnique: {}, open: 0, triaged: 0, latest };
+    for (let t = from; t < to; t += dayMs) out.days.push({ date: new Date(t).toISOString().slice(0, 10), byBrand: {}, total: 0 });
+    for (const g of groups) {
+      const day = out.days[g.d];
+      if (day) {
+        day.byBrand[g.b] = (day.byBrand[g.b] ?? 0) + g.n;
+        day.total += g.n;
+      }
+      out.bySeverity[g.s] = (out.bySeverity[g.s] ?? 0) + g.n;
+      out.byTechnique[g.t] = (out.byTechnique[g.t] ?? 0) + g.n;
+      if (g.open) out.open += g.n;
+      else out.triaged += g.n;
     }
-    for (const r of perDay) {
-      const d = byDate.get(r.d);
-      if (!d) continue;
-      d.byBrand[r.b] = (d.byBrand[r.b] ?? 0) + r.n;
-      d.total += r.n;
-    }
-    const group = (col: string) =>
-      Object.fromEntries((this.db.prepare(`SELECT ${col} AS k, count(*) AS n FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY ${col}`).all(from, to) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-    out.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-    Object.assign(out.bySeverity, group('severity'));
-    out.byTechnique = group('technique');
-    const st = this.db.prepare(`SELECT sum(status = 'new') AS open, sum(status != 'new') AS triaged FROM hits WHERE first_seen >= ? AND first_seen < ?`).get(from, to) as {
-      open: number | null;
-      triaged: number | null;
-    };
-    out.open = st.open ?? 0;
-    out.triaged = st.triaged ?? 0;
     return out;
   }
 

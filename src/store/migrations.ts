@@ -170,6 +170,8 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX hits_status_first_seen ON hits(status, first_seen);
         CREATE INDEX hits_technique_first_seen ON hits(technique, first_seen);
         CREATE INDEX hits_score ON hits(score);
+        -- Covers the dashboard's counts over a time window (stats/daily, rules): no row reads.
+        CREATE INDEX hits_window_counts ON hits(first_seen, brand, watch, severity, technique, status);
         CREATE INDEX hits_severity_rank ON hits((CASE severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END));
         -- Substring search on every name of a hit's certificate: a trigram index, kept by triggers.
         -- Stored lower-cased (ASCII, like the query) and searched with GLOB, so % and _ in a name are literal.

@@ -125,6 +125,8 @@ describe('dashboard API over real HTTP', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     const hits = await fetch(`${t.base}/api/v1/hits?limit=1`, { headers: { cookie } });
     expect(hits.status).toBe(200);
+    // The token is never logged, not even from the login URL.
+    expect(t.logs.join('\n')).not.toContain(TOKEN);
   });
 
   it('answers with a Content-Security-Policy that allows only this origin and no inline code', async () => {
@@ -297,6 +299,16 @@ describe('dashboard API over real HTTP', () => {
     expect(stats.days).toHaveLength(30);
     expect(stats.days.reduce((n: number, d: any) => n + d.total, 0)).toBe(ids.length);
     expect(stats.open + stats.triaged).toBe(ids.length);
+    // Per UTC day and brand, as counted from the hits themselves.
+    const all: any[] = (await json('/api/v1/hits?limit=500')).hits;
+    const perDay: Record<string, Record<string, number>> = {};
+    for (const h of all) {
+      const d = (perDay[h.first_seen.slice(0, 10)] ??= {});
+      d[h.brand] = (d[h.brand] ?? 0) + 1;
+    }
+    expect(Object.fromEntries(stats.days.filter((d: any) => d.total > 0).map((d: any) => [d.date, d.by_brand]))).toEqual(perDay);
+    expect(stats.by_severity).toEqual(Object.fromEntries(['low', 'medium', 'high', 'critical'].map((s) => [s, all.filter((h) => h.severity === s).length])));
+    expect(stats.open).toBe(all.filter((h) => h.status === 'new').length);
     expect(Date.parse(stats.latest)).toBeGreaterThanOrEqual(NOW - 1000);
     // until: the window's last day; a window before every hit is empty.
     const old = await json('/api/v1/stats/daily?days=7&until=2020-01-31');

@@ -64,9 +64,16 @@ describe('dashboard queries: search paths agree', () => {
   ];
   const tunings = [
     ['defaults (index path)', {}],
-    ['tiny probe and window (scan, then fallback)', { probe: 3, window: 25 }],
+    ['tiny probe and window (scan, short pages that resume)', { probe: 3, window: 25 }],
     ['tiny probe, large window (scan only)', { probe: 3, window: 10_000 }],
   ] as const;
+  it('a common term that is rare among the newest rows: short pages that resume, never a wrong one', async () => {
+    const qs = new SqliteDashboardQueries(store.db, store.hits, { probe: 3, window: 25 });
+    const first = await qs.listHits({ q: 'old' }, { limit: 9, sort: 'first_seen', order: 'desc', after: null });
+    expect(first.hits).toEqual([]);
+    expect(first.next).not.toBeNull();
+  });
+
   describe.each(tunings)('%s', (_label, tuning) => {
     it.each(filters)('%s', async (_what, f) => {
       const all = (await new SqliteDashboardQueries(store.db, store.hits).listHits({}, { limit: 1000, sort: 'first_seen', order: 'desc', after: null })).hits;

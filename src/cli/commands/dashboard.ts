@@ -1,6 +1,6 @@
 /** `ctwatch dashboard`: prints the dashboard's login URL (with its token). */
 import type { LoadedConfig } from '../../config/load.js';
-import { parseListen } from '../../http/server.js';
+import { parseListen } from '../../http/listen.js';
 import { resolveDashboardToken } from '../../http/token.js';
 
 /** The login URL for a config: http://host:port/?token=T (wildcard addresses become loopback). */
