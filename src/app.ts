@@ -336,6 +336,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           events: hitEvents,
           rates: feedRates,
           now: opts.now,
+          enrichment: { latest: (id) => store.enrichment.enrichmentFor(id), history: (id, n) => store.enrichment.history(id, n) },
           matcher: () => rules.matcher,
           rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
           feeds: () => ({
