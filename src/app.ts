@@ -208,9 +208,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         store.outbox.enqueue('health', targets, payload);
       } catch (err) {
         // Reported as a task.failed alert once the database takes writes again (not for a
-        // task.failed alert itself: that one is retried by BackgroundErrors).
-        if (event === 'task.failed') metrics.backgroundErrors.inc({ task: 'health' });
-        else background.report('health', Object.assign(new Error(`could not queue the ${event} alert: ${(err as Error).message}`), { code: (err as { code?: unknown }).code }));
+        // task.failed alert itself: BackgroundErrors retries that one).
+        if (event !== 'task.failed') background.report('health', Object.assign(new Error(`could not queue the ${event} alert: ${(err as Error).message}`), { code: (err as { code?: unknown }).code }));
         return false;
       }
       dispatcher.nudge();

@@ -48,7 +48,9 @@ describe('SQLITE_BUSY in timer callbacks', () => {
     const locker = new Database(t.loaded.config.store.path);
     locker.exec('BEGIN EXCLUSIVE');
     try {
-      await until(async () => (await errors('health')) >= 1 && (await errors('job:retention')) >= 1, 15_000, 'busy errors counted');
+      // The retention job runs every second, so it meets the lock; whether the feed.stale alert
+      // (600 ms after start) is queued before or during the lock depends on the machine's load.
+      await until(async () => (await errors('job:retention')) >= 2, 30_000, 'busy errors counted');
     } finally {
       locker.exec('COMMIT');
       locker.close();
@@ -56,11 +58,15 @@ describe('SQLITE_BUSY in timer callbacks', () => {
     expect(uncaught).toEqual([]);
     expect((await getJson(`${t.base}/livez`)).status).toBe(200);
     // Once the database is writable, the failure is reported through the notifiers, with its count.
-    // One alert per failed task: the retention job, and queueing the feed.stale alert.
+    // One alert per failed task (the retention job; and queueing the feed.stale alert when that
+    // happened during the lock), each once the database takes writes again, with its count.
     const failed = () => rx.requests.map((r) => JSON.parse(r.body)).filter((b) => b.event === 'task.failed');
-    await rx.waitFor(() => ['job:retention', 'health'].every((task) => failed().some((b) => b.details.task === task)), 20_000);
+    await rx.waitFor(() => failed().some((b) => b.details.task === 'job:retention'), 30_000);
+    if ((await errors('health')) > 0) await rx.waitFor(() => failed().some((b) => b.details.task === 'health'), 30_000);
     for (const alert of failed()) expect(alert.details).toMatchObject({ count: expect.any(Number), last_error: expect.stringContaining('SQLITE_BUSY') });
-    expect(failed().find((b) => b.details.task === 'health').details.last_error).toContain('could not queue the feed.stale alert');
+    expect(failed().find((b) => b.details.task === 'job:retention').details.count).toBeGreaterThanOrEqual(1);
+    // The feed.stale alert itself is never lost silently: delivered, or its failure alerted.
+    expect(rx.requests.some((r) => JSON.parse(r.body).event === 'feed.stale') || failed().some((b) => b.details.task === 'health')).toBe(true);
     const metrics = (await getJson(`${t.base}/metrics`)).body as string;
     expect(metrics).toMatch(/ctwatch_background_errors_total\{task="job:retention"\} [1-9]/);
     expect(t.logs.some((l) => l.includes('"task":"job:retention"') && l.includes('SQLITE_BUSY'))).toBe(true);

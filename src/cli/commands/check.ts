@@ -19,6 +19,8 @@ export async function readStdinLines(): Promise<string[]> {
 export type CheckInput = { ok: true; name: string } | { ok: false; error: string };
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** A plain ASCII hostname (the common case), checked without IDNA work: LDH labels of 1..63. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
 
 /**
  * What `check` matches for one input: surrounding whitespace removed (it would change the score),
@@ -40,6 +42,7 @@ export function checkInput(raw: string): CheckInput {
   }
   const bare = name.startsWith('*.') ? name.slice(2) : name;
   if (bare === '') return { ok: false, error: 'empty name' };
+  if (bare.length <= 253 && PLAIN_HOST.test(bare)) return { ok: true, name };
   if (/[\s/\\?#@:]/u.test(bare) || normalizeConfiguredDomain(bare) === null) {
     return { ok: false, error: 'not a hostname (give a name like paypal-login.com, or a URL)' };
   }
