@@ -19,6 +19,7 @@ import { scriptOf } from './scripts.js';
 import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS, INFRA_TOKENS, INFRA_LABEL_ENDINGS } from './data/lists.js';
 import { isWord } from './word-model.js';
 import { segmentSwap } from './segments.js';
+import { GENERIC_MAX_LENGTH } from './specificity.js';
 import type { Dropped } from './types.js';
 
 /** Signals per brand index. */
@@ -48,6 +49,12 @@ function add(out: BrandSignals, brand: number, s: Signal): void {
   if (list === undefined) out.set(brand, [s]);
   else if (!list.some((x) => x.technique === s.technique && x.reason === s.reason)) list.push(s);
 }
+
+/**
+ * Shortest phishing term that makes a combosquat with a short keyword inside one token
+ * (`usps|parcel`): shorter terms (`pay`, `free`, `gift`) start and end ordinary names.
+ */
+export const EDGE_TERM_MIN_LENGTH = 5;
 
 /** A dropped or discounted rule, before the brand index is turned into its name. */
 export interface DropRecord extends Omit<Dropped, 'brand'> {
@@ -211,6 +218,8 @@ export class BrandEngine {
   private readonly keywordPatterns: number;
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
+  /** Phishing terms by match key. */
+  private readonly termByKey: ReadonlyMap<string, string>;
   /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
   private readonly termAutomaton: AhoCorasick;
   private readonly termKeys: string[];
@@ -240,6 +249,7 @@ export class BrandEngine {
       if (k !== '' && !termMap.has(k)) termMap.set(k, t.toLowerCase());
     }
     this.terms = [...termMap];
+    this.termByKey = termMap;
     const termPatterns = this.terms.map(([k]) => k).filter((k) => inAlphabet(k));
     this.termKeys = termPatterns;
     this.termWords = termPatterns.map((k) => termMap.get(k) ?? k);
@@ -415,7 +425,12 @@ export class BrandEngine {
     const handled = new Set<KeywordEntry>();
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
       if (handled.has(entry)) continue;
-      if (!modeAllows(entry.mode, key, s, e)) {
+      // A short keyword joined at a token's edge to exactly a phishing term of EDGE_TERM_MIN_LENGTH
+      // letters or more (`uspsparcel`, `upstracking`) is a combosquat, whatever mode the
+      // specificity chose (not an explicit one). Keywords that are generic for being words
+      // (`trust`, `nitro`) are left out: with a term they make ordinary phrases (`securetrust`).
+      const edgeTerm = entry.explicitMode || entry.skel.length > GENERIC_MAX_LENGTH || modeAllows(entry.mode, key, s, e) ? undefined : this.edgeCompoundTerm(key, s, e);
+      if (edgeTerm === undefined && !modeAllows(entry.mode, key, s, e)) {
         if (this.drops !== null && !found.some(([x, xs, xe]) => x === entry && modeAllows(entry.mode, key, xs, xe))) {
           handled.add(entry);
           const lbl = view.uLabels[countDots(key, s)] ?? '';
@@ -459,8 +474,8 @@ export class BrandEngine {
         this.termAutomaton.scan(key, (id, ts, te) => th.push(id, ts, te));
       }
       const labelEnd = start + keys[li].length;
-      let term: string | undefined;
-      for (let k = 0; k < termHits.length; k += 3) {
+      let term: string | undefined = edgeTerm;
+      for (let k = 0; term === undefined && k < termHits.length; k += 3) {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
@@ -494,6 +509,19 @@ export class BrandEngine {
       }
       if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
     }
+  }
+
+  /**
+   * The phishing term that, with the keyword occurrence [s, e), makes up a whole hyphen/dot
+   * token of `key` (`usps|parcel`, `secure|ups`), or undefined. Bounded by the token's length.
+   */
+  private edgeCompoundTerm(key: string, s: number, e: number): string | undefined {
+    let ts = s;
+    while (ts > 0 && key.charCodeAt(ts - 1) !== 0x2d && key.charCodeAt(ts - 1) !== 0x2e) ts--;
+    let te = e;
+    while (te < key.length && key.charCodeAt(te) !== 0x2d && key.charCodeAt(te) !== 0x2e) te++;
+    const rest = ts === s ? key.slice(e, te) : te === e ? key.slice(ts, s) : '';
+    return rest.length < EDGE_TERM_MIN_LENGTH ? undefined : this.termByKey.get(rest);
   }
 
   /** True when the keyword at label[.., e) is followed by "-" and the first label of one of its brand's suffixes ("x-com"). */

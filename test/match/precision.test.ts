@@ -220,3 +220,37 @@ describe('look-alikes that are other names, not typos (need corroboration)', () 
     expect(brands(name)).toContain(brand);
   });
 });
+
+describe('a short keyword joined to a phishing term inside one token is a combosquat', () => {
+  const x = matcherFor({
+    brands: [
+      { name: 'USPS', domains: ['usps.com'], keywords: ['usps'] },
+      { name: 'UPS', domains: ['ups.com'], keywords: ['ups'] },
+      { name: 'Trust Wallet', domains: ['trustwallet.com'], keywords: ['trust'] },
+    ],
+  });
+  const brands = (name: string): string[] => x.matchName(name).map((h) => h.brand ?? '');
+  it.each([
+    ['uspsparcel.xyz', 'USPS'],
+    ['uspsparcel.com', 'USPS'],
+    ['upstracking.com', 'UPS'],
+    ['redelivery-usps.com', 'USPS'],
+    ['ups-delivery.com', 'UPS'],
+  ])('%s is caught as %s (combosquat)', (name, brand) => {
+    const h = x.matchName(name).find((m) => m.brand === brand);
+    expect(h?.techniques).toContain('combosquat');
+  });
+  it.each([
+    ['groupspay.com', 'UPS'], // 'pay' is too short a partner
+    ['popups.example.org', 'UPS'],
+    ['upsidedown.com', 'UPS'], // the rest is no phishing term
+    ['securetrust.com', 'Trust Wallet'], // a word keyword with a term makes an ordinary phrase
+    ['trustaccount.net', 'Trust Wallet'],
+  ])('%s is not alerted as %s', (name, brand) => {
+    expect(brands(name)).not.toContain(brand);
+  });
+  it('an explicit match: label keeps the keyword to whole tokens', () => {
+    const y = matcherFor({ brands: [{ name: 'USPS', domains: ['usps.com'], keywords: [{ word: 'usps', match: 'label' }] }] });
+    expect(y.matchName('uspsparcel.com')).toEqual([]);
+  });
+});
