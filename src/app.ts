@@ -42,7 +42,7 @@ import { HitEvents } from './api/events.js';
 import { ctLogRateKey } from './api/feeds.js';
 import { FeedRates } from './feed/rates.js';
 import { createEnrichment, type EnrichmentService } from './enrich/index.js';
-import { brandTermsFrom } from './enrich/assess.js';
+import { brandFaviconsFrom, brandTermsFrom } from './enrich/assess.js';
 
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
@@ -155,6 +155,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           log: log.child({ module: 'enrich' }),
           registry: metrics.registry,
           brandTerms: (brand) => brandTermsFrom(current.config.brands)(brand),
+          brandFavicons: (brand) => brandFaviconsFrom(current.config.brands)(brand),
           onOutbox: () => dispatcher.nudge(),
           now: opts.now,
           webPorts: opts.enrichWebPorts,
@@ -335,6 +336,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           events: hitEvents,
           rates: feedRates,
           now: opts.now,
+          enrichment: { latest: (id) => store.enrichment.enrichmentFor(id), history: (id, n) => store.enrichment.history(id, n) },
           matcher: () => rules.matcher,
           rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
           feeds: () => ({

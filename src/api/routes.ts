@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { DashboardQueries } from '../store/dashboard.js';
 import { TAKEDOWN_STATUSES, TRIAGE_ACTIONS, type TakedownStatus, type TriageAction, type TriageInput } from '../store/types.js';
 import type { Matcher } from '../match/types.js';
+import type { Enrichment } from '../enrich/types.js';
 import { checkName } from '../match/check-result.js';
 import { sendJson } from '../http/health.js';
 import { crtshUrl, hitJson, reasonsOf } from './hit-json.js';
@@ -30,6 +31,15 @@ export interface ApiDeps {
   feeds: () => FeedState;
   rates: FeedRates;
   now?: () => number;
+  /** The hits' enrichments (latest; newest first), for the hit detail. */
+  enrichment?: { latest(hitId: number): Enrichment | null; history(hitId: number, limit: number): Enrichment[] };
+}
+
+/** Start (ms, UTC) of the day "YYYY-MM-DD". Throws ApiError 400 on anything else. */
+function dayStart(u: string): number {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(u) ? Date.parse(`${u}T00:00:00Z`) : NaN;
+  if (Number.isNaN(t)) throw new ApiError(400, 'until: a date YYYY-MM-DD');
+  return t;
 }
 
 const MAX_BULK = 1_000;
@@ -59,8 +69,11 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
       const id = parseId((req.params as { id: string }).id);
       const d = await deps.queries.getHitDetail(id);
       if (!d) return sendJson(reply, 404, { error: 'no such hit' });
+      const enrichment = deps.enrichment?.latest(id) ?? null;
       return sendJson(reply, 200, {
         hit: hitJson(d.hit),
+        enrichment,
+        enrichment_history: deps.enrichment?.history(id, 20) ?? [],
         reasons: reasonsOf(d.hit),
         sightings: d.sightings.map((s) => ({ log: s.logUrl, index: s.logIndex, seen_at: new Date(s.seenAt).toISOString(), source: s.source })),
         triage: d.triage.map((t) => ({ action: t.action, note: t.note, at: new Date(t.at).toISOString(), takedown: t.takedown })),
@@ -93,8 +106,7 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
       const days = d === undefined ? 30 : Number(d);
       if (!Number.isInteger(days) || days < 1 || days > 366) throw new ApiError(400, 'days: 1 to 366');
       // until: the last day of the window (UTC, inclusive), e.g. the day of `latest` for replayed data.
-      const end = u === undefined ? now() : /^\d{4}-\d{2}-\d{2}$/.test(u) ? Date.parse(`${u}T00:00:00Z`) : NaN;
-      if (Number.isNaN(end)) throw new ApiError(400, 'until: a date YYYY-MM-DD');
+      const end = u === undefined ? now() : dayStart(u);
       const s = await deps.queries.dailyStats(days, end);
       return sendJson(reply, 200, {
         days: s.days.map((x) => ({ date: x.date, by_brand: x.byBrand, total: x.total })),
@@ -111,9 +123,11 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
       return sendJson(reply, 200, { ...report, outbox: await deps.queries.outboxByNotifier() });
     });
 
-    app.get('/rules', async (_req, reply) => {
+    app.get('/rules', async (req, reply) => {
       const r = deps.rules();
-      const fired = await deps.queries.firedCounts(now());
+      // until: count the 24 h and 7 days up to the end of that UTC day (replayed data, the demo).
+      const u = (req.query as { until?: string }).until;
+      const fired = await deps.queries.firedCounts(now(), u === undefined ? undefined : dayStart(u) + 86_400_000);
       const count = (m: Map<string, { day: number; week: number }>, k: string) => ({ fired_24h: m.get(k)?.day ?? 0, fired_7d: m.get(k)?.week ?? 0 });
       return sendJson(reply, 200, {
         brands: r.brands.map((b) => ({ name: b.name, domains: b.domains, keywords: b.keywords, ...count(fired.brands, b.name) })),

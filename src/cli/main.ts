@@ -22,6 +22,8 @@ const load = {
   demo: () => import('./commands/demo.js'),
   dashboard: () => import('./commands/dashboard.js'),
   rules: () => import('./commands/rules.js'),
+  migrateStore: () => import('./commands/migrate-store.js'),
+  faviconHash: () => import('./commands/favicon-hash.js'),
 };
 
 /** Every option any command takes; a command lists the ones it accepts. */
@@ -30,6 +32,8 @@ const OPTIONS = {
   json: { type: 'boolean', help: '--json' },
   explain: { type: 'boolean', help: '--explain' },
   names: { type: 'string', help: '--names FILE' },
+  from: { type: 'string', help: '--from FILE' },
+  to: { type: 'string', help: '--to URL' },
   csv: { type: 'boolean', help: '--csv' },
   pretty: { type: 'boolean', help: '--pretty' },
   since: { type: 'string', help: '--since DURATION' },
@@ -82,6 +86,12 @@ export const COMMANDS: Record<string, Command> = {
       '  --explain  also list every rule that fired but was dropped or discounted, and why\n' +
       '  exit: 0 done, 1 some stdin line was not a hostname, 2 a NAME argument is not a hostname\n',
     run: async (i) => (await load.check()).checkCommand(await i.config(), i.args, !!i.flags.json, !!i.flags.explain),
+  },
+  'migrate-store': {
+    usage: [['--from FILE --to postgres://USER@HOST:5432/DB', 'copy a SQLite store into an empty PostgreSQL store and compare row counts (stop the daemon first)']],
+    options: ['from', 'to'],
+    details: '  The password belongs in PGPASSWORD, not in the URL (command lines are visible to other users).\n  The daemon cannot run on PostgreSQL yet (issue 16 is in progress): this prepares the copy.\n',
+    run: async (i) => (await load.migrateStore()).migrateStoreCommand({ from: i.flags.from, to: i.flags.to }),
   },
   rules: {
     usage: [['noise [--names FILE] [--json]', 'how often each brand rule fires on ordinary names (default: a shipped synthetic sample), with suggested fixes']],
@@ -145,6 +155,11 @@ export const COMMANDS: Record<string, Command> = {
     usage: [['DOMAIN [--json]', 'typosquat variants generated for DOMAIN']],
     options: ['json'],
     run: async (i) => (await load.misc()).permutationsCommand(i.args[0], !!i.flags.json),
+  },
+  'favicon-hash': {
+    usage: [['FILE...', "SHA-256 of a brand's favicon file(s), for brands[].favicons"]],
+    options: [],
+    run: async (i) => (await load.faviconHash()).faviconHashCommand(i.args),
   },
   config: {
     usage: [['check [--config FILE]', 'validate the configuration (and compile its rules)']],

@@ -6,6 +6,7 @@
  * which are judged by the IPv4 address they carry or refused. Classification by ipaddr.js
  * (well kept, used by Express/Fastify's proxy-addr) rather than hand-written ranges.
  */
+import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** True when `ip` (a literal IPv4/IPv6 address) is public unicast. Pure; false for non-addresses. */
@@ -27,3 +28,30 @@ export type AddressPolicy = (ip: string) => boolean;
 
 /** The policy for `allow_private`: every address (tests only). */
 export const allowAll: AddressPolicy = () => true;
+
+/** A and AAAA addresses of a name ([] when it does not resolve). */
+export type Resolve = (name: string) => Promise<{ address: string; family: 4 | 6 }[]>;
+
+/** A host ctwatch will not connect to: `address` is null when the name did not resolve. */
+export class AddressRefused extends Error {
+  constructor(readonly address: string | null, message: string) {
+    super(message);
+    this.name = 'AddressRefused';
+  }
+}
+
+/**
+ * The first address of `host` (an IP literal, bracketed or not, or a name) that `policy` allows;
+ * the caller connects to exactly that address (pinning), so a second DNS answer cannot steer the
+ * connection elsewhere. Throws AddressRefused when the name does not resolve or no address is
+ * allowed; a resolver failure propagates.
+ */
+export async function checkedAddress(host: string, resolve: Resolve, policy: AddressPolicy): Promise<{ address: string; family: 4 | 6 }> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  const family = net.isIP(bare);
+  const candidates = family ? [{ address: bare, family: family as 4 | 6 }] : await resolve(bare);
+  if (!candidates.length) throw new AddressRefused(null, 'name does not resolve');
+  const ok = candidates.find((c) => policy(c.address));
+  if (!ok) throw new AddressRefused(candidates[0]!.address, 'resolves only to addresses ctwatch does not connect to (private, loopback, link-local, reserved)');
+  return ok;
+}

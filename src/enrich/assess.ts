@@ -25,17 +25,30 @@ export function titleNamesBrand(title: string | null, terms: readonly string[]):
   return terms.some((x) => x.length >= 3 && t.includes(x.toLowerCase()));
 }
 
+/** A brand's favicon hashes (SHA-256 hex, brands[].favicons), for "serves the brand's favicon". */
+export interface BrandFavicons {
+  brand: string;
+  hashes: readonly string[];
+}
+
+/** Whether live page `w` served one of the brand's favicons. */
+export function servesBrandFavicon(w: WebRecord, fav: BrandFavicons | null | undefined): boolean {
+  const h = w.favicon_sha256;
+  return !!fav && !!h && isLive(w) && fav.hashes.some((x) => x.toLowerCase() === h);
+}
+
 function step(s: Severity, by: number): Severity {
   const i = Math.min(SEVERITIES.length - 1, Math.max(0, severityRank(s) + by));
   return SEVERITIES[i]!;
 }
 
 /**
- * The hit's severity after the signals. Each raising signal (fresh registration, a live page whose
- * title names the brand, MX records) raises it one level, up to critical; an old registration with
- * no page served lowers it one level. Returns the severity and one reason per signal that counted.
+ * The hit's severity after the signals. Each raising signal (fresh registration, a live page that
+ * shows the brand: its title names it or it serves one of the brand's favicons, MX records)
+ * raises it one level, up to critical; an old registration with no page served lowers it one
+ * level. Returns the severity and one reason per signal that counted.
  */
-export function assess(base: Severity, s: Signals, brandTerms: readonly string[]): { severity: Severity; reasons: string[] } {
+export function assess(base: Severity, s: Signals, brandTerms: readonly string[], favicons?: BrandFavicons | null): { severity: Severity; reasons: string[] } {
   let by = 0;
   const reasons: string[] = [];
   const reg = s.registration;
@@ -45,9 +58,12 @@ export function assess(base: Severity, s: Signals, brandTerms: readonly string[]
     reasons.push(`registered ${reg.age_days === 0 ? 'today' : reg.age_days === 1 ? '1 day ago' : `${reg.age_days} days ago`}${at}`);
   }
   const branded = (s.web ?? []).find((w) => isLive(w) && titleNamesBrand(w.title, brandTerms));
-  if (branded) {
+  const iconed = (s.web ?? []).find((w) => servesBrandFavicon(w, favicons));
+  if (branded || iconed) {
+    // One signal: the page shows the brand, by its title, its favicon or both.
     by++;
-    reasons.push(`live page titled '${branded.title}'`);
+    const shows = [branded ? `live page titled '${branded.title}'` : null, iconed ? `${branded ? '' : 'live page '}serves ${favicons!.brand}'s favicon` : null];
+    reasons.push(shows.filter((x) => x !== null).join(' and '));
   }
   const mx = [...new Set((s.dns ?? []).flatMap(mailExchangers))];
   if (mx.length) {
@@ -62,7 +78,7 @@ export function assess(base: Severity, s: Signals, brandTerms: readonly string[]
   return { severity: step(base, by), reasons };
 }
 
-export type ChangeCode = 'resolving' | 'mx' | 'live' | 'brand_title';
+export type ChangeCode = 'resolving' | 'mx' | 'live' | 'brand_title' | 'brand_favicon';
 
 export interface Change {
   code: ChangeCode;
@@ -72,12 +88,12 @@ export interface Change {
 
 /**
  * The state changes worth an update alert: `next` shows, for the first time in the hit's history
- * (`earlier`, any order), that its names resolve, have MX, serve a live page, or serve a page
- * whose title names the brand. "First time ever" means a flapping state (a transient timeout
+ * (`earlier`, any order), that its names resolve, have MX, serve a live page, serve a page
+ * whose title names the brand, or serve one of the brand's favicons on a live page. "First time ever" means a flapping state (a transient timeout
  * between two live answers) never alerts twice. A check switched off or failed in `next` shows
  * nothing. Empty when nothing changed.
  */
-export function changesBetween(earlier: readonly Signals[], next: Signals, brandTerms: readonly string[]): Change[] {
+export function changesBetween(earlier: readonly Signals[], next: Signals, brandTerms: readonly string[], favicons?: BrandFavicons | null): Change[] {
   const addrs = (x: Signals) => (x.dns ?? []).flatMap((d) => [...d.a, ...d.aaaa]);
   const mx = (x: Signals) => [...new Set((x.dns ?? []).flatMap(mailExchangers))];
   const live = (x: Signals) => (x.web ?? []).filter(isLive);
@@ -94,8 +110,15 @@ export function changesBetween(earlier: readonly Signals[], next: Signals, brand
       },
     },
     { code: 'brand_title', has: (x) => branded(x) !== undefined, text: () => `page title names the brand ('${branded(next)!.title}')` },
+    { code: 'brand_favicon', has: (x) => (x.web ?? []).some((w) => servesBrandFavicon(w, favicons)), text: () => `serves ${favicons!.brand}'s favicon` },
   ];
   return rules.filter((r) => r.has(next) && !earlier.some((e) => r.has(e))).map((r) => ({ code: r.code, text: r.text() }));
+}
+
+/** The favicon hashes of a hit's brand (brands[].favicons); null when it has none. Pure. */
+export function brandFaviconsFrom(brands: readonly { name: string; favicons?: readonly string[] }[]): (brand: string | null) => BrandFavicons | null {
+  const byName = new Map(brands.filter((b) => b.favicons?.length).map((b) => [b.name, { brand: b.name, hashes: b.favicons!.map((h) => h.toLowerCase()) }]));
+  return (brand) => (brand === null ? null : (byName.get(brand) ?? null));
 }
 
 /** The words that mean "this brand" in a page title: the brand's name and keywords. Pure. */

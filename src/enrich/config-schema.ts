@@ -16,7 +16,7 @@ export const enrichSchema = z
     dns: z.boolean().default(true),
     rdap: z.boolean().default(true),
     web: z.boolean().default(true),
-    /** TESTS ONLY: let the web check connect to loopback/private/link-local/reserved addresses. Logged loudly. */
+    /** TESTS ONLY: let the web check and RDAP redirects connect to loopback/private/link-local/reserved addresses. Logged loudly. */
     allow_private: z.boolean().default(false),
     /** Sent on every RDAP and web request. */
     user_agent: z.string().min(1).max(200).regex(/^[\x20-\x7e]+$/, 'printable ASCII only').default(DEFAULT_USER_AGENT),

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger.js';
 import type { EnrichmentStore } from '../store/enrichment-store.js';
 import type { HitRow } from '../store/types.js';
 import { groupAlertId, hitAlertId } from '../notify/alert-builder.js';
-import { assess, changesBetween } from './assess.js';
+import { assess, changesBetween, type BrandFavicons } from './assess.js';
 import type { EnrichConfig } from './config-schema.js';
 import { resolves, type DnsLookup } from './dns.js';
 import type { EnrichMetrics } from './metrics.js';
@@ -31,6 +31,8 @@ export interface EnricherOptions {
   web: WebFetcher;
   /** Brand name and keywords of a hit's brand (for "title names the brand"). */
   brandTerms(brand: string | null): string[];
+  /** The favicon hashes of a hit's brand (brands[].favicons), or null. */
+  brandFavicons?(brand: string | null): BrandFavicons | null;
   /** Called after alerts were released or update alerts queued (e.g. dispatcher.nudge). */
   onOutbox(): void;
   now?: () => number;
@@ -203,9 +205,14 @@ export class Enricher {
       const firstLook = job.round === 0 ? this.now() : Date.parse(this.opts.store.history(hit.id, 100).at(-1)?.checked_at ?? '') || this.now();
       const next = job.round < offsets.length ? { round: job.round + 1, dueAt: firstLook + offsets[job.round]! } : null;
       const earlier = job.round > 0 ? this.opts.store.history(hit.id, 100) : [];
+      // A first look that finishes after the hold ran out: the alerts already out went without it
+      // (read before the save, in the same synchronous run: any alert built later carries it).
+      const wentWithout = job.round === 0 ? this.opts.store.alertsOut(hit.id) : [];
       this.opts.store.save(hit.id, e, next);
       let outbox = job.round === 0 && this.opts.store.releaseAlerts(hit.id, this.now()) > 0;
       if (earlier.length) outbox = this.queueUpdate(hit, earlier, e) || outbox;
+      // Late first look: one update (round 0) with everything notable, to those notifiers only.
+      else if (wentWithout.length) outbox = this.queueUpdate(hit, [], e, new Set(wentWithout)) || outbox;
       if (outbox) this.opts.onOutbox();
       this.opts.metrics.jobs.inc({ round, outcome: 'done' });
     } catch (err) {
@@ -220,13 +227,16 @@ export class Enricher {
     }
   }
 
-  /** One update alert per notifier the hit's alert went to, when the re-check changed its state. */
-  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment): boolean {
-    const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand));
+  /**
+   * One update alert per notifier the hit's alert went to (only those in `only` when given), when
+   * `next` shows a state `earlier` never did (with `earlier` empty: anything notable at all).
+   */
+  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment, only?: ReadonlySet<string>): boolean {
+    const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand), this.opts.brandFavicons?.(hit.brand));
     if (!changes.length) return false;
     const payloads = new Map<string, UpdatePayload>();
     for (const s of this.opts.store.sentAlerts(hit.id)) {
-      if (payloads.has(s.notifierId)) continue;
+      if (payloads.has(s.notifierId) || (only && !only.has(s.notifierId))) continue;
       const replyTo = s.message === null ? null : s.message.count === 1 ? hitAlertId(hit.id, s.notifierId) : groupAlertId(s.message.firstDeliveryId, s.message.count);
       payloads.set(s.notifierId, { round: next.round, changes: changes.map((c) => ({ code: c.code, text: c.text })), reply_to: replyTo });
     }
@@ -262,7 +272,7 @@ export class Enricher {
       for (const w of web) m.lookups.inc({ check: 'web', result: w.status });
     }
     const signals = { registration, dns, web };
-    const a = assess(hit.severity, signals, this.opts.brandTerms(hit.brand));
+    const a = assess(hit.severity, signals, this.opts.brandTerms(hit.brand), this.opts.brandFavicons?.(hit.brand));
     return {
       checked_at: new Date(this.now()).toISOString(),
       round,
@@ -276,5 +286,5 @@ export class Enricher {
 }
 
 function unresolved(name: string): WebRecord {
-  return { url: `https://${name}/`, status: 'unresolved', http_status: null, final_url: null, title: null, server: null, address: null, redirects: 0, cert_sha256: null, cert_matches_hit: null, error: 'name does not resolve' };
+  return { url: `https://${name}/`, status: 'unresolved', http_status: null, final_url: null, title: null, server: null, address: null, redirects: 0, cert_sha256: null, cert_matches_hit: null, error: 'name does not resolve', favicon_url: null, favicon_sha256: null };
 }

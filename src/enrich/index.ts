@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
 import type { EnrichmentStore } from '../store/enrichment-store.js';
 import { allowAll, isPublicAddress } from './address-policy.js';
+import type { BrandFavicons } from './assess.js';
 import type { EnrichConfig } from './config-schema.js';
 import { DnsLookup } from './dns.js';
 import { Enricher } from './enricher.js';
@@ -20,6 +21,8 @@ export interface EnrichmentDeps {
   log: Logger;
   registry: Registry;
   brandTerms(brand: string | null): string[];
+  /** The favicon hashes of a hit's brand (brands[].favicons), or null. */
+  brandFavicons?(brand: string | null): BrandFavicons | null;
   onOutbox(): void;
   now?: () => number;
   /** Tests only: the ports https://name/ and http://name/ mean. */
@@ -43,23 +46,24 @@ export function createEnrichment(config: EnrichConfig, deps: EnrichmentDeps): En
   if (config.allow_private) {
     log.warn(
       { module: 'enrich', allow_private: true },
-      '!!! enrich.allow_private is ON: the web check may connect to loopback, private, link-local and cloud-metadata addresses. FOR TESTS ONLY: never in production !!!',
+      '!!! enrich.allow_private is ON: the web check and RDAP redirects may connect to loopback, private, link-local and cloud-metadata addresses. FOR TESTS ONLY: never in production !!!',
     );
   }
   const dns = new DnsLookup({ servers: config.dns_servers, timeoutMs: config.dns_timeout, tries: config.dns_tries });
   const bootstrap = new RdapBootstrap();
   bootstrap.loadFile(config.rdap_bootstrap_file ?? shippedBootstrapPath());
-  const rdap = new RdapClient({ bootstrap, timeoutMs: config.rdap_timeout, minIntervalMs: config.rdap_min_interval, userAgent: config.user_agent, now: deps.now });
+  const policy = config.allow_private ? allowAll : isPublicAddress;
+  const rdap = new RdapClient({ bootstrap, timeoutMs: config.rdap_timeout, minIntervalMs: config.rdap_min_interval, userAgent: config.user_agent, now: deps.now, policy, resolve: (name) => dns.addresses(name) });
   const web = new WebFetcher({
     resolve: (name) => dns.addresses(name),
-    policy: config.allow_private ? allowAll : isPublicAddress,
+    policy,
     userAgent: config.user_agent,
     timeoutMs: config.web_timeout,
     maxBytes: config.web_max_bytes,
     maxRedirects: config.web_max_redirects,
     ports: deps.webPorts,
   });
-  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs, onTimerError: deps.onTimerError });
+  const worker = new Enricher({ config, store: deps.store, log, metrics: new EnrichMetrics(deps.registry), dns, rdap, web, brandTerms: deps.brandTerms, brandFavicons: deps.brandFavicons, onOutbox: deps.onOutbox, now: deps.now, tickMs: deps.tickMs, onTimerError: deps.onTimerError });
 
   let refresh: NodeJS.Timeout | null = null;
   const refreshBootstrap = async () => {

@@ -3,8 +3,20 @@
  * (the entity with role "registrar", its vCard "fn"), status. Per-server pacing: at most one
  * request per `minIntervalMs` to one server, and after a 429 nothing to that server before its
  * Retry-After has passed. Never throws: failures are in the record's status and error.
+ *
+ * Redirects (at most MAX_REDIRECTS) are followed by hand: a hop on the bootstrap server's own host
+ * (host and port) goes as the first request did; a hop that leaves it is treated like the web
+ * check's hops (the target is attacker-influenced: a registry may point to a registrar's server):
+ * resolved, checked against the AddressPolicy (public unicast only unless allow_private), and
+ * connected to the checked address only (pinned; TLS still verified against the name).
  */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { lookup as osLookup } from 'node:dns/promises';
+import { Readable } from 'node:stream';
 import { parseRetryAfter } from '../notify/providers/http-delivery.js';
+import { AddressRefused, checkedAddress, isPublicAddress, type AddressPolicy, type Resolve } from './address-policy.js';
 import type { RdapBootstrap } from './rdap-bootstrap.js';
 import type { RegistrationRecord } from './types.js';
 
@@ -17,7 +29,17 @@ export interface RdapOptions {
   maxWaitMs?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** Which addresses a redirect off the bootstrap server's host may connect to (default: public unicast only). */
+  policy?: AddressPolicy;
+  /** A and AAAA addresses of a redirect target's name (default: the operating system's resolver). */
+  resolve?: Resolve;
 }
+
+/** Redirects followed per request. */
+export const MAX_REDIRECTS = 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+class RedirectRefused extends Error {}
 
 /** Without a Retry-After, a 429 keeps a server off for this long. */
 const DEFAULT_BACKOFF_MS = 60_000;
@@ -46,14 +68,11 @@ export class RdapClient {
       this.nextAt.set(key, Math.max(this.nextAt.get(key) ?? 0, this.now() + this.opts.minIntervalMs));
       let res: Response;
       try {
-        res = await (this.opts.fetch ?? fetch)(`${base}domain/${encodeURIComponent(domain)}`, {
-          headers: { accept: 'application/rdap+json, application/json', 'user-agent': this.opts.userAgent },
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-          redirect: 'follow',
-        });
+        res = await this.get(`${base}domain/${encodeURIComponent(domain)}`, AbortSignal.timeout(this.opts.timeoutMs));
       } catch (err) {
+        if (err instanceof RedirectRefused) return { ...rec, error: err.message };
         const name = (err as Error)?.name;
-        return { ...rec, error: name === 'TimeoutError' ? 'timeout' : `network: ${(err as { cause?: { code?: string } })?.cause?.code ?? name ?? 'error'}` };
+        return { ...rec, error: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `network: ${(err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code ?? name ?? 'error'}` };
       }
       if (res.status === 429) {
         await res.body?.cancel();
@@ -80,6 +99,76 @@ export class RdapClient {
     }
     const wait = (this.nextAt.get(key) ?? 0) - this.now();
     return { ...rec, status: 'rate_limited', error: `HTTP 429, retry after ${Math.ceil(Math.max(0, wait) / 1000)} s` };
+  }
+
+  /** GET `start`, following redirects as the header comment says. Throws RedirectRefused or a network error. */
+  private async get(start: string, signal: AbortSignal): Promise<Response> {
+    const headers = { accept: 'application/rdap+json, application/json', 'user-agent': this.opts.userAgent };
+    let url = new URL(start);
+    const home = url.host;
+    for (let hop = 0; ; hop++) {
+      const res = url.host === home ? await (this.opts.fetch ?? fetch)(url.href, { headers, signal, redirect: 'manual' }) : await this.pinnedGet(url, headers, signal);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || location === null) return res;
+      await res.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new RedirectRefused(`more than ${MAX_REDIRECTS} redirects`);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw new RedirectRefused('redirect to an invalid URL');
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RedirectRefused('redirect to a non-HTTP URL');
+      next.username = '';
+      next.password = '';
+      url = next;
+    }
+  }
+
+  /** One GET of `url` (off the bootstrap server's host) connected to a checked address only. */
+  private async pinnedGet(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+    let pin: { address: string; family: 4 | 6 };
+    try {
+      pin = await checkedAddress(url.hostname, this.opts.resolve ?? resolveOs, this.opts.policy ?? isPublicAddress);
+    } catch (err) {
+      if (err instanceof AddressRefused) throw new RedirectRefused(`redirect to ${url.host} refused: ${err.message}`);
+      throw err;
+    }
+    return new Promise<Response>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const req = (secure ? https : http).request(
+        {
+          // Connect to the checked address only; the name stays in Host, SNI and the certificate check.
+          host: pin.address,
+          family: pin.family,
+          port: url.port ? Number(url.port) : secure ? 443 : 80,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          headers: { ...headers, host: url.host },
+          signal,
+          agent: false,
+          ...(secure && !net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? { servername: url.hostname } : {}),
+        },
+        (res) => {
+          const h = new Headers();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          const status = res.statusCode ?? 502;
+          const empty = status === 204 || status === 304 || status < 200 || status > 599;
+          if (empty) res.resume();
+          resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status: empty ? 502 : status, headers: h }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}
+
+async function resolveOs(name: string): Promise<{ address: string; family: 4 | 6 }[]> {
+  try {
+    return (await osLookup(name, { all: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  } catch {
+    return [];
   }
 }
 

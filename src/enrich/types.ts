@@ -58,6 +58,13 @@ export interface WebRecord {
   /** Whether that certificate is the hit's certificate (null: not HTTPS or the hit has no hash). */
   cert_matches_hit: boolean | null;
   error: string | null;
+  /**
+   * The favicon asked for after a live page (its <link rel="icon"> on the same host, else
+   * /favicon.ico), and the SHA-256 (hex) of what it served (null: none, refused, failed, too big).
+   * Absent in records stored before favicons were fetched.
+   */
+  favicon_url?: string | null;
+  favicon_sha256?: string | null;
 }
 
 export interface Enrichment {

@@ -34,6 +34,8 @@ export const brandSchema = z.strictObject({
   label_keywords: z.boolean().optional(),
   /** Look for typosquats, homographs and TLD swaps of `domains` (absent = true). */
   typosquats: z.boolean().optional(),
+  /** SHA-256 (hex) of the brand's favicon files: enrichment raises a live look-alike serving one. */
+  favicons: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 in hex (64 hex digits)')).max(100).optional(),
 });
 
 export const watchItemSchema = z.strictObject({

@@ -96,7 +96,8 @@ export interface DashboardQueries {
   triage(ids: readonly number[], input: TriageInput): Promise<number[]>;
   /** Hits per UTC day for `days` days ending with the day of `end` (inclusive). */
   dailyStats(days: number, end: number): Promise<DailyStats>;
-  firedCounts(now: number): Promise<FiredCounts>;
+  /** Hits per brand and watch item first seen in the 24 h and 7 days before `until` (exclusive; default: since now - 24 h / 7 d, open-ended). */
+  firedCounts(now: number, until?: number): Promise<FiredCounts>;
   /** Pending and dead deliveries per notifier. */
   outboxByNotifier(): Promise<{ notifier: string; pending: number; dead: number }[]>;
   inventory(): Promise<InventoryItem[]>;
@@ -269,13 +270,15 @@ export class SqliteDashboardQueries implements DashboardQueries {
     return out;
   }
 
-  async firedCounts(now: number): Promise<FiredCounts> {
-    const day = now - 86_400_000;
+  async firedCounts(now: number, until?: number): Promise<FiredCounts> {
+    const end = until ?? now;
+    const day = end - 86_400_000;
+    // Without `until` the window is open-ended (a hit stamped a little ahead of this clock counts).
     const rows = this.db
       .prepare(
-        `SELECT brand, watch, sum(first_seen >= ?) AS day, count(*) AS week FROM hits WHERE first_seen >= ? GROUP BY brand, watch`,
+        `SELECT brand, watch, sum(first_seen >= ?) AS day, count(*) AS week FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY brand, watch`,
       )
-      .all(day, now - 7 * 86_400_000) as { brand: string | null; watch: string | null; day: number; week: number }[];
+      .all(day, end - 7 * 86_400_000, until ?? Number.MAX_SAFE_INTEGER) as { brand: string | null; watch: string | null; day: number; week: number }[];
     const out: FiredCounts = { brands: new Map(), watch: new Map() };
     for (const r of rows) {
       const [map, key] = r.brand !== null ? [out.brands, r.brand] : [out.watch, r.watch ?? ''];

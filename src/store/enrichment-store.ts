@@ -36,6 +36,13 @@ export interface EnrichmentStore {
   claimDue(now: number, limit: number, leaseMs: number): { hitId: number; round: number }[];
   /** Lets the hit's held alerts (pending, never attempted) go at `now`. Returns how many. Idempotent. */
   releaseAlerts(hitId: number, now: number): number;
+  /**
+   * Notifiers the hit's alert has already left for: delivered, or claimed by the dispatcher right
+   * now (its message built or about to be). Read before saving a first enrichment, these are the
+   * alerts that went without it. A held, deferred or retrying alert is not listed (it is built
+   * again when it goes, with the enrichment saved by then).
+   */
+  alertsOut(hitId: number): string[];
   /** Where the hit's alert was routed (one entry per notifier). */
   sentAlerts(hitId: number): SentAlert[];
   /** Queues one 'update' delivery per entry of `payloads` (notifier id → payload). Returns their ids. */
@@ -58,6 +65,7 @@ export class SqliteEnrichmentStore implements EnrichmentStore {
       due: db.prepare(`SELECT s.hit_id, s.round, h.status, h.suppressed FROM enrich_schedule s LEFT JOIN hits h ON h.id = s.hit_id WHERE s.due_at <= ? ORDER BY s.due_at LIMIT ?`),
       lease: db.prepare('UPDATE enrich_schedule SET due_at = ? WHERE hit_id = ?'),
       release: db.prepare(`UPDATE deliveries SET next_attempt_at = ? WHERE hit_id = ? AND kind = 'hit' AND status = 'pending' AND attempts = 0 AND next_attempt_at > ?`),
+      out: db.prepare(`SELECT DISTINCT notifier_id FROM deliveries WHERE hit_id = ? AND kind = 'hit' AND (status = 'delivered' OR (status = 'pending' AND lease_until > 0)) ORDER BY notifier_id`),
       routed: db.prepare(`SELECT id, notifier_id, status, delivered_at FROM deliveries WHERE hit_id = ? AND kind = 'hit' ORDER BY id`),
       sentWith: db.prepare(`SELECT id FROM deliveries WHERE notifier_id = ? AND kind = 'hit' AND status = 'delivered' AND delivered_at = ? ORDER BY next_attempt_at, id`),
       insertUpdate: db.prepare(`INSERT INTO deliveries (kind, hit_id, notifier_id, payload_json, created_at, next_attempt_at) VALUES ('update', ?, ?, ?, ?, ?)`),
@@ -108,6 +116,10 @@ export class SqliteEnrichmentStore implements EnrichmentStore {
 
   releaseAlerts(hitId: number, now: number): number {
     return this.stmts.release.run(now, hitId, now).changes;
+  }
+
+  alertsOut(hitId: number): string[] {
+    return (this.stmts.out.all(hitId) as { notifier_id: string }[]).map((r) => r.notifier_id);
   }
 
   sentAlerts(hitId: number): SentAlert[] {

@@ -11,11 +11,13 @@ import { tmpDir } from '../helpers/fixtures.js';
 import { dbPath, startTestApp, until, type TestApp } from '../helpers/app.js';
 import { certPem, rdapDomain, rdapError, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 import { publicHit } from '../../src/cli/commands/hits.js';
+import { createHash } from 'node:crypto';
+import { SEVERITIES, severityRank } from '../../src/match/types.js';
 
 const LOG = 'https://enrich-test-log.example/';
 const DAY = 86_400_000;
 
-async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown> }) {
+async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown>; gate?: Promise<void>; title?: string; icon?: Buffer; brands?: unknown[] }) {
   const factory = await CertFactory.create();
   const iss = await factory.issue([opts.name]);
   const key = await factory.leafKeyPem();
@@ -30,8 +32,12 @@ async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () 
     return { status: 404, headers: { 'content-type': 'application/rdap+json' }, body: JSON.stringify(rdapError(404, 'Not Found')) };
   };
   await rdap.start();
-  const page = (_req: unknown, res: import('node:http').ServerResponse) =>
-    res.writeHead(200, { server: 'nginx/1.24.0', 'content-type': 'text/html' }).end('<html><head><title>PayPal: Log in</title></head><body><form>password</form></body></html>');
+  // With a gate, the page answers only once the test opens it (a first look slower than the hold).
+  const page = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    await opts.gate;
+    if (req.url === '/favicon.ico') return void (opts.icon ? res.writeHead(200, { 'content-type': 'image/x-icon' }).end(opts.icon) : res.writeHead(404).end());
+    res.writeHead(200, { server: 'nginx/1.24.0', 'content-type': 'text/html' }).end(`<html><head><title>${opts.title ?? 'PayPal: Log in'}</title></head><body><form>password</form></body></html>`);
+  };
   let web = await startWebServer({ tls: { cert: certPem(iss.final), key }, handler: page });
   const webPort = web.port;
   if (!opts.webUp) await web.close();
@@ -47,7 +53,7 @@ async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () 
       feed: { url: feed.url, stale_after: 600 },
       store: { path: dbPath(dir) },
       http: { listen: '127.0.0.1:0' },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
+      brands: opts.brands ?? [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
       notifiers: [
         { id: 'chat', type: 'slack', url: slack.url },
         { id: 'siem', type: 'webhook', url: hook.url },
@@ -224,5 +230,77 @@ describe('never on the ingest path', () => {
     const body = JSON.parse(s.hook.requests[0]!.body);
     expect(body.enrichment).toBeNull();
     expect(body.severity).toBe(hit.severity);
+  });
+});
+
+describe('a first look that finishes after the hold ran out', () => {
+  let offset = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    s = await setup({ name: 'paypal-late-look.com', zone: { a: ['127.0.0.1'], mx: [{ exchange: 'mx.paypal-late-look.com', priority: 5 }] }, webUp: true, gate, now: () => Date.now() + offset, enrich: { hold_alerts: '500ms', web_timeout: 60 } });
+  });
+  afterAll(async () => {
+    open();
+    await s?.close();
+  });
+
+  it('sends the alert without enrichment, then exactly one update (round 0) with what it found', async () => {
+    s.send();
+    // The page does not answer: the hold (500 ms) runs out and the alert goes without enrichment.
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    await s.slack.waitFor((r) => r.length >= 1, 15_000);
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    const alert = JSON.parse(s.hook.requests[0]!.body);
+    expect(alert).toMatchObject({ type: 'ctwatch.hit', enrichment: null, severity: hit.severity });
+    expect(s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
+
+    open();
+    const isUpdate = (r: { body: string }) => JSON.parse(r.body).type === 'ctwatch.update';
+    const isSlackUpdate = (r: { body: string }) => (JSON.parse(r.body).text as string).includes('update on a look-alike');
+    await s.hook.waitFor((r) => r.some(isUpdate), 15_000);
+    await s.slack.waitFor((r) => r.some(isSlackUpdate), 15_000);
+    const update = JSON.parse(s.hook.requests.find(isUpdate)!.body);
+    expect(update).toMatchObject({ type: 'ctwatch.update', hit_id: hit.id, round: 0, in_reply_to: `ctw-hit-${hit.id}-siem`, severity: 'critical' });
+    expect(update.changes.map((c: { code: string }) => c.code)).toEqual(['resolving', 'mx', 'live', 'brand_title']);
+    expect(update.enrichment).toMatchObject({ round: 0, web: [{ status: 'ok', title: 'PayPal: Log in' }] });
+    expect(JSON.parse(s.slack.requests.find(isSlackUpdate)!.body).text).toContain('went live (status 200');
+
+    // Nothing new at the first re-check (+1 h): no second update; and the first look sent one only.
+    offset += 3_600_000 + 1_000;
+    const worker = s.t.app.enrichment!.worker;
+    expect(worker.tick()).toBe(1);
+    await worker.idle();
+    await s.t.app.dispatcher.runOnce();
+    await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
+    const hookTypes = s.hook.requests.map((r) => JSON.parse(r.body).type).filter((t) => t !== 'ctwatch.health');
+    const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
+    expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
+    expect(slackTexts).toHaveLength(2);
+    expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([1, 0]);
+  });
+});
+
+describe("a look-alike serving the brand's favicon", () => {
+  const icon = Buffer.from('\x00\x00\x01\x00 the real PayPal favicon bytes', 'latin1');
+  const sha = createHash('sha256').update(icon).digest('hex');
+  let s: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    // The title says nothing about the brand; only the favicon gives it away. Registered 2 days ago.
+    s = await setup({ name: 'paypal-verify-now.com', zone: { a: ['127.0.0.1'] }, webUp: true, title: 'Sign in', icon, brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'], favicons: [sha] }] });
+  });
+  afterAll(() => s?.close());
+
+  it('raises severity one more level with the reason, and records the hash', async () => {
+    s.send();
+    await s.hook.waitFor((r) => r.length >= 1, 15_000);
+    await s.slack.waitFor((r) => r.length >= 1, 15_000);
+    const hit = s.t.app.store.hits.listHits()[0]!;
+    const body = JSON.parse(s.hook.requests[0]!.body);
+    expect(body.enrichment.web[0]).toMatchObject({ status: 'ok', title: 'Sign in', favicon_url: 'https://paypal-verify-now.com/favicon.ico', favicon_sha256: sha });
+    expect(body.enrichment.reasons).toEqual(['registered 2 days ago at Registrar X, LLC', "live page serves PayPal's favicon"]);
+    expect(body.severity).toBe(SEVERITIES[Math.min(3, severityRank(hit.severity) + 2)]);
+    expect(JSON.parse(s.slack.requests[0]!.body).text).toContain("serves PayPal's favicon");
   });
 });

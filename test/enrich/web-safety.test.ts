@@ -107,9 +107,11 @@ describe('web check safety (allow_private off)', () => {
 
   it('control: with the address allowed, the same page is fetched (the test can fail)', async () => {
     const r = await fetcher((ip) => ip === '127.0.0.1', v4.port).fetchName('loop.com', null);
-    // HTTPS first (this server speaks plain HTTP, so the handshake fails), then HTTP.
-    expect(r).toMatchObject({ url: 'http://loop.com/', status: 'ok', http_status: 200, title: 'internal', address: '127.0.0.1' });
-    expect(v4.connections()).toBe(2);
-    expect(targets).toEqual(['127.0.0.1', '127.0.0.1']);
+    // HTTPS first (this server speaks plain HTTP, so the handshake fails), then HTTP, then the
+    // live page's /favicon.ico (pinned to the same checked address).
+    expect(r).toMatchObject({ url: 'http://loop.com/', status: 'ok', http_status: 200, title: 'internal', address: '127.0.0.1', favicon_url: 'http://loop.com/favicon.ico' });
+    expect(r.favicon_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(v4.connections()).toBe(3);
+    expect(targets).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
   });
 });

@@ -54,8 +54,9 @@ describe('ctwatch CLI usage', () => {
 
   it('check --help shows check’s usage and options', async () => {
     const r = await runCli(['check', '--help']);
-    expect(r.stdout).toMatch(/^usage: ctwatch check \[--config FILE\] \[--json\] NAME\.\.\. \| -\n/);
+    expect(r.stdout).toMatch(/^usage: ctwatch check \[--config FILE\] \[--json\] \[--explain\] NAME\.\.\. \| -\n/);
     expect(r.stdout).toContain('--json');
+    expect(r.stdout).toContain('--explain');
   });
 
   it.each([

@@ -154,11 +154,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
     expect(await g.page.locator('script').count()).toBe(1);
   });
 
-  it('hit detail shows a stored enrichment, its network strings as text', async (ctx) => {
+  it('hit detail shows a stored enrichment, its network strings as text', async () => {
     const target = (await d.cliHits(['--brand', 'PayPal'])).find((h) => h.cert.log === 'https://hostile-log.example/')!;
-    // TEMPORARY until the api branch adds `enrichment` to GET /api/v1/hits/{id} (STATUS.md 03:30).
-    const detail = (await (await fetch(`${d.base}/api/v1/hits/${target.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as object;
-    if (!('enrichment' in detail)) return ctx.skip('the API does not send enrichment yet');
     const store = openStore(path.join(d.dir, 'ctwatch.db'), { realertAfterMs: 86_400_000, checkpointOnClose: false });
     try {
       store.enrichment.save(target.id, hostileEnrichment(0, new Date().toISOString()) as Enrichment, null);
@@ -172,6 +169,19 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
     expect(text).toContain('CNAME <script>x</script>[.]cdn[.]example');
     expect(text).toContain('first look');
     expect(await g.page.locator('#h-enrich ~ * a').count()).toBe(0);
+  });
+
+  it('rules fired counts can be taken up to a past day (replayed corpora): /api/v1/rules?until=', async () => {
+    const get = async (q: string) => fetch(`${d.base}/api/v1/rules${q}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const count = (r: { brands: { name: string; fired_7d: number }[] }, b: string) => r.brands.find((x) => x.name === b)!.fired_7d;
+    const now = (await (await get('')).json()) as { brands: { name: string; fired_7d: number }[] };
+    const then = (await (await get('?until=2025-05-03')).json()) as { brands: { name: string; fired_7d: number }[] };
+    const avito = (await d.cliHits(['--brand', 'Avito'])).filter((h) => h.first_seen.startsWith('2025-05-0')).length;
+    expect(avito).toBeGreaterThan(0);
+    expect(count(now, 'Avito')).toBe(0);
+    expect(count(then, 'Avito')).toBe(avito);
+    expect(count(then, 'PayPal')).toBe(0); // the hostile PayPal hits are from today
+    expect((await get('?until=yesterday')).status).toBe(400);
   });
 
   it.each(['/#/', '/#/hits', '/#/hits/1', '/#/rules', '/#/own'])('axe-core: no serious or critical violation on %s', async (view) => {

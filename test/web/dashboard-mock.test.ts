@@ -208,7 +208,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     await g.page.fill('#check-name', 'paypal-<b>x</b>.example');
     await g.page.click('button:has-text("Test")');
     await g.page.waitForSelector('.checkresult li');
-    expect(await g.page.locator('.checkresult').textContent()).toContain("paypal-<b>x</b>[.]example: 'paypal' combined");
+    expect(await g.page.locator('.checkresult li li').first().textContent()).toBe("paypal-<b>x</b>[.]example: 'paypal' combined with phishing term");
   });
 
   it('own domains: inventory and own-domain hits', async () => {

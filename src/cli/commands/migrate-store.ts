@@ -4,8 +4,8 @@
  * store and compares the row counts of every table. Stop the daemon first.
  *
  * The password belongs in PGPASSWORD (node-postgres reads it), not in the URL: command lines are
- * visible to every user of the machine. Not yet registered in main.ts (issue 16 switch-over):
- * add `from`/`to` string options and `case 'migrate-store': return migrateStoreCommand(f)`.
+ * visible to every user of the machine. The daemon does not run on PostgreSQL yet (issue 16's
+ * switch-over is in progress); this command prepares the copy.
  */
 import { StoreError } from '../../store/backend.js';
 import { copySqliteToPg } from '../../store/pg/copy-from-sqlite.js';

@@ -29,10 +29,10 @@ export function Name({ name, registrable, short = false }: { name: string; regis
   const full = displayText(name, MAX_NAME);
   const reg = registrable && registrable !== name && name.endsWith('.' + registrable) ? registrable : registrable === name ? name : null;
   const prefix = reg ? name.slice(0, name.length - reg.length) : name;
-  const cut = (s: string, max: number) => (short ? middleCut(displayText(s, MAX_NAME), Math.min(SHORT_HEAD, max), SHORT_TAIL) : displayText(s, MAX_NAME));
+  const shownPrefix = short ? middleCut(displayText(prefix, MAX_NAME)) : displayText(prefix, MAX_NAME);
   return (
     <bdi class="name" title={short ? full : undefined}>
-      {prefix ? cut(prefix, SHORT_HEAD) : null}
+      {prefix ? shownPrefix : null}
       {reg ? <strong class="reg">{displayText(reg, MAX_NAME)}</strong> : null}
     </bdi>
   );
@@ -47,11 +47,6 @@ export function CertText({ text, clip = false }: { text: string | null | undefin
       {shown}
     </bdi>
   );
-}
-
-/** Operator-supplied text (brand names, watch items): isolated, not defanged. */
-export function ConfigText({ text }: { text: string | null | undefined }) {
-  return <bdi class="cfg">{text ?? '–'}</bdi>;
 }
 
 /** The CN of a DN ("C=US, O=Let's Encrypt, CN=R11" → "R11"), or null when it has none. */

@@ -161,9 +161,13 @@ function CheckBox() {
               {result.matches.map((m, i) => (
                 <li key={i}>
                   <SeverityBadge severity={m.severity} /> <span class="score">{m.score}</span> <strong>{techniqueLabel(m.technique)}</strong> <bdi>{m.brand ?? m.watch}</bdi>
-                  <div class="reason">
-                    <CertText text={m.reason} />
-                  </div>
+                  <ul class="reason-parts">
+                    {m.reason.split('; ').map((part, j) => (
+                      <li key={j}>
+                        <CertText text={part} />
+                      </li>
+                    ))}
+                  </ul>
                 </li>
               ))}
             </ul>
