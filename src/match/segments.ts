@@ -45,6 +45,14 @@ export function isWordSequence(s: string): boolean {
   return wordCount(s) > 0;
 }
 
+/**
+ * True when `a` is `b` with whole words joined before or after it (`seashop` for `sea`): the brand
+ * label is all there, joined with words (a combosquat or dictionary squat, judged as such), not replaced.
+ */
+function withWords(a: string, b: string): boolean {
+  return (a.startsWith(b) && isWordSequence(a.slice(b.length))) || (a.endsWith(b) && isWordSequence(a.slice(0, a.length - b.length)));
+}
+
 /** One part of a brand label replaced by other words. */
 export interface SegmentSwap {
   /** The part of the brand label that was replaced (`sea`). */
@@ -106,7 +114,7 @@ export function segmentSwap(candidate: string, brand: string): SegmentSwap | nul
       const from = brand.slice(p, e);
       if (!isWord(from)) continue;
       const to = candidate.slice(p, candidate.length - suffixLen);
-      if (to === from || pluralOf(to, from) || pluralOf(from, to) || fingerSlip(to, from)) continue;
+      if (to === from || pluralOf(to, from) || pluralOf(from, to) || fingerSlip(to, from) || withWords(to, from)) continue;
       const keptWords = [prefix, suffix].every((x) => x === '' || isWordSequence(x));
       if (!keptWords && [prefix, suffix].some((x) => x !== '' && x.length < STEM_MIN_LENGTH && !isWordSequence(x))) continue;
       if (keptWords ? isWordSequence(to) : from.length >= STEM_WORD_MIN_LENGTH && wordCount(to, STEM_WORD_MIN_LENGTH) >= 2) return { from, to };

@@ -216,6 +216,9 @@ describe('look-alikes that are other names, not typos (need corroboration)', () 
     ['qaypal.com', 'PayPal'], // neighbouring key / one bit in the first letter's place
     ['paypak.com', 'PayPal'], // 'pay' is too short to be a kept word ('pak' is a word somewhere)
     ['paypa1.com', 'PayPal'],
+    ['openseashop.com', 'OpenSea'], // the brand label whole, joined with a word: not a replaced word
+    ['metamaskhelp.com', 'MetaMask'],
+    ['cryptokittiesgame.com', 'CryptoKitties'],
   ])('%s is still caught as %s', (name, brand) => {
     expect(brands(name)).toContain(brand);
   });
