@@ -92,7 +92,7 @@ export const feedSchema = z
 
 export const routeSchema = z.strictObject({
   notifiers: z.array(z.string().min(1)).min(1),
-  min_severity: severity.default('low'),
+  min_severity: severity.default('medium'),
   brands: z.array(z.string()).optional(),
   watch: z.array(z.string()).optional(),
   techniques: z.array(z.string()).optional(),

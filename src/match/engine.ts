@@ -18,6 +18,8 @@ import { matchKey } from './skeleton.js';
 import { scriptOf } from './scripts.js';
 import { PHISHING_TERMS, SUSPICIOUS_TLDS, HOSTING_PLATFORMS, DNSTWIST_ENGLISH, INFRASTRUCTURE_DOMAINS, INFRA_TOKENS, INFRA_LABEL_ENDINGS } from './data/lists.js';
 import { isWord } from './word-model.js';
+import { segmentSwap } from './segments.js';
+import { GENERIC_MAX_LENGTH } from './specificity.js';
 import type { Dropped } from './types.js';
 
 /** Signals per brand index. */
@@ -47,6 +49,12 @@ function add(out: BrandSignals, brand: number, s: Signal): void {
   if (list === undefined) out.set(brand, [s]);
   else if (!list.some((x) => x.technique === s.technique && x.reason === s.reason)) list.push(s);
 }
+
+/**
+ * Shortest phishing term that makes a combosquat with a short keyword inside one token
+ * (`usps|parcel`): shorter terms (`pay`, `free`, `gift`) start and end ordinary names.
+ */
+export const EDGE_TERM_MIN_LENGTH = 5;
 
 /** A dropped or discounted rule, before the brand index is turned into its name. */
 export interface DropRecord extends Omit<Dropped, 'brand'> {
@@ -170,6 +178,34 @@ function describeLookalikes(label: string): string {
   return parts.join(', ');
 }
 
+/** Single errors that put another character in the first letter's place, keeping the name's shape. */
+const FIRST_LETTER_SLIPS: ReadonlySet<string> = new Set(['bitsquatting', 'replacement', 'homoglyph', 'vowel-swap', 'transposition', 'insertion']);
+
+/**
+ * Why a whole-label typo that does not start like the brand label is weak evidence, or
+ * undefined: readers see a name's first letter first, so look-alikes keep it (`paypa1`,
+ * `myetherwalet`) while a name that drops it or starts with something no slip explains
+ * (`finity` or `nfinity` for `dfinity`, `aetherwallet` for `myetherwallet`) is most often
+ * another name. A single named slip in the first letter's place (`qaypal`, a neighbouring key
+ * or one bit; `ymetherwallet`, swapped) keeps the shape and stays strong. `fuzzer` is the named
+ * single error, or null (an unnamed edit or two errors).
+ */
+export function firstLetterWhy(uLabel: string, key: string, t: TypoTarget, fuzzer: string | null): string | undefined {
+  if (key.length < 2 || t.key.length < 2 || key[0] === t.key[0]) return undefined;
+  if (fuzzer !== null && FIRST_LETTER_SLIPS.has(fuzzer)) return undefined;
+  return `'${esc(uLabel)}' does not start like '${esc(t.label)}': look-alikes keep the first letter a reader sees, names that start differently are most often other names`;
+}
+
+/**
+ * Why a typo found only after reading digits as letters is weak evidence, or undefined: `paypa1`
+ * is the brand once `1` reads as `l` (a homoglyph, strong), but `open5e` needs `5` read as `s`
+ * and then a letter left out: two guesses stacked, the way other names (`5e`, `4u`) look.
+ */
+export function stackedDigitWhy(uLabel: string, t: TypoTarget): string | undefined {
+  if (!/[0-9]/.test(uLabel) || classifyEdit(uLabel, t.label) !== null || classifyGlyphs(uLabel, t.label) !== null) return undefined;
+  return `'${esc(uLabel)}' comes near '${esc(t.label)}' only with its digits read as letters and a further error on top: two guesses stacked`;
+}
+
 export class BrandEngine {
   private readonly keywords: KeywordIndex;
   private readonly typos: TypoTargets;
@@ -182,6 +218,8 @@ export class BrandEngine {
   private readonly keywordPatterns: number;
   /** Phishing terms as [match key, word as configured]. */
   private readonly terms: readonly [string, string][];
+  /** Phishing terms by match key. */
+  private readonly termByKey: ReadonlyMap<string, string>;
   /** Phishing-term automaton over match keys; pattern id -> key and configured word. */
   private readonly termAutomaton: AhoCorasick;
   private readonly termKeys: string[];
@@ -211,6 +249,7 @@ export class BrandEngine {
       if (k !== '' && !termMap.has(k)) termMap.set(k, t.toLowerCase());
     }
     this.terms = [...termMap];
+    this.termByKey = termMap;
     const termPatterns = this.terms.map(([k]) => k).filter((k) => inAlphabet(k));
     this.termKeys = termPatterns;
     this.termWords = termPatterns.map((k) => termMap.get(k) ?? k);
@@ -386,7 +425,12 @@ export class BrandEngine {
     const handled = new Set<KeywordEntry>();
     for (const [entry, s, e] of found as [KeywordEntry, number, number][]) {
       if (handled.has(entry)) continue;
-      if (!modeAllows(entry.mode, key, s, e)) {
+      // A short keyword joined at a token's edge to exactly a phishing term of EDGE_TERM_MIN_LENGTH
+      // letters or more (`uspsparcel`, `upstracking`) is a combosquat, whatever mode the
+      // specificity chose (not an explicit one). Keywords that are generic for being words
+      // (`trust`, `nitro`) are left out: with a term they make ordinary phrases (`securetrust`).
+      const edgeTerm = entry.explicitMode || entry.skel.length > GENERIC_MAX_LENGTH || modeAllows(entry.mode, key, s, e) ? undefined : this.edgeCompoundTerm(key, s, e);
+      if (edgeTerm === undefined && !modeAllows(entry.mode, key, s, e)) {
         if (this.drops !== null && !found.some(([x, xs, xe]) => x === entry && modeAllows(entry.mode, key, xs, xe))) {
           handled.add(entry);
           const lbl = view.uLabels[countDots(key, s)] ?? '';
@@ -430,8 +474,8 @@ export class BrandEngine {
         this.termAutomaton.scan(key, (id, ts, te) => th.push(id, ts, te));
       }
       const labelEnd = start + keys[li].length;
-      let term: string | undefined;
-      for (let k = 0; k < termHits.length; k += 3) {
+      let term: string | undefined = edgeTerm;
+      for (let k = 0; term === undefined && k < termHits.length; k += 3) {
         const [id, ts, te] = [termHits[k], termHits[k + 1], termHits[k + 2]];
         if (te > s && ts < e) continue;
         if (entry.skel.includes(this.termKeys[id])) continue;
@@ -452,6 +496,7 @@ export class BrandEngine {
         else if (li > 0 && isMachineEndpoint(keys[0])) weak = `the name is a machine endpoint ('${esc(view.uLabels[0])}.' in front), not a page anyone is lured to`;
         else if (!registrable && infraNamedLabel(n.parts.label)) weak = `keyword '${esc(entry.word)}' is in a subdomain of ${esc(n.parts.registrable ?? '')}, which is named like infrastructure (a CDN or asset host)`;
         else if (registrable && entry.isLabel && ls === 0 && le === keys[li].length) weak = `the registrable label is the brand label itself: the same evidence as the TLD swap`;
+        else if (registrable) weak = this.swapWhy(n, entry.brand);
       }
       add(out, entry.brand, { technique: 'keyword', score: literal ? BASE_SCORES.keyword : BASE_SCORES.keywordLookalike, reason: `${esc(n.name)}: ${kwReason}`, rule: entry.rule, weak });
       if (term !== undefined) {
@@ -464,6 +509,19 @@ export class BrandEngine {
       }
       if (registrable && entry.isLabel && li < keys.length) this.affixes(n, keys[li], ls, le, entry, out);
     }
+  }
+
+  /**
+   * The phishing term that, with the keyword occurrence [s, e), makes up a whole hyphen/dot
+   * token of `key` (`usps|parcel`, `secure|ups`), or undefined. Bounded by the token's length.
+   */
+  private edgeCompoundTerm(key: string, s: number, e: number): string | undefined {
+    let ts = s;
+    while (ts > 0 && key.charCodeAt(ts - 1) !== 0x2d && key.charCodeAt(ts - 1) !== 0x2e) ts--;
+    let te = e;
+    while (te < key.length && key.charCodeAt(te) !== 0x2d && key.charCodeAt(te) !== 0x2e) te++;
+    const rest = ts === s ? key.slice(e, te) : te === e ? key.slice(ts, s) : '';
+    return rest.length < EDGE_TERM_MIN_LENGTH ? undefined : this.termByKey.get(rest);
   }
 
   /** True when the keyword at label[.., e) is followed by "-" and the first label of one of its brand's suffixes ("x-com"). */
@@ -504,6 +562,7 @@ export class BrandEngine {
         score: BASE_SCORES.embeddedTypo,
         reason: `${esc(n.name)}: label '${esc(uLabel)}' contains a one-edit variant of '${esc(t.label)}'`,
         rule: t.rule,
+        weak: li === view.own - 1 ? this.swapWhy(n, t.brand) : undefined,
       });
       // A phishing term next to it makes it a combosquat as well.
       let term: string | undefined;
@@ -519,6 +578,24 @@ export class BrandEngine {
         });
       }
     }
+  }
+
+  /**
+   * Why a look-alike of one of brand `bi`'s labels in the registrable label is another name
+   * made of words (segments.ts: `opensee` for `opensea`, `metamusk` for `metamask`), or
+   * undefined. Plain ASCII letters only: digits and look-alike characters are corroboration
+   * of their own. Candidates only.
+   */
+  private swapWhy(n: NormalizedName, bi: number): string | undefined {
+    const label = n.parts.label;
+    if (n.isIdn || label !== n.labelSkeleton) return undefined;
+    for (const d of this.table.brands[bi].domains) {
+      const swap = segmentSwap(label, d.labelSkel);
+      if (swap !== null) {
+        return `'${esc(label)}' is '${esc(d.uLabel)}' with the word '${esc(swap.from)}' replaced by '${esc(swap.to)}': another name made of words, not a typo`;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -777,7 +854,11 @@ export class BrandEngine {
       this.drop(t.brand, `typosquat:${cls?.fuzzer ?? 'edit-distance'}`, t.rule, `'${esc(uLabel)}' is ${dist} edit${dist > 1 ? 's' : ''} from '${esc(t.label)}' but ${this.ordinaryWhy(key, t)}`);
       return;
     }
-    const weak = t.generic ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: its typos are often other words` : undefined;
+    const weak = t.generic
+      ? `brand label '${esc(t.label)}' is ${t.domains[0].specificity}: its typos are often other words`
+      : n.isIdn || glyphs
+        ? undefined
+        : (this.swapWhy(n, t.brand) ?? firstLetterWhy(uLabel, key, t, dist > 1 ? null : cls?.fuzzer ?? null) ?? stackedDigitWhy(uLabel, t));
     if (cls !== null && cls.fuzzer !== 'edit-distance') {
       add(out, t.brand, {
         technique: `typosquat:${cls.fuzzer}`,
@@ -799,6 +880,7 @@ export class BrandEngine {
         score: BASE_SCORES.editDistance1,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 1 edit from '${esc(t.label)}'${cls ? ` (${cls.detail})` : ''}`,
         rule: t.rule,
+        weak,
       });
       return;
     }
@@ -816,6 +898,7 @@ export class BrandEngine {
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is '${esc(t.label)}' with two errors (${first}, then ${second.fuzzer}: ${second.detail})`,
         rule: t.rule,
+        weak,
       });
       return;
     }
@@ -825,6 +908,7 @@ export class BrandEngine {
         score: BASE_SCORES.editDistance2,
         reason: `${esc(n.name)}: '${esc(uLabel)}' is 2 edits from '${esc(t.label)}'`,
         rule: t.rule,
+        weak,
       });
     }
   }

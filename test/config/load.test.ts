@@ -93,6 +93,11 @@ describe('config', () => {
     expect(() => loadConfigFile(path.join(dir, 'missing.yaml'))).toThrow(/cannot read/);
   });
 
+  it('a route without min_severity alerts on medium and above (docs/configuration.md, docs/detection.md)', () => {
+    const c = buildConfig({ ...minimal, notifiers: [{ id: 'c', type: 'console' }], routes: [{ notifiers: ['c'] }] });
+    expect(c.config.routes[0]?.min_severity).toBe('medium');
+  });
+
   it.each(['config/ctwatch.yaml', 'config/demo.yaml'])('the shipped %s is valid', (rel) => {
     expect(() => loadConfigFile(path.join(ROOT, rel), {})).not.toThrow();
   });

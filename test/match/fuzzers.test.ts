@@ -23,8 +23,12 @@ describe('every generated permutation is detected as the brand it imitates', () 
       const missed = perms.filter((p) => p.fuzzer === fuzzer && !m.matchName(p.domain).some((x) => x.brand === brand));
       const silent = missed.filter((p) => !m.explainName(p.domain).dropped.some((d) => d.brand === brand));
       expect(silent.map((p) => p.domain)).toEqual([]);
-      // Few are dropped: at most 5 % of a fuzzer's variants.
-      expect(missed.length).toBeLessThanOrEqual(Math.ceil(0.05 * perms.filter((p) => p.fuzzer === fuzzer).length));
+      // The brand label with its first letter dropped (`aypal`) is another name unless
+      // corroborated (engine.ts firstLetterWhy): it needs corroboration, and gets it from an abused TLD.
+      const firstLetter = missed.filter((p) => m.explainName(p.domain).dropped.some((d) => d.brand === brand && /does not start like/.test(d.why)));
+      for (const p of firstLetter) expect(m.matchName(p.domain.replace(/\.com$/, '.top')).some((x) => x.brand === brand), p.domain).toBe(true);
+      // Few others are dropped: at most 5 % of a fuzzer's variants.
+      expect(missed.length - firstLetter.length).toBeLessThanOrEqual(Math.ceil(0.05 * perms.filter((p) => p.fuzzer === fuzzer).length));
     });
   }
 });

@@ -4,7 +4,7 @@
  * Brands are written the way people write them (short keywords, dictionary words, a one-letter brand).
  */
 import { describe, it, expect } from 'vitest';
-import { matcherFor } from './helpers.js';
+import { matcherFor, PAYPAL } from './helpers.js';
 import { assessSpecificity } from '../../src/match/specificity.js';
 import { isWord } from '../../src/match/word-model.js';
 import { ordinaryNames, noisyKeywordWarnings, ruleNoise } from '../../src/match/noise.js';
@@ -171,5 +171,89 @@ describe('noise before it hurts', () => {
     expect(ing?.alerts).toBeGreaterThan(names.length / 10_000);
     expect(ing?.examples.length).toBe(3);
     expect(ing?.suggestion).toMatch(/match: label/);
+  });
+});
+
+describe('look-alikes that are other names, not typos (need corroboration)', () => {
+  const x = matcherFor({
+    brands: [
+      { name: 'OpenSea', domains: ['opensea.io'] },
+      { name: 'MetaMask', domains: ['metamask.io'] },
+      { name: 'CryptoKitties', domains: ['cryptokitties.co'] },
+      { name: 'DFINITY', domains: ['dfinity.org'] },
+      { name: 'MyEtherWallet', domains: ['myetherwallet.com'] },
+      PAYPAL,
+    ],
+  });
+  const brands = (name: string): string[] => x.matchName(name).map((h) => h.brand ?? '');
+  it.each([
+    // word-segment substitution: one word of the brand label replaced by another word
+    ['opensew.com', 'OpenSea', /word 'sea' replaced by 'sew'/, 'opensew-verify.com'],
+    ['opensee.ch', 'OpenSea', /word 'sea' replaced by 'see'/, 'opensee.top'],
+    ['metamast.de', 'MetaMask', /word 'mask' replaced by 'mast'/, 'metamast.xyz'],
+    ['cryptoknitties.com', 'CryptoKitties', /replaced by 'knitties'/, 'cryptoknitties-airdrop.com'],
+    // the first letter dropped or changed by no typing error
+    ['finity.ch', 'DFINITY', /does not start like/, 'finity.top'],
+    ['nfinity.net', 'DFINITY', /does not start like/, 'nfinity.top'],
+    ['aetherwallet.io', 'MyEtherWallet', /does not start like/, 'aetherwallet.site'],
+    // digits read as letters, then a further error
+    ['open5e.org', 'OpenSea', /two guesses stacked/, 'open5e.top'],
+  ])('%s is not alerted as %s (explained), and is caught when corroborated', (quiet, brand, why, corroborated) => {
+    expect(brands(quiet)).not.toContain(brand);
+    expect(x.explainName(quiet).dropped).toContainEqual(expect.objectContaining({ brand, action: 'dropped', why: expect.stringMatching(why) }));
+    expect(brands(corroborated)).toContain(brand);
+  });
+  it.each([
+    // the real look-alikes these rules must still catch
+    ['opensae.com', 'OpenSea'], // 'sae' is a word somewhere, but swapped letters are a slip
+    ['metamaks.com', 'MetaMask'],
+    ['metamasks.com', 'MetaMask'], // plural, not another word
+    ['cryptokittes.com', 'CryptoKitties'],
+    ['dfinlty.org', 'DFINITY'],
+    ['myotherwallet.com', 'MyEtherWallet'], // 'my' is too short to be a kept word
+    ['myetherwallot.com', 'MyEtherWallet'], // 'wal|lot' in a stem: one changed word is a typo
+    ['ymetherwallet.com', 'MyEtherWallet'], // first two letters swapped
+    ['qaypal.com', 'PayPal'], // neighbouring key / one bit in the first letter's place
+    ['paypak.com', 'PayPal'], // 'pay' is too short to be a kept word ('pak' is a word somewhere)
+    ['paypa1.com', 'PayPal'],
+    ['openseashop.com', 'OpenSea'], // the brand label whole, joined with a word: not a replaced word
+    ['metamaskhelp.com', 'MetaMask'],
+    ['cryptokittiesgame.com', 'CryptoKitties'],
+  ])('%s is still caught as %s', (name, brand) => {
+    expect(brands(name)).toContain(brand);
+  });
+});
+
+describe('a short keyword joined to a phishing term inside one token is a combosquat', () => {
+  const x = matcherFor({
+    brands: [
+      { name: 'USPS', domains: ['usps.com'], keywords: ['usps'] },
+      { name: 'UPS', domains: ['ups.com'], keywords: ['ups'] },
+      { name: 'Trust Wallet', domains: ['trustwallet.com'], keywords: ['trust'] },
+    ],
+  });
+  const brands = (name: string): string[] => x.matchName(name).map((h) => h.brand ?? '');
+  it.each([
+    ['uspsparcel.xyz', 'USPS'],
+    ['uspsparcel.com', 'USPS'],
+    ['upstracking.com', 'UPS'],
+    ['redelivery-usps.com', 'USPS'],
+    ['ups-delivery.com', 'UPS'],
+  ])('%s is caught as %s (combosquat)', (name, brand) => {
+    const h = x.matchName(name).find((m) => m.brand === brand);
+    expect(h?.techniques).toContain('combosquat');
+  });
+  it.each([
+    ['groupspay.com', 'UPS'], // 'pay' is too short a partner
+    ['popups.example.org', 'UPS'],
+    ['upsidedown.com', 'UPS'], // the rest is no phishing term
+    ['securetrust.com', 'Trust Wallet'], // a word keyword with a term makes an ordinary phrase
+    ['trustaccount.net', 'Trust Wallet'],
+  ])('%s is not alerted as %s', (name, brand) => {
+    expect(brands(name)).not.toContain(brand);
+  });
+  it('an explicit match: label keeps the keyword to whole tokens', () => {
+    const y = matcherFor({ brands: [{ name: 'USPS', domains: ['usps.com'], keywords: [{ word: 'usps', match: 'label' }] }] });
+    expect(y.matchName('uspsparcel.com')).toEqual([]);
   });
 });

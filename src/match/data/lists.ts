@@ -18,6 +18,8 @@ export const PHISHING_TERMS: readonly string[] = [
   'claim', 'claims', 'airdrop', 'giveaway', 'bonus', 'reward', 'rewards', 'promo', 'gift', 'free',
   'sync', 'validator', 'migrate', 'migration', 'rectify', 'dapp', 'dapps', 'seed', 'phrase', 'mnemonic',
   'kyc', 'official', 'portal', 'password', 'reset', 'webscr', 'cmd-login', 'checkout', 'pay',
+  // parcel-delivery lures (SMS "your package is held" campaigns against carriers)
+  'parcel', 'parcels', 'tracking', 'delivery', 'redelivery', 'shipment', 'package',
 ];
 
 /**
