@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small, fast, seedable PRNG. One definition for the benchmarks and the tests,
- * so generated data (brand sets, certificates, kill points) is the same run after run.
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (src/match/prng.ts), for the benchmarks and the tests. */
+export { prng } from '../../src/match/prng.js';

@@ -5,7 +5,7 @@
  */
 import type { LogStatus } from '../feed/ctlog/types.js';
 import type { FeedRates } from '../feed/rates.js';
-import { secrets } from '../log/secrets.js';
+import { redactUrl, secrets } from '../log/secrets.js';
 
 export interface FeedSourceInfo {
   /** The source's id (its URL for CertStream). Rates are keyed by it. */
@@ -26,14 +26,9 @@ export interface FeedState {
 /** Rates of a CT log read directly are kept under this key. */
 export const ctLogRateKey = (url: string) => `ctlog:${url}`;
 
-/** A URL without user info or query string, and without any registered secret. */
+/** A URL as shown on the page: redacted (redactUrl), and without any registered secret. */
 function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return secrets.redact(`${u.protocol}//${u.host}${u.pathname}`);
-  } catch {
-    return '(invalid url)';
-  }
+  return secrets.redact(redactUrl(url));
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

@@ -17,6 +17,7 @@ import { matchKey } from './skeleton.js';
 import { splitDomain } from './psl.js';
 import { BrandTable } from './brands.js';
 import { detectionSchema } from './config-schema.js';
+import { prng } from './prng.js';
 
 /** A keyword firing on more than this share of ordinary names is worth a warning (1 in 10,000). */
 export const NOISY_SHARE = 1 / 10_000;
@@ -27,17 +28,6 @@ const SUFFIXES = [
   'ca', 'com.au', 'pl', 'se', 'xyz', 'online', 'shop', 'app', 'site', 'store', 'dev', 'co', 'me', 'us',
 ];
 
-/** mulberry32: a small deterministic PRNG (the sample must be the same on every machine). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` synthetic ordinary host names (default 50,000), deterministic for `seed`. Labels are one

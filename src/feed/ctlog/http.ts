@@ -1,5 +1,6 @@
 import { type Clock, realClock } from './clock.js';
 import { CtLogError } from './errors.js';
+import { redactUrl } from '../../log/secrets.js';
 
 /**
  * Polite HTTP GET for one log: bounded concurrency, a minimum interval between requests,
@@ -134,7 +135,7 @@ export class LogHttpClient {
         const res = await this.fetchOnce(url, accept);
         if (res.ok) return await this.readBody(res, url);
         await res.body?.cancel().catch(() => undefined);
-        failure = new CtLogError('http', `GET ${redact(url)} answered ${res.status}`, { status: res.status });
+        failure = new CtLogError('http', `GET ${redactUrl(url)} answered ${res.status}`, { status: res.status });
         const retryable = res.status === 429 || res.status >= 500;
         if (!retryable) throw failure;
         if (res.status === 429) this.stats.throttled++;
@@ -181,13 +182,13 @@ export class LogHttpClient {
       });
     } catch (e) {
       if (this.signal?.aborted) throw new CtLogError('aborted', 'request aborted: source closing', { cause: e });
-      if (timeout.aborted) throw new CtLogError('timeout', `GET ${redact(url)} timed out after ${this.limits.timeoutMs} ms`, { cause: e });
-      throw new CtLogError('network', `GET ${redact(url)} failed`, { cause: e });
+      if (timeout.aborted) throw new CtLogError('timeout', `GET ${redactUrl(url)} timed out after ${this.limits.timeoutMs} ms`, { cause: e });
+      throw new CtLogError('network', `GET ${redactUrl(url)} failed`, { cause: e });
     }
   }
 
   private readBody(res: Response, url: string): Promise<Uint8Array> {
-    return readBodyCapped(res, this.limits.maxBodyBytes, `GET ${redact(url)}`);
+    return readBodyCapped(res, this.limits.maxBodyBytes, `GET ${redactUrl(url)}`);
   }
 }
 
@@ -236,12 +237,3 @@ export async function readBodyCapped(res: Response, maxBytes: number, what: stri
   return out;
 }
 
-/** URL without query string or credentials, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid url)';
-  }
-}

@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast, seedable PRNG. The one definition for the project: the noise
+ * sample of `rules noise` (which must be the same on every machine), and the benchmarks' and
+ * tests' generated data (through bench/lib/prng.ts). Pure.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
