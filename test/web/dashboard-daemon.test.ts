@@ -81,7 +81,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
     await g.page.goto(`${d.base}/#/hits`);
     await g.page.waitForSelector('table.hits tbody tr');
     await g.page.selectOption('select[name="brand"]', 'BlaBlaCar');
-    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.brand')].every((e) => e.textContent === 'BlaBlaCar'));
+    await g.page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.hits tbody td.brand')];
+      return cells.length > 0 && cells.every((e) => e.textContent === 'BlaBlaCar');
+    });
     await g.page.selectOption('select[name="severity"]', 'critical');
     await g.page.waitForFunction((n) => document.querySelectorAll('table.hits tbody tr').length === n, want.length);
     const ids = await g.page.$$eval('table.hits tbody tr', (r) => r.map((e) => Number(e.getAttribute('data-hit-id'))));

@@ -76,11 +76,19 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     const all = await brands();
     expect(new Set(all).size).toBeGreaterThan(2);
     await g.page.selectOption('select[name="brand"]', 'Avito');
-    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.brand')].every((e) => e.textContent === 'Avito'));
-    expect((await brands()).length).toBe(api.hits.filter((h) => h.brand === 'Avito').length);
+    // Wait for the filtered page itself: while it loads the table can be empty, and every() of nothing is true.
+    const avito = api.hits.filter((h) => h.brand === 'Avito').length;
+    await g.page.waitForFunction((n) => {
+      const cells = [...document.querySelectorAll('table.hits tbody td.brand')];
+      return cells.length === n && cells.every((e) => e.textContent === 'Avito');
+    }, avito);
+    expect((await brands()).length).toBe(avito);
     await g.page.selectOption('select[name="severity"]', 'high');
-    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody .badge[class*="sev-"]')].every((e) => e.textContent === 'high' || e.textContent === 'critical'));
     const n = api.hits.filter((h) => h.brand === 'Avito' && (h.severity === 'high' || h.severity === 'critical')).length;
+    await g.page.waitForFunction((n) => {
+      const badges = [...document.querySelectorAll('table.hits tbody .badge[class*="sev-"]')];
+      return badges.length === n && badges.every((e) => e.textContent === 'high' || e.textContent === 'critical');
+    }, n);
     await g.page.waitForFunction((n) => document.querySelectorAll('table.hits tbody tr').length === n, n);
     expect(new Set(await sevs())).toEqual(new Set(['high', 'critical']));
     expect(g.page.url()).toContain('brand=Avito');
@@ -92,7 +100,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     await g.page.click('button:has-text("Clear filters")');
     await g.page.fill('input[name="q"]', 'sberbank-login-1');
     await g.page.press('input[name="q"]', 'Enter');
-    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.namecol')].every((e) => e.textContent!.startsWith('sberbank-login-1')));
+    await g.page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.hits tbody td.namecol')];
+      return cells.length > 0 && cells.every((e) => e.textContent!.startsWith('sberbank-login-1'));
+    });
     await g.page.click('button:has-text("Clear filters")');
     await g.page.waitForFunction(() => document.querySelectorAll('table.hits tbody tr').length === 50);
     const firstPage = await g.page.$$eval('table.hits tbody tr', (r) => r.map((e) => e.getAttribute('data-hit-id')));
@@ -132,7 +143,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, mock API)', () => {
     expect(await g.page.locator('button.fresh').count()).toBe(0);
     // Filtered to Avito, a new PayPal hit is not counted.
     await g.page.selectOption('select[name="brand"]', 'Avito');
-    await g.page.waitForFunction(() => [...document.querySelectorAll('table.hits tbody td.brand')].every((e) => e.textContent === 'Avito'));
+    await g.page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.hits tbody td.brand')];
+      return cells.length > 0 && cells.every((e) => e.textContent === 'Avito');
+    });
     api.pushHit(hit(502, 'paypal-other.example', { first_seen: new Date().toISOString() }));
     api.pushHit(hit(503, 'avito-fresh.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
     api.pushHit(hit(504, 'avito-marker.example', { brand: 'Avito', first_seen: new Date().toISOString() }));
