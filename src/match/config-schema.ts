@@ -49,11 +49,11 @@ const labelKeywordsSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
     /** Distinctive domain labels at least this long match as substrings ("paypal" in "mypaypalhelp"). */
-    substring_min_length: z.number().int().min(1).default(5),
+    substring_min_length: z.number().int().min(1).default(6),
     /** Shorter labels match only as whole labels or hyphen tokens ("chase-login", not "purchase"). */
     token_min_length: z.number().int().min(1).default(3),
   })
-  .default({ enabled: true, substring_min_length: 5, token_min_length: 3 });
+  .default({ enabled: true, substring_min_length: 6, token_min_length: 3 });
 
 const editDistanceSchema = z
   .strictObject({
@@ -101,7 +101,7 @@ export const detectionSchema = z
     min_score: z.number().int().min(0).max(100).default(0),
   })
   .default({
-    label_keywords: { enabled: true, substring_min_length: 5, token_min_length: 3 },
+    label_keywords: { enabled: true, substring_min_length: 6, token_min_length: 3 },
     edit_distance: { distance1_min_length: 5, distance2_min_length: 9, any_edit1_min_length: 7, any_edit2_min_length: 12, short_label_max_length: 3 },
     phishing_terms: null,
     extra_phishing_terms: [],
