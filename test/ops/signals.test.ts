@@ -12,6 +12,7 @@ import { FakeCertstream } from '../helpers/certstream-server.js';
 import { navigliMessages, tmpDir } from '../helpers/fixtures.js';
 import { Daemon, ensureBuilt } from './helpers/daemon.js';
 import { baseConfig, readDb, writeConfig } from './helpers/config.js';
+import { SIGNAL_ECHO_MS } from '../../src/cli/commands/run.js';
 
 describe('signals and crashes (real process)', () => {
   const server = new FakeCertstream();
@@ -63,6 +64,8 @@ describe('signals and crashes (real process)', () => {
     await d.waitForLine((l) => l.msg === 'shutting down');
     const ready = await fetch(`${base}/readyz`).then((r) => r.status, () => 'refused');
     expect(ready).not.toBe(200);
+    // A repeat within SIGNAL_ECHO_MS counts as the first signal delivered twice (process group + npm).
+    await new Promise((r) => setTimeout(r, SIGNAL_ECHO_MS + 200));
     const { code } = await d.stop('SIGTERM');
     expect(code).toBe(1);
     expect(d.lines.some((l) => l.msg === 'second stop request: exiting now')).toBe(true);

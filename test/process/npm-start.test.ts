@@ -72,4 +72,39 @@ describe('npm start', () => {
       if (npm.exitCode === null) npm.kill('SIGKILL');
     }
   });
+
+  // Ctrl-C in a terminal signals the whole foreground process group: the daemon gets SIGINT from
+  // the terminal and again from npm, which forwards it. That is one stop request, not two: the stop
+  // must stay graceful (exit 0, "stopped"), not turn into the forced exit of a second request.
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the whole process group (Ctrl-C, a supervisor killing the group) stops the daemon gracefully', { timeout: 60_000 }, async (SIGNAL) => {
+    const dir = tmpDir();
+    const port = await freePort();
+    const cfg = writeConfig(dir, {
+      feed: { replay: NAVIGLI_REPLAY, replay_then_idle: true },
+      store: { path: path.join(dir, 'ctwatch.db') },
+      http: { listen: `127.0.0.1:${port}` },
+      brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
+      notifiers: [{ id: 'out', type: 'console' }],
+      routes: [{ notifiers: ['out'] }],
+    });
+    const npm = spawn('npm', ['start'], { cwd: ROOT, detached: true, env: { ...process.env, CTWATCH_CONFIG: cfg, CTWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout.on('data', (d) => (out += d));
+    npm.stderr.on('data', (d) => (out += d));
+    const npmExit = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
+    const daemonPid = () => Number(/"pid":(\d+)/.exec(out)?.[1] ?? 0);
+    try {
+      await until(async () => daemonPid() > 0 && (await portOpen(port)), 30_000, 'daemon listening');
+      process.kill(-npm.pid!, SIGNAL);
+      await npmExit;
+      await until(async () => !(await portOpen(port)) && !alive(daemonPid()), 15_000, 'daemon stopped and port free');
+      expect(out).toContain(`"why":"${SIGNAL}"`);
+      expect(out).toContain('"msg":"stopped"');
+      expect(out).not.toContain('second stop request');
+    } finally {
+      const pid = daemonPid();
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+    }
+  });
 });

@@ -4,7 +4,8 @@
  * Signals:
  *  - SIGTERM/SIGINT: graceful stop (readiness 503 at once, feed closed, received work committed,
  *    in-flight deliveries finished or left queued, database closed), exit 0. Bounded by
- *    SHUTDOWN_DEADLINE_MS; a second SIGTERM/SIGINT forces exit 1 at once.
+ *    SHUTDOWN_DEADLINE_MS; a second SIGTERM/SIGINT forces exit 1 at once (the same signal again
+ *    within SIGNAL_ECHO_MS is the first one delivered twice, by the process group and by npm).
  *  - SIGHUP: reload the config file (validated and compiled before anything changes; on error the
  *    running config stays, the error is logged and counted).
  *  - uncaughtException/unhandledRejection: logged fatal, closed quickly, exit 1 so the supervisor
@@ -28,6 +29,8 @@ const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 't
 
 /** Graceful stop budget. Below systemd's and Docker's stop timeouts, and the documented 5 s. */
 export const SHUTDOWN_DEADLINE_MS = 4_500;
+/** A repeat of the first stop signal within this long is the same request delivered twice (see the header). */
+export const SIGNAL_ECHO_MS = 1_000;
 /** After a crash: close what can be closed quickly; the supervisor restarts us. */
 export const FATAL_DEADLINE_MS = 2_000;
 
@@ -43,20 +46,26 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
   const appLog = log.child({ module: 'app' });
   for (const w of loaded.warnings) log.child({ module: 'config' }).warn({ file: loaded.file }, w);
   let app: App | null = null;
-  let stopping: { code: number } | null = null;
+  let stopping: { code: number; why: string } | null = null;
   let overrun: NodeJS.Timeout | undefined;
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((r) => (resolveExit = r));
 
+  let firstSignalAt = 0;
   const stop = (code: number, why: string): void => {
     if (stopping) {
+      // The same signal again within SIGNAL_ECHO_MS is the one stop request delivered twice, not a
+      // second request: Ctrl-C or a supervisor signals the whole process group, and `npm start`
+      // forwards the signal to the daemon as well.
+      if (why === stopping.why && Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
       if (code !== 0 || why.startsWith('SIG')) {
         appLog.warn({ why }, 'second stop request: exiting now');
         process.exit(1);
       }
       return;
     }
-    stopping = { code };
+    stopping = { code, why };
+    firstSignalAt = Date.now();
     const deadline = code === 0 ? SHUTDOWN_DEADLINE_MS : FATAL_DEADLINE_MS;
     appLog.info({ why, deadlineMs: deadline }, 'shutting down');
     const t0 = Date.now();
