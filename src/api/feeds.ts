@@ -26,9 +26,12 @@ export interface FeedState {
 /** Rates of a CT log read directly are kept under this key. */
 export const ctLogRateKey = (url: string) => `ctlog:${url}`;
 
-/** A URL as shown on the page: redacted (redactUrl), and without any registered secret. */
-function displayUrl(url: string): string {
-  return secrets.redact(redactUrl(url));
+/**
+ * A URL as shown on the page: redacted (redactUrl), and without any registered secret. A CT log's
+ * path is public (it names the log), so `publicPath` keeps it.
+ */
+function displayUrl(url: string, publicPath = false): string {
+  return secrets.redact(redactUrl(url, { keepPath: publicPath }));
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -49,9 +52,9 @@ export function feedReport(state: FeedState, rates: FeedRates) {
       error: null as string | null,
     })),
     ...state.ctLogs.map((st) => ({
-      id: st.name ?? displayUrl(st.url),
+      id: st.name ?? displayUrl(st.url, true),
       kind: 'ctlog' as const,
-      url: displayUrl(st.url),
+      url: displayUrl(st.url, true),
       connected: st.healthy,
       rate: rates.series(ctLogRateKey(st.url)),
       lag: st.lag,
@@ -60,6 +63,6 @@ export function feedReport(state: FeedState, rates: FeedRates) {
       error: st.lastError ? st.lastError.code : null,
     })),
   ];
-  const logs = state.logs.map((l) => ({ log: displayUrl(l.log), received: l.received, missing: l.missing, pending: l.pending, last_seen: l.lastSeenAt }));
+  const logs = state.logs.map((l) => ({ log: displayUrl(l.log, true), received: l.received, missing: l.missing, pending: l.pending, last_seen: l.lastSeenAt }));
   return { feeds, logs };
 }

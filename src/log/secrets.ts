@@ -93,8 +93,12 @@ export function urlParts(value: string): string[] {
  * A value without `scheme://` (e.g. "replay:/file.jsonl") is returned unchanged; one that does
  * not parse becomes "[invalid url]". Pure, idempotent, never throws. The one owner of URL
  * redaction: use it rather than a local copy.
+ *
+ * `keepPath: true` is for URLs whose path is public configuration, not a credential (a CT log's
+ * URL from the signed log list: `.../parcelyard2026h2.prod.certificate.transparency.goog/`): user
+ * info and query are still redacted, the path is kept so the log can be told apart.
  */
-export function redactUrl(value: string): string {
+export function redactUrl(value: string, opts: { keepPath?: boolean } = {}): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
   let u: URL;
   try {
@@ -105,10 +109,12 @@ export function redactUrl(value: string): string {
   const hadUser = u.username !== '' || u.password !== '';
   u.username = '';
   u.password = '';
-  u.pathname = u.pathname
-    .split('/')
-    .map((seg) => (seg.length >= MIN_SECRET_TOKEN ? 'redacted' : seg))
-    .join('/');
+  if (!opts.keepPath) {
+    u.pathname = u.pathname
+      .split('/')
+      .map((seg) => (seg.length >= MIN_SECRET_TOKEN ? 'redacted' : seg))
+      .join('/');
+  }
   if (u.search.length > 1) u.search = '?redacted';
   const out = u.toString();
   return hadUser ? out.replace('://', '://redacted@') : out;

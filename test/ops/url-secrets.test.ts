@@ -30,6 +30,14 @@ describe('redactUrl', () => {
     expect(redactUrl(input)).toBe(expected);
     expect(redactUrl(redactUrl(input))).toBe(expected);
   });
+
+  // A CT log's path names the log (public, from the signed list): kept; credentials and query are not.
+  it.each([
+    ['https://storage.googleapis.com/parcelyard2026h2.prod.certificate.transparency.goog/checkpoint', 'https://storage.googleapis.com/parcelyard2026h2.prod.certificate.transparency.goog/checkpoint'],
+    ['https://u:p@ct.example/logs/us1/argon2026h2/ct/v1/get-entries?start=0&end=255', 'https://redacted@ct.example/logs/us1/argon2026h2/ct/v1/get-entries?redacted'],
+  ])('keepPath: %s → %s', (input, expected) => {
+    expect(redactUrl(input, { keepPath: true })).toBe(expected);
+  });
 });
 
 describe('sighting rows', () => {

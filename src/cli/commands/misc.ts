@@ -78,7 +78,7 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   const c = loaded.config;
   const summary = {
     file: loaded.file,
-    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map(redactUrl),
+    feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map((u) => redactUrl(u)),
     store: c.store.path,
     http: c.http.listen,
     watch: c.watch.length,

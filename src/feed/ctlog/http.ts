@@ -135,7 +135,7 @@ export class LogHttpClient {
         const res = await this.fetchOnce(url, accept);
         if (res.ok) return await this.readBody(res, url);
         await res.body?.cancel().catch(() => undefined);
-        failure = new CtLogError('http', `GET ${redactUrl(url)} answered ${res.status}`, { status: res.status });
+        failure = new CtLogError('http', `GET ${redactUrl(url, { keepPath: true })} answered ${res.status}`, { status: res.status });
         const retryable = res.status === 429 || res.status >= 500;
         if (!retryable) throw failure;
         if (res.status === 429) this.stats.throttled++;
@@ -182,13 +182,13 @@ export class LogHttpClient {
       });
     } catch (e) {
       if (this.signal?.aborted) throw new CtLogError('aborted', 'request aborted: source closing', { cause: e });
-      if (timeout.aborted) throw new CtLogError('timeout', `GET ${redactUrl(url)} timed out after ${this.limits.timeoutMs} ms`, { cause: e });
-      throw new CtLogError('network', `GET ${redactUrl(url)} failed`, { cause: e });
+      if (timeout.aborted) throw new CtLogError('timeout', `GET ${redactUrl(url, { keepPath: true })} timed out after ${this.limits.timeoutMs} ms`, { cause: e });
+      throw new CtLogError('network', `GET ${redactUrl(url, { keepPath: true })} failed`, { cause: e });
     }
   }
 
   private readBody(res: Response, url: string): Promise<Uint8Array> {
-    return readBodyCapped(res, this.limits.maxBodyBytes, `GET ${redactUrl(url)}`);
+    return readBodyCapped(res, this.limits.maxBodyBytes, `GET ${redactUrl(url, { keepPath: true })}`);
   }
 }
 
