@@ -7,7 +7,7 @@ import type { DashboardQueries } from '../store/dashboard.js';
 import { TAKEDOWN_STATUSES, TRIAGE_ACTIONS, type TakedownStatus, type TriageAction, type TriageInput } from '../store/types.js';
 import type { Matcher } from '../match/types.js';
 import type { Enrichment } from '../enrich/types.js';
-import { checkName } from '../match/check-result.js';
+import { checkInput, checkName } from '../match/check-result.js';
 import { sendJson } from '../http/health.js';
 import { crtshUrl, hitJson, reasonsOf } from './hit-json.js';
 import { ApiError, encodeCursor, parseFilter, parseId, parsePage } from './params.js';
@@ -139,7 +139,10 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
     app.post('/check', async (req, reply) => {
       const name = (req.body as { name?: unknown } | undefined)?.name;
       if (typeof name !== 'string' || name.length === 0 || name.length > 1_000) throw new ApiError(400, 'name: a string of 1 to 1,000 characters');
-      return sendJson(reply, 200, checkName(deps.matcher(), name));
+      // The same input rules as `ctwatch check`: trimmed, a URL counts as its host, else refused.
+      const input = checkInput(name);
+      if (!input.ok) throw new ApiError(400, `name: ${input.error}`);
+      return sendJson(reply, 200, checkName(deps.matcher(), input.name));
     });
 
     app.get('/inventory', async (_req, reply) => {

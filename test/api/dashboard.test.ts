@@ -294,6 +294,17 @@ describe('dashboard API over real HTTP', () => {
     const body = await checked.json();
     const cli = await runCli(['check', '--json', '--config', configFile, 'paypal-secure-login.com'], ENV);
     expect(body).toEqual(JSON.parse(cli.stdout));
+    // The same input rules as `ctwatch check`: a URL counts as its host, padding is trimmed, a
+    // non-hostname is refused.
+    const post = (name: string) => api('/api/v1/check', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+    for (const variant of ['  paypal-secure-login.com ', 'https://paypal-secure-login.com/login?x=1']) {
+      const r = await post(variant);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual(body);
+    }
+    const refused = await post('pay pal.com');
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error).toMatch(/not a hostname/);
 
     const stats = await json('/api/v1/stats/daily?days=30');
     expect(stats.days).toHaveLength(30);

@@ -1,8 +1,7 @@
 /** `ctwatch check [--json] NAME... | -`: runs the matcher on names, without the daemon. */
 import type { LoadedConfig } from '../../config/load.js';
 import type { Dropped } from '../../match/types.js';
-import { publicDropped, publicMatch } from '../../match/check-result.js';
-import { normalizeConfiguredDomain } from '../../match/normalize.js';
+import { checkInput, publicDropped, publicMatch } from '../../match/check-result.js';
 import { compileRulesOrExit } from '../context.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE, out, safeForTerminal } from '../util.js';
 
@@ -15,39 +14,6 @@ export async function readStdinLines(): Promise<string[]> {
     .filter((l) => l.trim().length > 0);
 }
 
-/** A name to check, or why the input is not one. */
-export type CheckInput = { ok: true; name: string } | { ok: false; error: string };
-
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** A plain ASCII hostname (the common case), checked without IDNA work: LDH labels of 1..63. */
-const PLAIN_HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/;
-
-/**
- * What `check` matches for one input: surrounding whitespace removed (it would change the score),
- * a URL replaced by its host, and anything that is not a hostname (optionally "*."-prefixed, in
- * Unicode or A-label form) refused with a reason. The accepted name keeps its Unicode form, so
- * homographs are matched as a certificate would carry them. Pure; never throws.
- */
-export function checkInput(raw: string): CheckInput {
-  let name = raw.trim();
-  if (URL_LIKE.test(name)) {
-    let host = '';
-    try {
-      host = new URL(name).hostname;
-    } catch {
-      // reported below
-    }
-    if (!host) return { ok: false, error: 'not a hostname (a URL without a host)' };
-    name = host;
-  }
-  const bare = name.startsWith('*.') ? name.slice(2) : name;
-  if (bare === '') return { ok: false, error: 'empty name' };
-  if (bare.length <= 253 && PLAIN_HOST.test(bare)) return { ok: true, name };
-  if (/[\s/\\?#@:]/u.test(bare) || normalizeConfiguredDomain(bare) === null) {
-    return { ok: false, error: 'not a hostname (give a name like paypal-login.com, or a URL)' };
-  }
-  return { ok: true, name };
-}
 
 /**
  * Matches each name and prints the matches (text, or --json one object per input in order).
@@ -92,4 +58,4 @@ export async function checkCommand(loaded: LoadedConfig, names: string[], json: 
   return rejected > 0 ? EXIT_FAILURE : 0;
 }
 
-export { publicMatch, publicDropped };
+export { checkInput, publicMatch, publicDropped };
