@@ -9,16 +9,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { openStore, type Store } from '../src/store/index.js';
+import type { Store } from '../src/store/index.js';
 import type { RecordResult } from '../src/store/types.js';
 import { MAX_CERT_DER_BYTES } from '../src/cert/full-parse.js';
-import { buildConfig } from '../src/config/load.js';
-import { compileRules } from '../src/app.js';
 import { Processor } from '../src/pipeline/processor.js';
-import { Metrics } from '../src/http/metrics.js';
-import { silentLogger } from '../src/log/logger.js';
 import { decodeCertstreamText } from '../src/feed/certstream-decode.js';
 import { CertFactory, fullStreamMessage } from '../test/helpers/cert-factory.js';
+import { paypalProcessor } from '../test/helpers/processor.js';
 
 /** An issuer DN of about `bytes` characters that a backtracking `buypass.*\bgo\b` scans quadratically. */
 export function hostileIssuer(bytes: number): string {
@@ -67,16 +64,7 @@ async function measureSize(processor: Processor, store: Store, issuerBytes: numb
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctwatch-issuer-bench-'));
-  const loaded = buildConfig({
-    feed: { replay: 'unused.jsonl' },
-    store: { path: path.join(dir, 'db.sqlite') },
-    brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
-    notifiers: [{ id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/' }],
-    routes: [{ notifiers: ['hook'] }],
-  });
-  const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after });
-  const rules = compileRules(loaded);
-  const processor = new Processor({ store, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger(), rules: () => rules, maxNames: 1000 });
+  const { processor, store } = paypalProcessor(dir);
   const results = [];
   // Exactly 1 MiB, and the largest issuer whose certificate still gets the full parse.
   for (const bytes of [1024 * 1024, 1024 * 1024 - 32 * 1024]) results.push(await measureSize(processor, store, bytes));

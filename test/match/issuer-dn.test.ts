@@ -4,19 +4,13 @@
  * 5.5 s on 280 KB), and the stored issuer is bounded the same way. Timing is measured by
  * bench/issuer-bench.ts; here a generous per-test timeout is only a safety net.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundIssuer, MAX_ISSUER_CHARS, withIssuer } from '../../src/match/index.js';
 import type { Match } from '../../src/match/types.js';
-import { openStore } from '../../src/store/index.js';
-import { buildConfig } from '../../src/config/load.js';
-import { compileRules } from '../../src/app.js';
-import { Processor } from '../../src/pipeline/processor.js';
-import { Metrics } from '../../src/http/metrics.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { decodeCertstreamText } from '../../src/feed/certstream-decode.js';
 import { CertFactory, fullStreamMessage } from '../helpers/cert-factory.js';
 import { tmpDir } from '../helpers/fixtures.js';
+import { paypalProcessor } from '../helpers/processor.js';
 
 const brandMatch: Match = { name: 'paypa1.com', brand: 'PayPal', watch: null, technique: 'typosquat:replacement', techniques: ['typosquat:replacement'], severity: 'high', score: 70, reason: 'paypa1.com: look-alike' };
 
@@ -59,16 +53,7 @@ describe('free-DV issuer modifier', () => {
 
   it('a full-stream message whose certificate has a ~1 MiB issuer DN is processed, and stores a bounded issuer', { timeout: 20_000 }, async () => {
     const dir = tmpDir();
-    const loaded = buildConfig({
-      feed: { replay: 'unused.jsonl' },
-      store: { path: path.join(dir, 'db.sqlite') },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
-      notifiers: [{ id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/' }],
-      routes: [{ notifiers: ['hook'] }],
-    });
-    const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after });
-    const rules = compileRules(loaded);
-    const processor = new Processor({ store, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger(), rules: () => rules, maxNames: 1000 });
+    const { processor, store } = paypalProcessor(dir);
     // Attributes of 32 KiB (one huge string is refused by the ASN.1 library), under the 1 MiB DER parse cap.
     const chunk = 'buypass '.repeat(4096);
     const dn = `C=NO, O=Buypass AS, ${Array.from({ length: 30 }, () => `OU=${chunk}`).join(', ')}, CN=Buypass Class 2 CA`;

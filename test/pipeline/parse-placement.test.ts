@@ -5,16 +5,11 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
-import { buildConfig } from '../../src/config/load.js';
-import { compileRules } from '../../src/app.js';
-import { Processor } from '../../src/pipeline/processor.js';
 import { ParsePool } from '../../src/pipeline/parse-pool.js';
-import { Metrics } from '../../src/http/metrics.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { decodeCertstreamText } from '../../src/feed/certstream-decode.js';
 import { CertFactory, fullStreamMessage } from '../helpers/cert-factory.js';
 import { ROOT, tmpDir } from '../helpers/fixtures.js';
+import { paypalProcessor } from '../helpers/processor.js';
 
 // The compiled worker (`npm test` builds first): worker threads run JavaScript, not TypeScript.
 const WORKER = pathToFileURL(path.join(ROOT, 'dist/src/pipeline/parse-worker.js'));
@@ -28,29 +23,13 @@ describe('parse placement', () => {
     ['no backlog: parsed here, the worker is not asked', true, 0],
   ])('%s', async (_label, parseHere, poolCalls) => {
     const dir = tmpDir();
-    const loaded = buildConfig({
-      feed: { replay: 'unused.jsonl' },
-      store: { path: path.join(dir, 'db.sqlite') },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
-      notifiers: [{ id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/' }],
-      routes: [{ notifiers: ['hook'] }],
-    });
-    const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after });
-    const rules = compileRules(loaded);
     let calls = 0;
     const counting = Object.create(pool) as ParsePool;
     counting.parse = (ders) => {
       calls++;
       return pool.parse(ders);
     };
-    const processor = new Processor({
-      store,
-      metrics: new Metrics({ defaultMetrics: false }),
-      log: silentLogger(),
-      rules: () => rules,
-      maxNames: 1000,
-      parsePool: counting,
-    });
+    const { processor, store } = paypalProcessor(dir, { parsePool: counting });
     const factory = await CertFactory.create();
     const iss = await factory.issue(['paypal-secure-login.com']);
     const r = decodeCertstreamText(fullStreamMessage(iss.final, iss.names, { log: 'https://log-a.example/', index: 1, precert: false }), { source: 'test', maxNames: 1000 });

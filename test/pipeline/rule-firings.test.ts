@@ -2,16 +2,11 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
-import { buildConfig } from '../../src/config/load.js';
-import { compileRules } from '../../src/app.js';
-import { Processor } from '../../src/pipeline/processor.js';
 import { ParsePool } from '../../src/pipeline/parse-pool.js';
-import { Metrics } from '../../src/http/metrics.js';
-import { silentLogger } from '../../src/log/logger.js';
 import { decodeCertstreamText } from '../../src/feed/certstream-decode.js';
 import { CertFactory, fullStreamMessage } from '../helpers/cert-factory.js';
 import { ROOT, tmpDir } from '../helpers/fixtures.js';
+import { paypalProcessor } from '../helpers/processor.js';
 
 const WORKER = pathToFileURL(path.join(ROOT, 'dist/src/pipeline/parse-worker.js'));
 
@@ -21,17 +16,7 @@ describe('ctwatch_rule_firings_total', () => {
 
   it('counts each name on which a rule fired, labelled by brand and rule id from the config', async () => {
     const dir = tmpDir();
-    const loaded = buildConfig({
-      feed: { replay: 'unused.jsonl' },
-      store: { path: path.join(dir, 'db.sqlite') },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] }],
-      notifiers: [{ id: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/' }],
-      routes: [{ notifiers: ['hook'] }],
-    });
-    const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after });
-    const rules = compileRules(loaded);
-    const metrics = new Metrics({ defaultMetrics: false });
-    const processor = new Processor({ store, metrics, log: silentLogger(), rules: () => rules, maxNames: 1000, parsePool: pool });
+    const { processor, metrics, store } = paypalProcessor(dir, { parsePool: pool });
     const factory = await CertFactory.create();
     const iss = await factory.issue(['paypal-secure-login.com', 'www.paypal-secure-login.com', 'booking.com']);
     const r = decodeCertstreamText(fullStreamMessage(iss.final, iss.names, { log: 'https://log-a.example/', index: 1, precert: false }), { source: 'test', maxNames: 1000 });
