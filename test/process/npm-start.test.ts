@@ -39,72 +39,65 @@ function alive(pid: number): boolean {
   }
 }
 
+/** `npm start` on a replay config with its own port; `group` runs it as a process group leader. */
+async function startNpm(group: boolean) {
+  const dir = tmpDir();
+  const port = await freePort();
+  const cfg = writeConfig(dir, {
+    feed: { replay: NAVIGLI_REPLAY, replay_then_idle: true },
+    store: { path: path.join(dir, 'ctwatch.db') },
+    http: { listen: `127.0.0.1:${port}` },
+    brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
+    notifiers: [{ id: 'out', type: 'console' }],
+    routes: [{ notifiers: ['out'] }],
+  });
+  const npm = spawn('npm', ['start'], { cwd: ROOT, detached: group, env: { ...process.env, CTWATCH_CONFIG: cfg, CTWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { npm, port, out: '', exited: new Promise<number | null>((r) => npm.on('exit', (code) => r(code))) };
+  npm.stdout.on('data', (d) => (run.out += d));
+  npm.stderr.on('data', (d) => (run.out += d));
+  return run;
+}
+
+/** The daemon's own pid, from its JSON log lines (to check it, and to clean up if a test fails). */
+const daemonPidIn = (out: string) => Number(/"pid":(\d+)/.exec(out)?.[1] ?? 0);
+
+function cleanUp(run: Awaited<ReturnType<typeof startNpm>>): void {
+  const pid = daemonPidIn(run.out);
+  if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+  if (run.npm.exitCode === null) run.npm.kill('SIGKILL');
+}
+
 describe('npm start', () => {
   it('SIGTERM to the npm process stops the daemon and frees the port', { timeout: 60_000 }, async () => {
-    const dir = tmpDir();
-    const port = await freePort();
-    const cfg = writeConfig(dir, {
-      feed: { replay: NAVIGLI_REPLAY, replay_then_idle: true },
-      store: { path: path.join(dir, 'ctwatch.db') },
-      http: { listen: `127.0.0.1:${port}` },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
-      notifiers: [{ id: 'out', type: 'console' }],
-      routes: [{ notifiers: ['out'] }],
-    });
-    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, CTWATCH_CONFIG: cfg, CTWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    npm.stdout.on('data', (d) => (out += d));
-    npm.stderr.on('data', (d) => (out += d));
-    const npmExit = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
-    // The daemon's own pid, from its JSON log lines (to check it, and to clean up if the test fails).
-    const daemonPid = () => Number(/"pid":(\d+)/.exec(out)?.[1] ?? 0);
+    const run = await startNpm(false);
     try {
-      await until(async () => daemonPid() > 0 && (await portOpen(port)), 30_000, 'daemon listening');
-      expect(daemonPid()).not.toBe(npm.pid);
-      npm.kill('SIGTERM');
-      await npmExit;
-      await until(async () => !(await portOpen(port)) && !alive(daemonPid()), 15_000, 'daemon stopped and port free');
-      expect(out).toContain('"why":"SIGTERM"');
-      expect(out).toContain('"msg":"stopped"');
+      await until(async () => daemonPidIn(run.out) > 0 && (await portOpen(run.port)), 30_000, 'daemon listening');
+      expect(daemonPidIn(run.out)).not.toBe(run.npm.pid);
+      run.npm.kill('SIGTERM');
+      await run.exited;
+      await until(async () => !(await portOpen(run.port)) && !alive(daemonPidIn(run.out)), 15_000, 'daemon stopped and port free');
+      expect(run.out).toContain('"why":"SIGTERM"');
+      expect(run.out).toContain('"msg":"stopped"');
     } finally {
-      const pid = daemonPid();
-      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
-      if (npm.exitCode === null) npm.kill('SIGKILL');
+      cleanUp(run);
     }
   });
 
   // Ctrl-C in a terminal signals the whole foreground process group: the daemon gets SIGINT from
   // the terminal and again from npm, which forwards it. That is one stop request, not two: the stop
   // must stay graceful (exit 0, "stopped"), not turn into the forced exit of a second request.
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the whole process group (Ctrl-C, a supervisor killing the group) stops the daemon gracefully', { timeout: 60_000 }, async (SIGNAL) => {
-    const dir = tmpDir();
-    const port = await freePort();
-    const cfg = writeConfig(dir, {
-      feed: { replay: NAVIGLI_REPLAY, replay_then_idle: true },
-      store: { path: path.join(dir, 'ctwatch.db') },
-      http: { listen: `127.0.0.1:${port}` },
-      brands: [{ name: 'PayPal', domains: ['paypal.com'] }],
-      notifiers: [{ id: 'out', type: 'console' }],
-      routes: [{ notifiers: ['out'] }],
-    });
-    const npm = spawn('npm', ['start'], { cwd: ROOT, detached: true, env: { ...process.env, CTWATCH_CONFIG: cfg, CTWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    npm.stdout.on('data', (d) => (out += d));
-    npm.stderr.on('data', (d) => (out += d));
-    const npmExit = new Promise<number | null>((r) => npm.on('exit', (code) => r(code)));
-    const daemonPid = () => Number(/"pid":(\d+)/.exec(out)?.[1] ?? 0);
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s to the whole process group (Ctrl-C, a supervisor killing the group) stops the daemon gracefully', { timeout: 60_000 }, async (signal) => {
+    const run = await startNpm(true);
     try {
-      await until(async () => daemonPid() > 0 && (await portOpen(port)), 30_000, 'daemon listening');
-      process.kill(-npm.pid!, SIGNAL);
-      await npmExit;
-      await until(async () => !(await portOpen(port)) && !alive(daemonPid()), 15_000, 'daemon stopped and port free');
-      expect(out).toContain(`"why":"${SIGNAL}"`);
-      expect(out).toContain('"msg":"stopped"');
-      expect(out).not.toContain('second stop request');
+      await until(async () => daemonPidIn(run.out) > 0 && (await portOpen(run.port)), 30_000, 'daemon listening');
+      process.kill(-run.npm.pid!, signal);
+      await run.exited;
+      await until(async () => !(await portOpen(run.port)) && !alive(daemonPidIn(run.out)), 15_000, 'daemon stopped and port free');
+      expect(run.out).toContain(`"why":"${signal}"`);
+      expect(run.out).toContain('"msg":"stopped"');
+      expect(run.out).not.toContain('second stop request');
     } finally {
-      const pid = daemonPid();
-      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
-      if (npm.exitCode === null) npm.kill('SIGKILL');
+      cleanUp(run);
     }
   });
 });
