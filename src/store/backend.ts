@@ -19,6 +19,9 @@ import type { Severity } from '../match/types.js';
 import type { ClaimedDelivery, DeliveryKind, DeliveryRow, DeliveryStatus } from './outbox.js';
 import type { PruneResult, RetentionAges } from './retention.js';
 import type { CandidateRecord, HitRow, HitStatus, RecordResult, RouteFn } from './types.js';
+import type { DashboardQueries } from './dashboard.js';
+import type { EnrichmentStore } from './enrichment-store.js';
+import type { CtLogEvidenceRow } from './ctlog-evidence.js';
 
 export type BackendKind = 'sqlite' | 'postgres';
 
@@ -162,6 +165,18 @@ export interface LeaseApi {
   balance(names: readonly string[], ttlMs: number, now?: number): Promise<string[]>;
 }
 
+/** CT-log misbehaviour evidence and the logs known from log lists (ctlog-evidence.ts, ctlog-known.ts). */
+export interface CtLogTablesApi {
+  /** Stores evidence, at most MAX_EVIDENCE_PER_KIND rows per (log, kind). True when stored. */
+  recordEvidence(logUrl: string, kind: string, summary: string, evidence: Record<string, unknown>, at?: number): Promise<boolean>;
+  /** Newest first. */
+  listEvidence(logUrl?: string, limit?: number): Promise<CtLogEvidenceRow[]>;
+  /** Every known log: URL → the list entry first seen for it. */
+  knownLogs(): Promise<Map<string, unknown>>;
+  /** Remembers logs not known yet (a known URL keeps its first entry). Idempotent. */
+  rememberLogs(entries: ReadonlyArray<{ url: string; entry: unknown }>, now?: number): Promise<void>;
+}
+
 export interface StoreBackend {
   readonly kind: BackendKind;
   /** This instance's identity in leases (PostgreSQL); 'local' for SQLite. */
@@ -170,6 +185,11 @@ export interface StoreBackend {
   readonly outbox: OutboxApi;
   readonly positions: PositionsApi;
   readonly leases: LeaseApi;
+  /** The dashboard's queries and triage. */
+  readonly dashboard: DashboardQueries;
+  /** Enrichment results, schedule, held and update alerts. */
+  readonly enrichment: EnrichmentStore;
+  readonly ctlog: CtLogTablesApi;
   /** Deletes rows older than the retention ages (retention.ts semantics). Idempotent. */
   prune(ages: RetentionAges, now?: number): Promise<PruneResult>;
   /** True when the database answers a trivial query. Never throws. */

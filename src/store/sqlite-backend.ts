@@ -78,6 +78,14 @@ export function sqliteBackend(store: Store, clock: () => number = Date.now): Sto
       save: (logKey, position, now = clock()) => run(() => positions.save(logKey, position, now)),
     },
     leases,
+    dashboard: store.dashboard,
+    enrichment: store.enrichment,
+    ctlog: {
+      recordEvidence: (logUrl, kind, summary, evidence, at) => run(() => store.ctlogEvidence.record(logUrl, kind, summary, evidence, at)),
+      listEvidence: (logUrl, limit) => run(() => store.ctlogEvidence.list(logUrl, limit)),
+      knownLogs: () => run(() => store.ctlogKnown.all()),
+      rememberLogs: (entries, now) => run(() => store.ctlogKnown.remember(entries, now)),
+    },
     prune: (ages, now) => run(() => store.prune(ages, now)),
     ping: () => Promise.resolve(store.ping()),
     close: () =>

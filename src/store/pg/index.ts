@@ -101,6 +101,10 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
       },
     },
     leases,
+    // Filled in by the switch-over (issue 16): each in its own file under pg/.
+    dashboard: notYet('dashboard'),
+    enrichment: notYet('enrichment'),
+    ctlog: notYet('ctlog'),
     prune: (ages, now = clock()) => prunePg(pool, ages, now),
     async ping() {
       if (closed) return false;
@@ -125,3 +129,8 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
   };
 }
 
+
+/** A placeholder whose every method rejects: the PostgreSQL part is not written yet. */
+function notYet<T>(part: string): T {
+  return new Proxy({}, { get: (_t, prop) => () => Promise.reject(new Error(`PostgreSQL ${part}.${String(prop)} is not implemented yet`)) }) as T;
+}
