@@ -1,9 +1,10 @@
 /** Loading config and opening the store for CLI commands, with errors that name what failed. */
 import { loadConfigFile, resolveConfigPath, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { openStore, type Store } from '../store/index.js';
+import type { StoreBackend } from '../store/backend.js';
+import { openBackend } from '../store/open-backend.js';
 import type { ProcessorRules } from '../pipeline/processor.js';
-import { CliError, EXIT_USAGE } from './util.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './util.js';
 
 /**
  * One line for a config error: "invalid configuration in FILE: a.b: problem; c: problem".
@@ -40,11 +41,47 @@ export async function compileRulesOrExit(loaded: LoadedConfig): Promise<Processo
   }
 }
 
-export function withStore<T>(loaded: LoadedConfig, fn: (store: Store) => T): T {
-  const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after, checkpointOnClose: false });
-  try {
-    return fn(store);
-  } finally {
-    store.close();
+/**
+ * Opens the configured store (store.url: PostgreSQL, else store.path: SQLite), runs `fn` on it
+ * and closes it, also when `fn` throws. SQLite errors propagate as before (DB_OPEN, DB_TOO_NEW:
+ * "ctwatch: CODE: message", exit 1). PostgreSQL failures become one CliError line naming
+ * store.url and the server (never the password): a bad URL exits 2 like any config error; an
+ * unreachable server, refused login, unknown database or a connection lost while `fn` runs
+ * exit 1.
+ */
+export async function withBackend<T>(loaded: LoadedConfig, fn: (b: StoreBackend) => Promise<T>): Promise<T> {
+  const cfg = loaded.config.store;
+  if (cfg.url === undefined) {
+    const b = await openBackend({ path: cfg.path, realertAfterMs: cfg.realert_after, checkpointOnClose: false });
+    try {
+      return await fn(b);
+    } finally {
+      await b.close();
+    }
   }
+  let b: StoreBackend;
+  try {
+    b = await openBackend({ url: cfg.url, realertAfterMs: cfg.realert_after });
+  } catch (e) {
+    throw await pgCliError(e, loaded, 'cannot open');
+  }
+  try {
+    return await fn(b);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'STORE_UNAVAILABLE') throw await pgCliError(e, loaded, 'lost');
+    throw e;
+  } finally {
+    await b.close();
+  }
+}
+
+/** One line for a PostgreSQL failure; see withBackend. */
+async function pgCliError(e: unknown, loaded: LoadedConfig, what: 'cannot open' | 'lost'): Promise<CliError> {
+  const code = (e as { code?: string }).code;
+  if (code === 'STORE_URL') return new CliError(configErrorLine(e as Error, loaded.file), EXIT_USAGE, { cause: e });
+  const { parseStoreUrl } = await import('../store/pg/connection.js');
+  const where = parseStoreUrl(loaded.config.store.url!).display;
+  const why = ((e as Error).message ?? String(e)).replace(/^PostgreSQL unavailable: /, '').replace(/\s*\n\s*/g, ' ');
+  const unreachable = code === 'STORE_UNAVAILABLE' ? ' (is the server running and reachable?)' : '';
+  return new CliError(`store.url: ${what} the PostgreSQL store ${where}: ${why}${unreachable}`, EXIT_FAILURE, { cause: e });
 }

@@ -25,6 +25,24 @@ const listenAddress = z.string().refine(
   { message: 'must be host:port, e.g. 127.0.0.1:9797' },
 );
 
+/**
+ * Why `store.url` cannot be a PostgreSQL URL, or null. Checked at load so a typo exits 2 naming
+ * the field; the full parse (pg/connection.ts parseStoreUrl) runs when the store opens, and is
+ * not imported here so commands that never open a store do not load the PostgreSQL driver.
+ * Never echoes the URL: it may carry a password.
+ */
+function storeUrlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'not a valid URL (postgres://USER@HOST:5432/DB)';
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return `must be a postgres:// or postgresql:// URL (got ${u.protocol}//)`;
+  if (u.pathname.replace(/^\//, '') === '') return 'names no database (postgres://USER@HOST:5432/DATABASE)';
+  return null;
+}
+
 export const feedSchema = z
   .strictObject({
     /** One CertStream WebSocket URL. */
@@ -110,6 +128,15 @@ export const configSchema = z.strictObject({
   store: z
     .strictObject({
       path: z.string().min(1).default('./data/ctwatch.db'),
+      /**
+       * postgres://user:pass@host:5432/db (node-postgres syntax, TLS via sslmode/sslrootcert);
+       * set: the shared PostgreSQL store, store.path is then unused. The password normally comes
+       * from ${ENV}. A schema other than the server's search_path: ?options=-c%20search_path%3DNAME.
+       */
+      url: z.string().min(1).optional().superRefine((url, ctx) => {
+        const problem = url === undefined ? null : storeUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
       realert_after: durationMs.default(30 * 86_400_000),
     })
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),

@@ -1,11 +1,10 @@
 /**
  * Opens the store backend a configuration asks for: `url` (postgres://...) selects PostgreSQL,
  * otherwise `path` selects SQLite. The one place the switch-over (issue 16) calls instead of
- * openStore; nothing calls it yet.
+ * openStore.
  */
 import type { StoreBackend } from './backend.js';
 import { StoreError } from './backend.js';
-import { openPgBackend } from './pg/index.js';
 import { openSqliteBackend } from './sqlite-backend.js';
 
 export interface StoreSelection {
@@ -15,7 +14,9 @@ export interface StoreSelection {
   url?: string;
   realertAfterMs: number;
   now?: () => number;
-  /** PostgreSQL: schema to use (created if missing); default the server's search_path. */
+  /** SQLite: false for short-lived readers such as the CLI (see openStore). Default true. */
+  checkpointOnClose?: boolean;
+  /** PostgreSQL: schema to use (created if missing); default the URL's search_path schema, else the server's search_path. */
   schema?: string;
   /** PostgreSQL: this instance's name in leases. */
   instanceId?: string;
@@ -27,8 +28,10 @@ export interface StoreSelection {
 export async function openBackend(sel: StoreSelection): Promise<StoreBackend> {
   const common = { realertAfterMs: sel.realertAfterMs, ...(sel.now ? { now: sel.now } : {}) };
   if (sel.url !== undefined) {
+    // Loaded on demand: SQLite users (and every CLI read) do not pay for loading the driver.
+    const { openPgBackend } = await import('./pg/index.js');
     return openPgBackend({ url: sel.url, ...common, ...(sel.schema ? { schema: sel.schema } : {}), ...(sel.instanceId ? { instanceId: sel.instanceId } : {}), ...(sel.onIdleError ? { onIdleError: sel.onIdleError } : {}) });
   }
-  if (sel.path !== undefined) return openSqliteBackend(sel.path, common);
+  if (sel.path !== undefined) return openSqliteBackend(sel.path, { ...common, ...(sel.checkpointOnClose !== undefined ? { checkpointOnClose: sel.checkpointOnClose } : {}) });
   throw new StoreError('STORE_URL', 'store: give store.path (SQLite) or store.url (PostgreSQL)');
 }

@@ -3,8 +3,9 @@ import type { LoadedConfig } from '../../config/load.js';
 import { STATUS_FOR_ACTION, type HitStatus } from '../../store/types.js';
 import { HIT_CSV_HEADER, hitCsvRow, publicHit } from '../../api/hit-json.js';
 import type { Severity } from '../../match/types.js';
+import type { Enrichment } from '../../enrich/types.js';
 import { SEVERITIES } from '../../match/types.js';
-import { withStore } from '../context.js';
+import { withBackend } from '../context.js';
 import { CliError, EXIT_USAGE, out, safeForTerminal, sinceToTime, toCsv } from '../util.js';
 
 export interface HitsQueryFlags {
@@ -18,13 +19,16 @@ export interface HitsQueryFlags {
 
 const STATUSES: HitStatus[] = ['new', 'acknowledged', 'false_positive'];
 
-export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number {
+export async function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): Promise<number> {
   if (f.severity !== undefined && !SEVERITIES.includes(f.severity as Severity)) throw new CliError(`--severity: one of ${SEVERITIES.join(', ')}`, EXIT_USAGE);
   if (f.status !== undefined && !STATUSES.includes(f.status as HitStatus)) throw new CliError(`--status: one of ${STATUSES.join(', ')}`, EXIT_USAGE);
   const since = sinceToTime(f.since);
-  const { rows, enrichment } = withStore(loaded, (s) => {
-    const rows = s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined });
-    return { rows, enrichment: f.json ? rows.map((r) => s.enrichment.enrichmentFor(r.id)) : [] };
+  const { rows, enrichment } = await withBackend(loaded, async (b) => {
+    const rows = await b.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined });
+    const enrichment: (Enrichment | null)[] = [];
+    // One at a time: a CLI read must not take every pooled connection of a shared database.
+    if (f.json) for (const r of rows) enrichment.push(await b.enrichment.enrichmentFor(r.id));
+    return { rows, enrichment };
   });
   if (f.json) {
     out(rows.map((r, i) => JSON.stringify(publicHit(r, enrichment[i]))).join('\n') + (rows.length ? '\n' : ''));
@@ -41,11 +45,12 @@ export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number
 
 export { publicHit };
 
-export function hitsTriageCommand(loaded: LoadedConfig, action: 'ack' | 'fp' | 'reopen', idText: string | undefined): number {
+export async function hitsTriageCommand(loaded: LoadedConfig, action: 'ack' | 'fp' | 'reopen', idText: string | undefined): Promise<number> {
   const id = Number(idText);
   if (!idText || !Number.isSafeInteger(id) || id <= 0) throw new CliError(`hits ${action}: give a hit id (a positive number)`, EXIT_USAGE);
   const status = STATUS_FOR_ACTION[action];
-  const ok = withStore(loaded, (s) => s.hits.triage([id], { action }).length === 1);
+  // The dashboard's triage path: the status, the suppression and a triage history row.
+  const ok = await withBackend(loaded, async (b) => (await b.dashboard.triage([id], { action })).length === 1);
   if (!ok) throw new CliError(`no hit with id ${id}`);
   out(`hit ${id}: ${status}${action === 'fp' ? ' (future hits for its registrable domain and brand are suppressed)' : ''}\n`);
   return 0;

@@ -1,14 +1,14 @@
 /** Small CLI commands: inventory, allow, outbox, permutations, config check. */
 import type { LoadedConfig } from '../../config/load.js';
-import { compileRulesOrExit, withStore } from '../context.js';
+import { compileRulesOrExit, withBackend } from '../context.js';
 import { CliError, EXIT_USAGE, err, out, safeForTerminal, toCsv } from '../util.js';
 import { noisyKeywordWarnings } from '../../match/noise.js';
 import { generatePermutations, normalizeName } from '../../match/index.js';
 import type { DeliveryStatus } from '../../store/outbox.js';
 import { redactUrl } from '../../log/secrets.js';
 
-export function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json?: boolean; csv?: boolean }): number {
-  const rows = withStore(loaded, (s) => s.hits.listInventory({ watch: f.watch }));
+export async function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json?: boolean; csv?: boolean }): Promise<number> {
+  const rows = await withBackend(loaded, (b) => b.hits.listInventory({ watch: f.watch }));
   const iso = (t: number) => new Date(t).toISOString();
   if (f.json) out(rows.map((r) => JSON.stringify({ watch: r.watch, name: r.name, first_seen: iso(r.firstSeen), last_seen: iso(r.lastSeen), issuers: r.issuers, certificates: r.certCount })).join('\n') + (rows.length ? '\n' : ''));
   else if (f.csv) out(toCsv(['watch', 'name', 'first_seen', 'last_seen', 'issuers', 'certificates'], rows.map((r) => [r.watch, r.name, iso(r.firstSeen), iso(r.lastSeen), r.issuers.join('; '), r.certCount])));
@@ -19,19 +19,19 @@ export function inventoryCommand(loaded: LoadedConfig, f: { watch?: string; json
   return 0;
 }
 
-export function allowAddCommand(loaded: LoadedConfig, domain: string | undefined): number {
+export async function allowAddCommand(loaded: LoadedConfig, domain: string | undefined): Promise<number> {
   const n = domain ? normalizeName(domain) : null;
   const ascii = n?.ascii;
   if (!domain || !ascii) throw new CliError('allow add: give a domain name', EXIT_USAGE);
-  withStore(loaded, (s) => s.hits.addAllow(ascii));
+  await withBackend(loaded, (b) => b.hits.addAllow(ascii));
   out(`allowed ${ascii} (and its subdomains); a running daemon applies it on its next reload (SIGHUP)\n`);
   return 0;
 }
 
-export function outboxListCommand(loaded: LoadedConfig, f: { status?: string; json?: boolean }): number {
+export async function outboxListCommand(loaded: LoadedConfig, f: { status?: string; json?: boolean }): Promise<number> {
   const statuses: DeliveryStatus[] = ['pending', 'delivered', 'dead'];
   if (f.status !== undefined && !statuses.includes(f.status as DeliveryStatus)) throw new CliError(`--status: one of ${statuses.join(', ')}`, EXIT_USAGE);
-  const rows = withStore(loaded, (s) => s.outbox.list({ status: f.status as DeliveryStatus | undefined }));
+  const rows = await withBackend(loaded, (b) => b.outbox.list({ status: f.status as DeliveryStatus | undefined }));
   if (f.json) out(rows.map((r) => JSON.stringify({ id: r.id, kind: r.kind, hit_id: r.hitId, notifier: r.notifierId, status: r.status, attempts: r.attempts, created_at: new Date(r.createdAt).toISOString(), next_attempt_at: new Date(r.nextAttemptAt).toISOString(), last_error: r.lastError })).join('\n') + (rows.length ? '\n' : ''));
   else {
     if (rows.length === 0) out('outbox is empty\n');
@@ -40,13 +40,13 @@ export function outboxListCommand(loaded: LoadedConfig, f: { status?: string; js
   return 0;
 }
 
-export function outboxRetryCommand(loaded: LoadedConfig, target: string | undefined, dead: boolean): number {
+export async function outboxRetryCommand(loaded: LoadedConfig, target: string | undefined, dead: boolean): Promise<number> {
   let id: number | null = null;
   if (!dead) {
     id = Number(target);
     if (!target || !Number.isSafeInteger(id) || id <= 0) throw new CliError('outbox retry: give a delivery id or --dead', EXIT_USAGE);
   }
-  const n = withStore(loaded, (s) => s.outbox.retryDead(id));
+  const n = await withBackend(loaded, (b) => b.outbox.retryDead(id));
   out(`${n} dead deliveries queued again; a running daemon sends them on its next pass\n`);
   return 0;
 }
@@ -79,7 +79,8 @@ export async function configCheckCommand(loaded: LoadedConfig): Promise<number> 
   const summary = {
     file: loaded.file,
     feed: c.feed.replay ? `replay ${c.feed.replay}` : [c.feed.url, ...(c.feed.urls ?? [])].filter((u): u is string => !!u).map((u) => redactUrl(u)),
-    store: c.store.path,
+    // PostgreSQL: the server and database, without user, password or query.
+    store: c.store.url !== undefined ? redactUrl(c.store.url, { keepPath: true }) : c.store.path,
     http: c.http.listen,
     watch: c.watch.length,
     brands: c.brands.length,

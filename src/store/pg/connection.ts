@@ -25,6 +25,12 @@ export interface ParsedStoreUrl {
   config: pg.PoolConfig;
   /** postgres://user@host:port/db: the URL without password or query, safe to print. */
   display: string;
+  /**
+   * The schema the URL selects with `options=-c search_path=NAME` (one lower-case name, as
+   * SCHEMA_NAME), so the store creates it when missing; undefined otherwise (a list such as
+   * "a,public" is passed to the server as given, and nothing is created).
+   */
+  schema?: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -51,7 +57,19 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
   const config = parseIntoClientConfig(url) as pg.PoolConfig;
   if (!config.database) throw new StoreError('STORE_URL', 'store.url names no database (postgres://user@host:5432/DATABASE)');
   const user = u.username ? `${safeDecode(u.username)}@` : '';
-  return { config, display: `postgres://${user}${u.hostname || 'localhost'}:${u.port || '5432'}/${config.database}` };
+  const schema = searchPathSchema(config.options);
+  return { config, display: `postgres://${user}${u.hostname || 'localhost'}:${u.port || '5432'}/${config.database}`, ...(schema ? { schema } : {}) };
+}
+
+/**
+ * The single schema named by a search_path setting in libpq `options` ("-c search_path=x",
+ * "-csearch_path=x", "--search_path=x"; the last one wins, as on the server), or undefined.
+ */
+function searchPathSchema(options: string | undefined): string | undefined {
+  if (!options) return undefined;
+  const all = [...options.matchAll(/(?:^|\s)(?:-c\s*|--)search_path=(\S*)/g)];
+  const last = all.at(-1)?.[1];
+  return last !== undefined && SCHEMA_NAME.test(last) ? last : undefined;
 }
 
 function safeDecode(s: string): string {
@@ -85,9 +103,12 @@ const types = {
   },
 };
 
-/** A pool on the parsed URL, in `schema` when given. Connects lazily. */
-export function createPool(opts: PgConnectionOptions): { pool: pg.Pool; display: string } {
-  const { config, display } = parseStoreUrl(opts.url);
+/**
+ * A pool on the parsed URL, in `schema` when given, else in the URL's search_path schema.
+ * Returns that schema (for migratePg's createSchema), if any. Connects lazily.
+ */
+export function createPool(opts: PgConnectionOptions): { pool: pg.Pool; display: string; schema?: string } {
+  const { config, display, schema: urlSchema } = parseStoreUrl(opts.url);
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
     throw new StoreError('STORE_URL', `schema "${opts.schema}" must be lower-case letters, digits and "_"`);
   }
@@ -106,7 +127,8 @@ export function createPool(opts: PgConnectionOptions): { pool: pg.Pool; display:
   // good, as the error may come between two statements (the next one then fails and says so).
   pool.on('error', (err) => opts.onIdleError?.(err));
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return { pool, display };
+  const schema = opts.schema ?? urlSchema;
+  return { pool, display, ...(schema ? { schema } : {}) };
 }
 
 /** SQLSTATEs worth running the whole transaction again for. */

@@ -56,11 +56,11 @@ export async function copySqliteToPg(file: string, to: PgConnectionOptions, onTa
   } catch (err) {
     throw Object.assign(new Error(`cannot open database ${file}: ${(err as Error).message}`, { cause: err }), { code: 'DB_OPEN' });
   }
-  const { pool, display } = createPool(to);
+  const { pool, display, schema } = createPool(to);
   try {
     const client = await pool.connect().catch((err: unknown) => Promise.reject(mapError(err)));
     try {
-      await migratePg(client, PG_MIGRATIONS, to.schema ? { createSchema: to.schema } : {});
+      await migratePg(client, PG_MIGRATIONS, schema ? { createSchema: schema } : {});
     } finally {
       client.release();
     }

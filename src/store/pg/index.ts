@@ -36,11 +36,11 @@ export interface PgStoreBackend extends StoreBackend {
 export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBackend> {
   const clock = opts.now ?? Date.now;
   const instanceId = opts.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const { pool, display } = createPool(opts);
+  const { pool, display, schema } = createPool(opts);
   try {
     const client = await pool.connect();
     try {
-      await migratePg(client, PG_MIGRATIONS, opts.schema ? { createSchema: opts.schema } : {});
+      await migratePg(client, PG_MIGRATIONS, schema ? { createSchema: schema } : {});
     } finally {
       client.release();
     }
