@@ -33,14 +33,36 @@ d('store.url', () => {
     ['postgres://ctw:s3cr3t-pw@db.internal:5433/ctwatch', 'postgres://ctw@db.internal:5433/ctwatch'],
     ['postgresql://ctw:p%40ss-word@db/ctwatch?sslmode=verify-full', 'postgres://ctw@db:5432/ctwatch'],
     ['postgres://db.internal/ctwatch', 'postgres://db.internal:5432/ctwatch'],
+    ['postgres://ctw@db.internal:5432/ctwatch', 'postgres://ctw@db.internal:5432/ctwatch'],
+    ['postgres://ctw:s3cr3t-pw@db.internal:5432/ctwatch_production_eu?sslmode=verify-full', 'postgres://ctw@db.internal:5432/ctwatch_production_eu'],
   ])('%s is shown as %s, the password registered as a secret', (u, display) => {
     const parsed = parseStoreUrl(u);
     expect(parsed.display).toBe(display);
+    // The display form stays printable: only credentials are secrets.
+    expect(secrets.redact(`at ${parsed.display}`)).toBe(`at ${display}`);
     const pw = new URL(u).password;
     if (pw) {
       expect(secrets.redact(`failed: ${decodeURIComponent(pw)} ${u}`)).not.toContain(decodeURIComponent(pw));
       expect(parsed.config.password).toBe(decodeURIComponent(pw));
     }
+  });
+
+  it('a password given as ?password= is a secret too', () => {
+    expect(parseStoreUrl('postgres://u@h/db?password=q-s3cret-pw').config.password).toBe('q-s3cret-pw');
+    expect(secrets.redact('failed: q-s3cret-pw')).toBe('failed: [redacted]');
+  });
+
+  it.each([
+    ['postgres://u@h/db?options=-c%20search_path%3Dctw_blue', 'ctw_blue'],
+    ['postgres://u@h/db?options=-csearch_path%3Dctw_blue', 'ctw_blue'],
+    ['postgres://u@h/db?options=--search_path%3Dctw_blue', 'ctw_blue'],
+    ['postgres://u@h/db?options=-c%20search_path%3Da%20-c%20search_path%3Dctw_last', 'ctw_last'],
+    ['postgres://u@h/db?options=-c%20search_path%3Dctw_a%2Cpublic', undefined],
+    ['postgres://u@h/db?options=-c%20search_path%3DBad-Name', undefined],
+    ['postgres://u@h/db?options=-c%20statement_timeout%3D5000', undefined],
+    ['postgres://u@h/db', undefined],
+  ])('%s selects schema %s (created by the store when missing)', (u, schema) => {
+    expect(parseStoreUrl(u).schema).toBe(schema);
   });
 
   it('TLS options as node-postgres reads them', () => {

@@ -52,9 +52,12 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
     throw new StoreError('STORE_URL', `store.url must start with postgres:// (got ${u.protocol}//)`);
   }
-  secrets.add(url);
+  // The password only (in the user info, or ?password=), as written and decoded: the rest is
+  // the display form (database names included), which error messages must be able to show.
+  if (u.password) secrets.add(u.password);
   if (u.password) secrets.add(safeDecode(u.password));
   const config = parseIntoClientConfig(url) as pg.PoolConfig;
+  if (typeof config.password === 'string') secrets.add(config.password);
   if (!config.database) throw new StoreError('STORE_URL', 'store.url names no database (postgres://user@host:5432/DATABASE)');
   const user = u.username ? `${safeDecode(u.username)}@` : '';
   const schema = searchPathSchema(config.options);
