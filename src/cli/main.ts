@@ -90,7 +90,10 @@ export const COMMANDS: Record<string, Command> = {
   'migrate-store': {
     usage: [['--from FILE --to postgres://USER@HOST:5432/DB', 'copy a SQLite store into an empty PostgreSQL store and compare row counts (stop the daemon first)']],
     options: ['from', 'to'],
-    details: '  The password belongs in PGPASSWORD, not in the URL (command lines are visible to other users).\n  The daemon cannot run on PostgreSQL yet (issue 16 is in progress): this prepares the copy.\n',
+    details:
+      '  The password belongs in PGPASSWORD, not in the URL (command lines are visible to other users).\n' +
+      '  A schema other than the default: append ?options=-c%20search_path%3DNAME to the URL (created when missing).\n' +
+      '  The daemon cannot run on PostgreSQL yet (issue 16 is in progress): this prepares the copy.\n',
     run: async (i) => (await load.migrateStore()).migrateStoreCommand({ from: i.flags.from, to: i.flags.to }),
   },
   rules: {
