@@ -181,7 +181,7 @@ async function waitDelivered(app: App | null): Promise<void> {
   const end = Date.now() + 15_000;
   while (Date.now() < end) {
     await app.dispatcher.runOnce();
-    if (app.store.outbox.countDue(Date.now()) === 0) return;
+    if ((await app.backend.outbox.countDue(Date.now())) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
