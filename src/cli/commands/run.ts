@@ -125,7 +125,8 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
     const line = startupErrorLine(err, loaded.config.http.listen);
     if (line) {
       process.stderr.write(`ctwatch: ${line}\n`);
-      return 1;
+      // A store.url node-postgres cannot use is a config error too; an unreachable server is not.
+      return code === 'STORE_URL' ? 2 : 1;
     }
     appLog.fatal({ err, code }, 'cannot start');
     return 1;
