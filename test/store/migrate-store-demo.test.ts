@@ -155,4 +155,38 @@ d(`migrate-store of the demo store, then the CLI on both stores${url ? '' : ` (s
       expect(typeof h.cert.index === 'number' || h.cert.index === null).toBe(true);
     }
   });
+  /** Rows of `table` without their time columns (the two stores are written moments apart). */
+  async function rowsWithoutTimes(table: string, cols: string): Promise<{ sqlite: unknown[]; pg: unknown[] }> {
+    const src = new Database(file, { readonly: true });
+    const { pool } = createPool({ url: pgUrl });
+    try {
+      const sorted = (rows: unknown[]) => rows.map((x) => JSON.stringify(x)).sort();
+      return { sqlite: sorted(src.prepare(`SELECT ${cols} FROM ${table}`).all()), pg: sorted((await pool.query(`SELECT ${cols} FROM ${table}`)).rows) };
+    } finally {
+      src.close();
+      await pool.end();
+    }
+  }
+
+  it('the write commands change both stores alike: hits ack|fp|reopen, allow add, outbox retry', async () => {
+    const fresh = (await runCli(['hits', '--json', '--status', 'new', '--config', sqliteCfg])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; registrable: string | null });
+    const [a, b] = fresh.filter((h) => h.registrable !== null);
+    const fped = JSON.parse((await runCli(['hits', '--json', '--status', 'false_positive', '--config', sqliteCfg])).stdout) as { id: number };
+    const dead = JSON.parse((await runCli(['outbox', '--json', '--status', 'dead', '--config', sqliteCfg])).stdout) as { id: number };
+    const steps = [['hits', 'ack', String(a!.id)], ['hits', 'fp', String(b!.id)], ['hits', 'reopen', String(fped.id)], ['allow', 'add', 'avito-shop.example'], ['outbox', 'retry', String(dead.id)], ['hits', 'ack', '99999']];
+    for (const args of steps) {
+      const [x, y] = [await runCli([...args, '--config', sqliteCfg]), await runCli([...args, '--config', pgCfg])];
+      expect({ code: y.code, stdout: y.stdout, stderr: y.stderr }, args.join(' ')).toEqual({ code: x.code, stdout: x.stdout, stderr: x.stderr });
+    }
+    const [x, y] = await Promise.all([runCli(['hits', '--json', '--config', sqliteCfg]), runCli(['hits', '--json', '--config', pgCfg])]);
+    expect(y.stdout).toBe(x.stdout);
+    expect(x.stdout).toContain(`"id":${a!.id},`);
+    // The outbox alike but for the retried row's new due time.
+    const outbox = async (cfg: string) => (await runCli(['outbox', '--json', '--config', cfg])).stdout.trim().split('\n').map((l) => ({ ...JSON.parse(l), next_attempt_at: null }));
+    expect(await outbox(pgCfg)).toEqual(await outbox(sqliteCfg));
+    for (const [table, cols] of [['triage_history', 'id, hit_id, action, note, takedown'], ['suppressions', 'id, registrable, brand, hit_id, active'], ['allowlist', 'domain']] as const) {
+      const r = await rowsWithoutTimes(table, cols);
+      expect(r.pg, table).toEqual(r.sqlite);
+    }
+  });
 });
