@@ -93,7 +93,7 @@ export const COMMANDS: Record<string, Command> = {
     details:
       '  The password belongs in PGPASSWORD, not in the URL (command lines are visible to other users).\n' +
       '  A schema other than the default: append ?options=-c%20search_path%3DNAME to the URL (created when missing).\n' +
-      '  The daemon cannot run on PostgreSQL yet (issue 16 is in progress): this prepares the copy.\n',
+      '  Then set store.url in the config: the daemon and the CLI use the PostgreSQL store.\n',
     run: async (i) => (await load.migrateStore()).migrateStoreCommand({ from: i.flags.from, to: i.flags.to }),
   },
   rules: {

@@ -4,8 +4,8 @@
  * store and compares the row counts of every table. Stop the daemon first.
  *
  * The password belongs in PGPASSWORD (node-postgres reads it), not in the URL: command lines are
- * visible to every user of the machine. The daemon does not run on PostgreSQL yet (issue 16's
- * switch-over is in progress); this command prepares the copy.
+ * visible to every user of the machine. The schema is the URL's `options=-c search_path=NAME`
+ * (created when missing), else the server's default.
  */
 import { StoreError } from '../../store/backend.js';
 import { copySqliteToPg } from '../../store/pg/copy-from-sqlite.js';
