@@ -35,8 +35,8 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Called when hit deliveries of a notifier went dead (to raise a ctwatch.health alert elsewhere). */
   onDead?: (notifierId: string, count: number, lastError: string) => void;
-  /** The latest enrichment of a hit (added to its alert); absent when enrichment is off. */
-  enrichmentFor?: (hitId: number) => Enrichment | null;
+  /** The latest enrichment of a hit (added to its alert; awaited); absent when enrichment is off. */
+  enrichmentFor?: (hitId: number) => Promise<Enrichment | null> | Enrichment | null;
   /** Pass interval of the background loop. */
   tickMs?: number;
   /** Handles a failed pass (e.g. SQLITE_BUSY): logs, counts, alerts. Default: logged. */
@@ -131,7 +131,7 @@ export class Dispatcher {
             while (next < claimed.length && !st.disabled && !this.stopping && !this.closing.signal.aborted) {
               const d = claimed[next++]!;
               // Machine channel: exactly one hit (or health/digest/test message) per send.
-              const msg = this.messageFor(id, [d]);
+              const msg = await this.messageFor(id, [d]);
               if (!msg) continue;
               st.tokens -= 1;
               if (await this.deliver(id, entry, st, msg, [d], null, false)) delivered.push(d.id);
@@ -144,7 +144,7 @@ export class Dispatcher {
         }
         const claimed = this.opts.outbox.claimDue(id, now, HUMAN_CLAIM, this.opts.delivery.lease);
         if (claimed.length === 0) break;
-        const message = this.humanMessage(id, st, claimed, now);
+        const message = await this.humanMessage(id, st, claimed, now);
         if (!message) continue; // everything claimed was deferred to its group window
         st.tokens -= 1;
         await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey, true);
@@ -170,12 +170,12 @@ export class Dispatcher {
   }
 
   /** Human channel: the first due group that is outside its window goes out as one message. */
-  private humanMessage(
+  private async humanMessage(
     notifierId: string,
     st: PumpState,
     claimed: ClaimedDelivery[],
     now: number,
-  ): { msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: string | null } | null {
+  ): Promise<{ msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: string | null } | null> {
     // Non-hit messages (health, digest, test) go alone, first.
     const single = claimed.find((d) => d.kind !== 'hit' || d.groupKey === null);
     const groups = new Map<string, ClaimedDelivery[]>();
@@ -193,18 +193,18 @@ export class Dispatcher {
       this.opts.outbox.defer(rows.map((r) => r.id), Math.max(openAt, now));
     }
     if (!chosen) return null;
-    const msg = this.messageFor(notifierId, chosen.rows);
+    const msg = await this.messageFor(notifierId, chosen.rows);
     if (!msg) return null;
     return { msg, rows: chosen.rows, groupKey: chosen.groupKey };
   }
 
-  private messageFor(notifierId: string, rows: ClaimedDelivery[]): AlertMessage | null {
+  private async messageFor(notifierId: string, rows: ClaimedDelivery[]): Promise<AlertMessage | null> {
     const first = rows[0]!;
     if (first.kind === 'hit') {
       const hits: HitAlert[] = [];
       const orphans: number[] = [];
       for (const r of rows) {
-        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId, this.opts.enrichmentFor?.(r.hit.id)));
+        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId, await this.opts.enrichmentFor?.(r.hit.id)));
         else orphans.push(r.id);
       }
       if (orphans.length) this.opts.outbox.markDead(orphans, 'hit no longer exists');
@@ -220,7 +220,7 @@ export class Dispatcher {
         return null;
       }
       const p = first.payload as { round: number; changes: HitUpdate['changes']; reply_to: string | null };
-      const hit = buildHitAlert(first.hit, notifierId, this.opts.enrichmentFor?.(first.hit.id) ?? null);
+      const hit = buildHitAlert(first.hit, notifierId, (await this.opts.enrichmentFor?.(first.hit.id)) ?? null);
       return { kind: 'update', id, update: { hit, round: p.round, changes: p.changes, replyTo: p.reply_to } };
     }
     const payload = first.payload as Record<string, unknown>;
