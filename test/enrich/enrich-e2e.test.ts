@@ -11,6 +11,7 @@ import { tmpDir } from '../helpers/fixtures.js';
 import { dbPath, startTestApp, until, type TestApp } from '../helpers/app.js';
 import { certPem, rdapDomain, rdapError, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 import { publicHit } from '../../src/cli/commands/hits.js';
+import { resolveDashboardToken } from '../../src/http/token.js';
 import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank } from '../../src/match/types.js';
 
@@ -151,6 +152,11 @@ describe('enrichment end to end', () => {
     expect(s.t.logs.some((l) => l.includes('"level":"warn"') && l.includes('enrich.allow_private is ON'))).toBe(true);
     // `ctwatch hits --json` shows the same object.
     expect(publicHit(hit, e).enrichment).toEqual(body.enrichment);
+    // So does the dashboard's hit detail, with the history.
+    const token = resolveDashboardToken(undefined, s.t.loaded.config.store.path).token;
+    const detail = await (await fetch(`${s.t.base}/api/v1/hits/${hit.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(detail.enrichment).toEqual(body.enrichment);
+    expect(detail.enrichment_history).toEqual([body.enrichment]);
   });
 
   it('counts its work in /metrics with fixed labels', async () => {
