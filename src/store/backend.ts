@@ -219,3 +219,8 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/** True for the error a backend rejects with while its database cannot be reached (an outage, not a bug). */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof StoreError && err.code === 'STORE_UNAVAILABLE';
+}
