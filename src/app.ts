@@ -136,11 +136,19 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     // Every call's outcome tells whether the store answers: /readyz and the store.* health events.
     const availability = new StoreAvailability({
       ping: () => opened.backend.ping(),
-      onChange: (st) =>
-        st.up
-          ? raiseHealth('store.recovered', 'low', `the store answers again; processing resumed`, { instance: opened.backend.instanceId }, undefined, true)
-          : raiseHealth('store.unavailable', 'high', `the store is unavailable (${st.reason}): CT-log reading is paused and CertStream intake is bounded until it answers`, { instance: opened.backend.instanceId, reason: st.reason }, undefined, true),
+      onChange: (st) => {
+        if (st.up) {
+          raiseHealth('store.recovered', 'low', `the store answers again after ${Math.round((st.since - outageStart) / 1000)} s; processing resumed`, { instance: opened.backend.instanceId, down_for_seconds: Math.round((st.since - outageStart) / 1000) }, undefined, true);
+          return;
+        }
+        outageStart = st.since;
+        raiseHealth('store.unavailable', 'high', `the store is unavailable (${st.reason}): CT-log reading is paused and CertStream intake is bounded until it answers`, { instance: opened.backend.instanceId, reason: st.reason }, undefined, true);
+        // Keep reading the sockets: what the full queue cannot hold is dropped and counted
+        // (store_unavailable) instead of stalling the connection until the server drops it.
+        for (const s of sources) if (s instanceof CertstreamClient) s.resume();
+      },
     });
+    let outageStart = 0;
     const store = withAvailability(opened.backend, availability);
     life.add('store-probe', probeAvailability(availability, () => opened.backend.ping()));
     const multiInstance = store.kind === 'postgres';
@@ -318,6 +326,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       onDepth: (d) => metrics.queueDepth.set(d),
       // Behind: stop reading the CertStream sockets until the queue is down to a quarter.
       onPressure: (pressed) => {
+        if (pressed && !availability.state.up) return; // see the store's onChange
         metrics.backpressure.inc({ state: pressed ? 'paused' : 'resumed' });
         for (const s of sources) if (s instanceof CertstreamClient) (pressed ? s.pause() : s.resume());
       },

@@ -21,7 +21,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { describeNetError } from '../log/net-error.js';
 import type { Severity } from '../match/types.js';
-import { ctlogLease, type LeaseApi, type RecordBatchOptions, type StoreBackend } from '../store/backend.js';
+import { ctlogLease, isStoreUnavailable, type LeaseApi, type RecordBatchOptions, type StoreBackend } from '../store/backend.js';
 import { LeaseKeeper } from './ctlog/lease-keeper.js';
 import type { CertEvent } from './types.js';
 import {
@@ -160,7 +160,8 @@ export class CtLogFeed {
           logKeys: () => this.wanted.map((l) => l.url),
           onAcquired: (url) => (opts.log.info({ log: url }, 'CT log lease acquired: reading it'), this.switchReader()),
           onLost: (url) => (opts.log.info({ log: url }, 'CT log lease given up: another instance reads it'), this.switchReader()),
-          onError: (err) => opts.log.warn({ err: (err as Error).message, code: (err as { code?: string }).code }, 'CT log lease round failed'),
+          // A store outage is told once elsewhere (store.unavailable); other failures are warnings.
+          onError: (err) => (isStoreUnavailable(err) ? opts.log.debug : opts.log.warn).call(opts.log, { err: (err as Error).message, code: (err as { code?: string }).code }, 'CT log lease round failed'),
         })
       : null;
   }

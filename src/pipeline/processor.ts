@@ -119,7 +119,10 @@ export class Processor {
       } catch (err) {
         if (!opts?.position && this.deps.retryCommit && (await this.deps.retryCommit(err))) continue;
         // Another instance took the log over: it reads these entries again; nothing is lost.
-        if ((err as { code?: unknown }).code === 'LEASE_LOST') this.deps.log.info({ log: opts?.position?.logKey }, 'CT log taken over by another instance; batch left to it');
+        const code = (err as { code?: unknown }).code;
+        if (code === 'LEASE_LOST') this.deps.log.info({ log: opts?.position?.logKey }, 'CT log taken over by another instance; batch left to it');
+        // The outage itself is logged and alerted once (store.unavailable); the batch is read again.
+        else if (code === 'STORE_UNAVAILABLE') this.deps.log.debug({ log: opts?.position?.logKey }, 'store unavailable; batch not committed');
         else this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
         throw err;
       }
