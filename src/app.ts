@@ -13,7 +13,7 @@ import { Metrics } from './http/metrics.js';
 import type { HttpServer, ReadinessCheck } from './http/server.js';
 import type { Store } from './store/index.js';
 import { openSelectedStore } from './store/open-backend.js';
-import { isStoreUnavailable, LEADER_LEASE, type StoreBackend } from './store/backend.js';
+import { isStoreUnavailable, isTransientStoreError, LEADER_LEASE, type StoreBackend } from './store/backend.js';
 import { probeAvailability, StoreAvailability, withAvailability } from './store/availability.js';
 import { HealthBacklog } from './notify/health-backlog.js';
 import path from 'node:path';
@@ -186,7 +186,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       enqueue: (targets, payload) => store.outbox.enqueue('health', targets, payload),
       onQueued: () => dispatcher.nudge(),
       onError: (err) => reportBackground('health', err),
-      isTransient: isStoreUnavailable,
+      isTransient: isTransientStoreError,
     });
     life.add('health-backlog', () => healthBacklog.close());
 

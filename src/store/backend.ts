@@ -224,3 +224,12 @@ export class StoreError extends Error {
 export function isStoreUnavailable(err: unknown): boolean {
   return err instanceof StoreError && err.code === 'STORE_UNAVAILABLE';
 }
+
+/**
+ * True for errors after which the same write may well succeed later: the store unavailable, or a
+ * SQLite file locked by another process for longer than its busy timeout.
+ */
+export function isTransientStoreError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return isStoreUnavailable(err) || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}

@@ -9,6 +9,7 @@ import { StoreError } from '../backend.js';
 import { migratePg, PG_MIGRATIONS } from '../migrations-pg.js';
 import type { CandidateRecord, RecordResult, RouteFn } from '../types.js';
 import { createPool, inTransaction, mapError, query, type PgConnectionOptions } from './connection.js';
+import { PgEnrichmentStore } from './enrichment.js';
 import { pgHits } from './hits.js';
 import { pgLeases } from './leases.js';
 import { pgOutbox } from './outbox.js';
@@ -103,7 +104,7 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
     leases,
     // Filled in by the switch-over (issue 16): each in its own file under pg/.
     dashboard: notYet('dashboard'),
-    enrichment: notYet('enrichment'),
+    enrichment: new PgEnrichmentStore(pool),
     ctlog: notYet('ctlog'),
     prune: (ages, now = clock()) => prunePg(pool, ages, now),
     async ping() {
