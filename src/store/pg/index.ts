@@ -8,7 +8,10 @@ import type { RecordBatchOptions, StoreBackend } from '../backend.js';
 import { StoreError } from '../backend.js';
 import { migratePg, PG_MIGRATIONS } from '../migrations-pg.js';
 import type { CandidateRecord, RecordResult, RouteFn } from '../types.js';
+import type { SearchTuning } from '../dashboard.js';
 import { createPool, inTransaction, mapError, query, type PgConnectionOptions } from './connection.js';
+import { pgCtLogTables } from './ctlog-tables.js';
+import { PgDashboardQueries } from './dashboard.js';
 import { pgHits } from './hits.js';
 import { pgLeases } from './leases.js';
 import { pgOutbox } from './outbox.js';
@@ -22,6 +25,8 @@ export interface PgBackendOptions extends PgConnectionOptions {
   alertDelayMs?: number;
   /** This instance's name in leases; default host:pid:random (a restart is a new instance). */
   instanceId?: string;
+  /** Tests only: the dashboard's search thresholds (see SearchTuning). */
+  searchTuning?: SearchTuning;
 }
 
 export interface PgStoreBackend extends StoreBackend {
@@ -102,9 +107,9 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
     },
     leases,
     // Filled in by the switch-over (issue 16): each in its own file under pg/.
-    dashboard: notYet('dashboard'),
+    dashboard: new PgDashboardQueries(pool, clock, opts.searchTuning),
     enrichment: notYet('enrichment'),
-    ctlog: notYet('ctlog'),
+    ctlog: pgCtLogTables(pool, clock),
     prune: (ages, now = clock()) => prunePg(pool, ages, now),
     async ping() {
       if (closed) return false;
