@@ -12,8 +12,9 @@
  * version reserved in advance (harden v3, ctlog v4, api v5, enrich v6), merged in any order.
  * Whoever adds SQLite version N adds its PostgreSQL counterpart here with the same N
  * (test/store/migrations-pg.test.ts lists the SQLite versions still lacking one). v4..v6 below
- * mirror those branches' SQLite migrations as merged on main. Never edit a released migration:
- * add a new one.
+ * mirror those branches' SQLite migrations as merged on main. A part a released PostgreSQL
+ * migration left out gets a PostgreSQL-only version, marked `completes` (v7: v5's search index);
+ * SQLite skips that number. Never edit a released migration: add a new one.
  */
 import type { PoolClient } from 'pg';
 import { StoreError } from './backend.js';
@@ -180,9 +181,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 5,
     description: 'dashboard: takedown status, triage history, keyset-pagination indexes',
-    // SQLite's v5 also builds an FTS5 trigram index for the dashboard's name search; the
-    // dashboard queries are SQLite's (store/dashboard.ts) until the switch-over gives them a
-    // PostgreSQL dialect (pg_trgm), which adds that index then.
+    // SQLite's v5 also builds an FTS5 trigram index for the dashboard's name search; its
+    // PostgreSQL counterpart (pg_trgm) came later, as v7 (a released migration is not edited).
     sql: `
       ALTER TABLE hits ADD COLUMN takedown_status TEXT CHECK (takedown_status IN ('none','reported','taken_down','refused'));
       ALTER TABLE hits ADD COLUMN takedown_at BIGINT;
