@@ -53,7 +53,11 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number; liteSeconds?: number; brandCount?: number } = {}): Promise<Record<string, unknown>> {
+/**
+ * `storeUrl`: run the daemon on that PostgreSQL database (store.url) instead of a SQLite file;
+ * the figures are then the shared store's.
+ */
+export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number; liteSeconds?: number; brandCount?: number; storeUrl?: string } = {}): Promise<Record<string, unknown>> {
   const brandCount = opts.brandCount ?? 1000;
   const seconds = opts.seconds ?? Number(process.env.BENCH_SECONDS ?? 60);
   const rateSeconds = opts.rateSeconds ?? Number(process.env.BENCH_RATE_SECONDS ?? 20);
@@ -145,7 +149,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
     configFile,
     stringify({
       feed: { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/full-stream`, stale_after: 600 },
-      store: { path: path.join(dir, 'bench.db') },
+      store: { path: path.join(dir, 'bench.db'), ...(opts.storeUrl ? { url: opts.storeUrl } : {}) },
       http: { listen: '127.0.0.1:0' },
       log: { level: 'warn' },
       ...(process.env.BENCH_PARSE_WORKERS !== undefined ? { performance: { parse_workers: Number(process.env.BENCH_PARSE_WORKERS) } } : {}),
@@ -304,6 +308,7 @@ export async function runE2eBench(opts: { seconds?: number; rateSeconds?: number
   fs.rmSync(dir, { recursive: true, force: true });
   const strip = ({ metrics: _m, ...r }: { metrics: string } & Record<string, unknown>) => r;
   return {
+    store: opts.storeUrl ? 'postgres' : 'sqlite',
     enrich: enrichMode,
     enrichJobs: metricValue(rate.metrics, 'ctwatch_enrich_jobs_total'),
     enrichDropped: metricValue(rate.metrics, 'ctwatch_enrich_dropped_total'),

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Store } from '../src/store/index.js';
-import type { RecordResult } from '../src/store/types.js';
 import { MAX_CERT_DER_BYTES } from '../src/cert/full-parse.js';
 import { Processor } from '../src/pipeline/processor.js';
 import { decodeCertstreamText } from '../src/feed/certstream-decode.js';
@@ -46,7 +45,7 @@ async function measureSize(processor: Processor, store: Store, issuerBytes: numb
     const c0 = process.cpuUsage();
     const r = decodeCertstreamText(text, { source: 'bench', maxNames: 1000 });
     if (r.kind !== 'cert') throw new Error('message did not decode');
-    const res = processor.processBatch([r.event], undefined, true) as RecordResult | null;
+    const res = await processor.processBatch([r.event], undefined, true);
     const c = process.cpuUsage(c0);
     if (!res || res.newHits !== 1) throw new Error('expected one new hit');
     if (i > 0) runs.push((c.user + c.system) / 1000);

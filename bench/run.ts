@@ -11,6 +11,7 @@ import { runCertBench } from './cert-bench.js';
 import { runE2eBench } from './e2e-bench.js';
 import { runStoreBench } from './pg-store-bench.js';
 import { projectRoot } from './lookalike-data.js';
+import { benchDatabase } from './lib/pg-database.js';
 
 type Row = [string, string | number | null | undefined];
 
@@ -68,6 +69,30 @@ async function main(): Promise<void> {
       ['  p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(big, 'rate.commitP50Ms')} / ${get(big, 'rate.commitP99Ms')}`],
       ['messages/CPU-s at 5,000 msg/s', get(big, 'rate.messagesPerCpuSecond')],
     ]);
+  }
+  if (!only || only === 'e2e' || only === 'e2e-pg') {
+    console.error('bench: end to end on PostgreSQL, 1,000 brands ...');
+    const db = await benchDatabase();
+    if (!db.url) {
+      results.e2ePostgres = { skipped: db.skipped };
+      table('End to end on PostgreSQL', [['skipped', db.skipped]]);
+    } else {
+      try {
+        const e = await runE2eBench({ brandCount: 1000, storeUrl: db.url, seconds: Math.min(30, Number(process.env.BENCH_SECONDS ?? 30)), liteSeconds: 0 });
+        results.e2ePostgres = e;
+        table('End to end on PostgreSQL (store.url; server on the same 2 cores), 1,000 brands', [
+          ['full stream, as fast as read: messages/s (wall)', get(e, 'max.messagesPerSecond')],
+          ['  messages/CPU-s of the daemon', get(e, 'max.messagesPerCpuSecond')],
+          ['  processed / sent', `${get(e, 'max.processed')} / ${get(e, 'max.sent')} in ${get(e, 'max.wallSeconds')} s`],
+          ['  dropped by ctwatch (overload)', get(e, 'max.droppedOverload')],
+          ['5,000 msg/s: processed / sent', `${get(e, 'rate.processed')} / ${get(e, 'rate.sent')}`],
+          ['  p50 / p99 arrival → hit committed (ms, bucket bound)', `${get(e, 'rate.commitP50Ms')} / ${get(e, 'rate.commitP99Ms')}`],
+          ['  p50 / p99 send → webhook delivered (ms)', `${get(e, 'rate.webhookP50Ms')} / ${get(e, 'rate.webhookP99Ms')} (${get(e, 'rate.webhookDeliveries')} deliveries)`],
+        ]);
+      } finally {
+        await db.drop();
+      }
+    }
   }
   if (!only || only === 'store') {
     console.error('bench: store writes, SQLite and PostgreSQL ...');

@@ -11,7 +11,12 @@ import type { Logger } from './log/logger.js';
 import { Lifecycle } from './lifecycle.js';
 import { Metrics } from './http/metrics.js';
 import type { HttpServer, ReadinessCheck } from './http/server.js';
-import { openStore, type Store } from './store/index.js';
+import type { Store } from './store/index.js';
+import { openSelectedStore } from './store/open-backend.js';
+import { isStoreUnavailable, isTransientStoreError, LEADER_LEASE, type StoreBackend } from './store/backend.js';
+import { probeAvailability, StoreAvailability, withAvailability } from './store/availability.js';
+import { HealthBacklog } from './notify/health-backlog.js';
+import path from 'node:path';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
 import { DeadDeliveryAlerts } from './notify/dead-alerts.js';
@@ -44,6 +49,24 @@ import { FeedRates } from './feed/rates.js';
 import { createEnrichment, type EnrichmentService } from './enrich/index.js';
 import { brandFaviconsFrom, brandTermsFrom } from './enrich/assess.js';
 
+/** How often the allow list is re-read from the store (another instance or the CLI may change it). */
+const ALLOW_REFRESH_MS = 15_000;
+/** The leader lease (scheduled jobs, shared-store alerts): held this long after each use. */
+const LEADER_TTL_MS = 60_000;
+/**
+ * A CT log's lease: renewed every third of it; a dead instance's logs are read again by another
+ * within about this plus one renewal period (15 + 5 s, well inside the 30 s promised).
+ */
+const CTLOG_LEASE_TTL_MS = 15_000;
+
+/** The /readyz database check: down while the store is unavailable, with the reason. */
+function databaseCheck(st: { up: boolean; reason: string | null }, sqlite: Store | null): ReadinessCheck {
+  if (!st.up) return { name: 'database', ok: false, detail: `store unavailable: ${st.reason ?? 'no answer'}` };
+  // SQLite answers synchronously: a closed or broken file shows at once.
+  if (sqlite && !sqlite.ping()) return { name: 'database', ok: false, detail: 'database does not answer' };
+  return { name: 'database', ok: true, detail: undefined };
+}
+
 /** Queue depth below which candidates are parsed on the main thread (one intake batch). */
 const INLINE_PARSE_BELOW_DEPTH = 256;
 
@@ -65,7 +88,10 @@ export interface AppOptions {
 }
 
 export interface App {
-  store: Store;
+  /** The store every part uses (SQLite or PostgreSQL), each call's outcome feeding the store's availability. */
+  backend: StoreBackend;
+  /** The SQLite store behind `backend` (tests and tools read it directly); null on PostgreSQL. */
+  store: Store | null;
   metrics: Metrics;
   http: HttpServer;
   dispatcher: Dispatcher;
@@ -97,13 +123,52 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
   let current: LoadedConfig = loaded;
 
   try {
-    // 1. Storage.
+    // 1. Storage: SQLite (store.path) or the shared PostgreSQL store (store.url).
     // With enrichment on, new alerts wait up to enrich.hold_alerts for it (released when it is done).
-    const store = openStore(cfg.store.path, { realertAfterMs: cfg.store.realert_after, now: opts.now, alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0 });
-    life.add('store', () => store.close());
+    const opened = await openSelectedStore({
+      ...(cfg.store.url ? { url: cfg.store.url } : { path: cfg.store.path }),
+      realertAfterMs: cfg.store.realert_after,
+      now: opts.now,
+      alertDelayMs: cfg.enrich.enabled ? cfg.enrich.hold_alerts : 0,
+      onIdleError: (err) => log.debug({ module: 'store', err: err.message }, 'idle database connection lost'),
+    });
+    life.add('store', () => opened.backend.close());
+    // Every call's outcome tells whether the store answers: /readyz and the store.* health events.
+    const availability = new StoreAvailability({
+      ping: () => opened.backend.ping(),
+      onChange: (st) => {
+        if (st.up) {
+          raiseHealth('store.recovered', 'low', `the store answers again after ${Math.round((st.since - outageStart) / 1000)} s; processing resumed`, { instance: opened.backend.instanceId, down_for_seconds: Math.round((st.since - outageStart) / 1000) }, undefined, true);
+          return;
+        }
+        outageStart = st.since;
+        raiseHealth('store.unavailable', 'high', `the store is unavailable (${st.reason}): CT-log reading is paused and CertStream intake is bounded until it answers`, { instance: opened.backend.instanceId, reason: st.reason }, undefined, true);
+        // Keep reading the sockets: what the full queue cannot hold is dropped and counted
+        // (store_unavailable) instead of stalling the connection until the server drops it.
+        for (const s of sources) if (s instanceof CertstreamClient) s.resume();
+      },
+    });
+    let outageStart = 0;
+    const store = withAvailability(opened.backend, availability);
+    life.add('store-probe', probeAvailability(availability, () => opened.backend.ping()));
+    const multiInstance = store.kind === 'postgres';
+    // Aborted first thing on close: work waiting for an unavailable store gives up.
+    const stopping = new AbortController();
 
-    // 2. Rules (config allow list plus `ctwatch allow add` entries).
-    let rules = compileRules(loaded, store.hits.listAllow());
+    // 2. Rules (config allow list plus `ctwatch allow add` entries, seen by every instance).
+    let allowFromStore = await store.hits.listAllow();
+    let rules = compileRules(loaded, allowFromStore);
+    const allowTimer = setInterval(() => {
+      if (!availability.state.up) return;
+      store.hits.listAllow().then((allow) => {
+        if (JSON.stringify(allow) === JSON.stringify(allowFromStore)) return;
+        rules = compileRules(current, allow);
+        allowFromStore = allow;
+        log.info({ module: 'app', allow: allow.length }, 'allow list changed in the store; rules recompiled');
+      }, (err: unknown) => reportBackground('allow-list', err));
+    }, ALLOW_REFRESH_MS);
+    allowTimer.unref();
+    life.add('allow-refresh', () => clearInterval(allowTimer));
 
     // Work run from timers never throws out of them: caught, logged, counted, alerted (task.failed).
     const background = new BackgroundErrors({
@@ -112,6 +177,18 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       raise: (a) => raiseHealth('task.failed', 'high', `background task "${a.task}" failed ${a.count} time(s); last: ${a.lastError}`, { task: a.task, count: a.count, last_error: a.lastError }),
     });
     life.add('background-errors', () => background.close());
+    // A store outage has its own alert (store.unavailable): its failures are not task failures.
+    const reportBackground = (task: string, err: unknown) => {
+      if (!isStoreUnavailable(err)) background.report(task, err);
+    };
+    // Health alerts wait here while the store cannot take them, and go when it can.
+    const healthBacklog = new HealthBacklog({
+      enqueue: (targets, payload) => store.outbox.enqueue('health', targets, payload),
+      onQueued: () => dispatcher.nudge(),
+      onError: (err) => reportBackground('health', err),
+      isTransient: isTransientStoreError,
+    });
+    life.add('health-backlog', () => healthBacklog.close());
 
     // 3. Notifiers and the dispatcher.
     const notifiers = new Map<string, NotifierEntry>();
@@ -128,7 +205,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       now: opts.now,
       enrichmentFor: (hitId) => store.enrichment.enrichmentFor(hitId),
       onDead: (notifierId, count, lastError) => deadAlerts.dead(notifierId, count, lastError),
-      onPassError: (_notifierId, err) => background.report('dispatcher', err),
+      onPassError: (_notifierId, err) => reportBackground('dispatcher', err),
     });
     // At most one delivery.dead alert per failing notifier per group_window, with counts.
     const deadAlerts = new DeadDeliveryAlerts({
@@ -143,7 +220,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           a.notifierId,
         ),
     });
-    dispatcher.start();
+    await dispatcher.start();
     // In-flight sends get what is left of the shutdown deadline (minus the 1 s abort grace); unsent ones stay queued.
     life.add('dispatcher', (leftMs) => dispatcher.close(Math.min(3_000, Math.max(100, leftMs - 1_200))));
     life.add('dead-alerts', () => deadAlerts.close());
@@ -168,11 +245,14 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     }
 
     // 3b. Scheduled jobs: retention and the digest.
-    const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => background.report(`job:${job}`, err));
+    const scheduler = new Scheduler(log.child({ module: 'jobs' }), (job, err) => reportBackground(`job:${job}`, err));
     const startedAt = Date.now();
     const r = cfg.retention;
-    scheduler.add('retention', r.cron, () => {
-      const pruned = store.prune({ sightingsMs: r.sightings, inventoryMs: r.inventory, hitsMs: r.hits });
+    // Several instances: the jobs run on the one holding the leader lease.
+    const isLeader = () => (multiInstance ? store.leases.acquire(LEADER_LEASE, LEADER_TTL_MS) : Promise.resolve(true));
+    scheduler.add('retention', r.cron, async () => {
+      if (!(await isLeader())) return;
+      const pruned = await store.prune({ sightingsMs: r.sightings, inventoryMs: r.inventory, hitsMs: r.hits });
       log.info({ module: 'jobs', job: 'retention', ...pruned }, 'pruned old rows');
     });
     if (cfg.digest) {
@@ -182,37 +262,34 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       scheduler.add(
         'digest',
         d.cron,
-        () => {
+        async () => {
+          if (!(await isLeader())) return;
           const to = Date.now();
           const sum = (c: { get(): Promise<{ values: { value: number }[] }> }) => c.get().then((v) => v.values.reduce((n, x) => n + x.value, 0));
-          return Promise.all([sum(metrics.reconnects), sum(metrics.gaps), sum(metrics.dropped)]).then(([reconnects, gapCount, dropped]) => {
-            const firings = ruleFiringsSince(metrics, firingsAtLastDigest);
-            const n = queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names, firings.counts);
-            firingsAtLastDigest = firings.now;
-            lastDigestAt = to;
-            if (n) dispatcher.nudge();
-          });
+          const [reconnects, gapCount, dropped] = await Promise.all([sum(metrics.reconnects), sum(metrics.gaps), sum(metrics.dropped)]);
+          const firings = ruleFiringsSince(metrics, firingsAtLastDigest);
+          const n = await queueDigests(store, current.config.routes, lastDigestAt, to, { uptimeSeconds: Math.round((to - startedAt) / 1000), reconnects, gaps: gapCount, dropped }, d.max_names, firings.counts);
+          firingsAtLastDigest = firings.now;
+          lastDigestAt = to;
+          if (n) dispatcher.nudge();
         },
         d.timezone,
       );
     }
     life.add('jobs', () => scheduler.close());
 
-    /** Queues a health alert. Never throws (it runs from timers): false when it could not be queued. */
-    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string): boolean {
+    /**
+     * Queues a health alert, now or (the store unavailable) as soon as it answers. Never throws
+     * (it runs from timers); always true (held alerts are not lost while the process runs).
+     * `leaderOnly`: about the shared store, which every instance sees fail; the instance holding
+     * the leader lease when it is queued reports it, the others drop theirs.
+     */
+    function raiseHealth(event: string, severity: Severity, summary: string, details: HealthEvent['details'], exceptNotifier?: string, leaderOnly = false): boolean {
       const targets = allRoutedNotifiers(current.config.routes).filter((n) => n !== exceptNotifier && notifiers.has(n));
       const payload: HealthEvent = { event, severity, summary, details, at: new Date((opts.now ?? Date.now)()).toISOString() };
       log.warn({ module: 'health', event, ...details }, summary);
       if (targets.length === 0) return true;
-      try {
-        store.outbox.enqueue('health', targets, payload);
-      } catch (err) {
-        // Reported as a task.failed alert once the database takes writes again (not for a
-        // task.failed alert itself: BackgroundErrors retries that one).
-        if (event !== 'task.failed') background.report('health', Object.assign(new Error(`could not queue the ${event} alert: ${(err as Error).message}`), { code: (err as { code?: unknown }).code }));
-        return false;
-      }
-      dispatcher.nudge();
+      healthBacklog.add({ targets, payload, ...(leaderOnly && multiInstance ? { gate: isLeader } : {}) });
       return true;
     }
 
@@ -222,7 +299,9 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     if (parsePool) life.add('parse-pool', () => parsePool.close());
     const feedLog = log.child({ module: 'feed' });
     const processor = new Processor({
-      store,
+      hits: store.hits,
+      // CertStream batches wait for an unavailable store (the intake queue fills, then drops and counts).
+      retryCommit: (err) => (isStoreUnavailable(err) ? availability.waitUntilUp(stopping.signal) : Promise.resolve(false)),
       metrics,
       log: log.child({ module: 'pipeline' }),
       rules: () => rules,
@@ -243,10 +322,11 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         return processor.processBatch(batch, undefined, intake.depth < INLINE_PARSE_BELOW_DEPTH);
       },
       // Declared below; only called once events flow, after everything is wired.
-      onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
+      onDrop: (reason, ev) => observer.dropped(ev.source, availability.state.up ? reason : 'store_unavailable', { logUrl: ev.logUrl, index: ev.index }),
       onDepth: (d) => metrics.queueDepth.set(d),
       // Behind: stop reading the CertStream sockets until the queue is down to a quarter.
       onPressure: (pressed) => {
+        if (pressed && !availability.state.up) return; // see the store's onChange
         metrics.backpressure.inc({ state: pressed ? 'paused' : 'resumed' });
         for (const s of sources) if (s instanceof CertstreamClient) (pressed ? s.pause() : s.resume());
       },
@@ -319,6 +399,17 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     const sources: Source[] = [];
     let ctFeed: CtLogFeed | null = null;
     const dashboardToken = resolveDashboardToken(cfg.http.token, cfg.store.path).token;
+    // Kept fresh by /metrics and a timer: /readyz?verbose answers without a database round trip.
+    let outboxCounts: Record<string, number> | null = null;
+    const refreshOutboxCounts = () =>
+      store.outbox.countByStatus().then(
+        (c) => (outboxCounts = c),
+        () => outboxCounts,
+      );
+    const outboxTimer = setInterval(() => void refreshOutboxCounts(), 10_000);
+    outboxTimer.unref();
+    life.add('outbox-counts', () => clearInterval(outboxTimer));
+    void refreshOutboxCounts();
     const hitEvents = new HitEvents(store.dashboard, { onError: (err) => log.warn({ module: 'api', err }, 'live hit event failed') });
     const feedRates = new FeedRates({ beforeSample: () => ctFeed?.status().forEach((st) => feedRates.setTotal(ctLogRateKey(st.url), st.entriesProcessed)) });
     feedRates.start();
@@ -337,7 +428,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           now: opts.now,
           enrichment: { latest: (id) => store.enrichment.enrichmentFor(id), history: (id, n) => store.enrichment.history(id, n) },
           matcher: () => rules.matcher,
-          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...store.hits.listAllow()] }),
+          rules: () => ({ brands: current.config.brands, watch: current.config.watch, allow: [...current.config.allow, ...allowFromStore] }),
           feeds: () => ({
             sources: sources
               .filter((s) => !(s instanceof CtLogFeed))
@@ -347,7 +438,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           }),
         }),
       },
-      metrics: () => {
+      metrics: async () => {
         countGaps(gaps.sweep());
         for (const st of ctFeed?.status() ?? []) {
           const log = metrics.logLabel(st.url);
@@ -359,8 +450,8 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
           metrics.ctlogRejected.set({ log }, st.rejectedEntries);
           metrics.ctlogMisbehaviour.set({ log }, st.misbehaviour);
         }
-        const counts = store.outbox.countByStatus();
-        for (const [k, v] of Object.entries(counts)) metrics.outbox.set({ status: k }, v);
+        const counts = await refreshOutboxCounts();
+        for (const [k, v] of Object.entries(counts ?? {})) metrics.outbox.set({ status: k }, v);
         return metrics.render();
       },
       metricsContentType: metrics.registry.contentType,
@@ -374,14 +465,14 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
             ok: last > 0 && now - last <= cfg.feed.stale_after,
             detail: last > 0 ? `last message ${Math.round((now - last) / 1000)} s ago` : 'no message received yet',
           },
-          { name: 'database', ok: store.ping(), detail: undefined },
+          databaseCheck(availability.state, opened.sqlite),
         ];
       },
       verbose: () => ({
         logs: (countGaps(gaps.sweep()), gaps.snapshot()),
         missing_entries: gaps.totalMissing(),
         queue_depth: intake.depth,
-        outbox: store.outbox.countByStatus(),
+        outbox: outboxCounts,
         feeds: sources.map((s) => ({ feed: feedLabel(s.id), connected: s instanceof CertstreamClient ? s.connected : null })),
         ct_log_list: ctFeed?.listInfo(),
         ct_logs: ctFeed?.status().map((st) => ({ ...st, lastContact: st.lastContact && new Date(st.lastContact).toISOString(), lastProgress: st.lastProgress && new Date(st.lastProgress).toISOString() })),
@@ -428,10 +519,13 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       const feed: CtLogFeed = new CtLogFeed({
         feed: f,
         store,
+        stateDir: path.dirname(path.resolve(cfg.store.path)),
+        // Several instances: each log is read by the one holding its lease.
+        ...(multiInstance ? { leases: { api: store.leases, ttlMs: CTLOG_LEASE_TTL_MS } } : {}),
         log: log.child({ module: 'ctlog' }),
         fetch: opts.fetch,
         // Read in batches as fast as the log serves them: a backlog, so parses go to the workers.
-        process: (events, alsoInTransaction) => processor.processBatch(events, alsoInTransaction),
+        process: (events, commit) => processor.processBatch(events, commit),
         onStatus: (url, st) => health.setConnected(`ctlog:${url}`, st.healthy),
         onEntries: (n) => {
           if (n === 0) return;
@@ -468,14 +562,15 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     log.info({ module: 'app', http: `${http.address.host}:${http.address.port}`, feeds: sources.length }, 'ctwatch started');
 
     return {
-      store,
+      backend: store,
+      store: opened.sqlite,
       metrics,
       http,
       dispatcher,
       enrichment,
       reload(next) {
         const restartNeeded = restartKeys(current.config, next.config);
-        const nextRules = compileRules(next, store.hits.listAllow()); // throws before anything changes
+        const nextRules = compileRules(next, allowFromStore); // throws before anything changes
         rules = nextRules;
         current = next;
         metrics.reloads.inc({ result: 'ok' });
@@ -484,6 +579,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
       drained: () => intake.drained(),
       async close(deadlineMs = 10_000) {
         http.setDraining();
+        stopping.abort();
         await life.close(deadlineMs);
       },
     };
@@ -498,6 +594,7 @@ function restartKeys(a: Config, b: Config): string[] {
   const out: string[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   if (a.store.path !== b.store.path) out.push('store.path');
+  if (a.store.url !== b.store.url) out.push('store.url');
   if (a.http.listen !== b.http.listen) out.push('http.listen');
   if (a.http.token !== b.http.token) out.push('http.token');
   if (!same(a.feed, b.feed)) out.push('feed');

@@ -32,7 +32,7 @@ export interface ApiDeps {
   rates: FeedRates;
   now?: () => number;
   /** The hits' enrichments (latest; newest first), for the hit detail. */
-  enrichment?: { latest(hitId: number): Enrichment | null; history(hitId: number, limit: number): Enrichment[] };
+  enrichment?: { latest(hitId: number): Promise<Enrichment | null>; history(hitId: number, limit: number): Promise<Enrichment[]> };
 }
 
 /** Start (ms, UTC) of the day "YYYY-MM-DD". Throws ApiError 400 on anything else. */
@@ -69,11 +69,12 @@ export function apiRoutes(deps: ApiDeps): FastifyPluginAsync {
       const id = parseId((req.params as { id: string }).id);
       const d = await deps.queries.getHitDetail(id);
       if (!d) return sendJson(reply, 404, { error: 'no such hit' });
-      const enrichment = deps.enrichment?.latest(id) ?? null;
+      const enrichment = (await deps.enrichment?.latest(id)) ?? null;
+      const enrichmentHistory = (await deps.enrichment?.history(id, 20)) ?? [];
       return sendJson(reply, 200, {
         hit: hitJson(d.hit),
         enrichment,
-        enrichment_history: deps.enrichment?.history(id, 20) ?? [],
+        enrichment_history: enrichmentHistory,
         reasons: reasonsOf(d.hit),
         sightings: d.sightings.map((s) => ({ log: s.logUrl, index: s.logIndex, seen_at: new Date(s.seenAt).toISOString(), source: s.source })),
         triage: d.triage.map((t) => ({ action: t.action, note: t.note, at: new Date(t.at).toISOString(), takedown: t.takedown })),

@@ -110,6 +110,15 @@ export const configSchema = z.strictObject({
   store: z
     .strictObject({
       path: z.string().min(1).default('./data/ctwatch.db'),
+      /**
+       * postgres://user:pass@host:5432/db (node-postgres syntax, TLS via sslmode/sslrootcert); set:
+       * the shared PostgreSQL store, store.path is then unused.
+       */
+      url: z
+        .string()
+        .min(1)
+        .refine((u) => /^postgres(ql)?:\/\//i.test(u), 'must start with postgres:// or postgresql://')
+        .optional(),
       realert_after: durationMs.default(30 * 86_400_000),
     })
     .default({ path: './data/ctwatch.db', realert_after: 30 * 86_400_000 }),

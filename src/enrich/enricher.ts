@@ -39,8 +39,9 @@ export interface EnricherOptions {
   /** How often due re-checks are looked for (default 30 s). */
   tickMs?: number;
   /**
-   * Handles a failure of work run from a timer (claiming due re-checks writes the database:
-   * SQLITE_BUSY must not escape the timer and exit the daemon). Default: logged.
+   * Handles a failure of work run from a timer or a later turn (claiming due re-checks writes the
+   * database: SQLITE_BUSY or an unreachable PostgreSQL must not escape and exit the daemon; the
+   * restart look-up of start()). Default: logged.
    */
   onTimerError?: (err: unknown) => void;
 }
@@ -93,12 +94,23 @@ export class Enricher {
     this.webCache = new TtlCache<WebRecord>(ttl, this.now);
   }
 
-  /** Starts the re-check timer and picks up first looks a restart interrupted. */
+  /**
+   * Starts the re-check timer and picks up first looks a restart interrupted. Returns at once: the
+   * look-up of those runs meanwhile (idle() waits for it; a failure goes to onTimerError).
+   */
   start(): void {
     const first = this.opts.config.recheck[0] ?? 3_600_000;
-    const lost = this.opts.store.unenriched(this.now() - first, 1_000);
-    if (lost.length) this.submit(lost);
-    this.timer = setInterval(() => this.guarded(() => this.tick()), this.opts.tickMs ?? 30_000);
+    this.pendingSubmits++;
+    void this.guarded(async () => {
+      try {
+        const lost = await this.opts.store.unenriched(this.now() - first, 1_000);
+        if (lost.length) this.submit(lost);
+      } finally {
+        this.pendingSubmits--;
+        this.pump();
+      }
+    });
+    this.timer = setInterval(() => void this.guarded(() => this.tick()), this.opts.tickMs ?? 30_000);
     this.timer.unref();
   }
 
@@ -107,36 +119,50 @@ export class Enricher {
     if (this.closed || hitIds.length === 0) return;
     this.pendingSubmits++;
     setImmediate(() => {
-      this.pendingSubmits--;
-      if (this.closed) return;
-      this.guarded(() => {
-        for (const id of hitIds) {
-          const hit = this.opts.store.hit(id);
-          if (!hit || hit.suppressed) continue;
-          this.enqueue({ hitId: id, round: 0, severity: hit.severity });
+      if (this.closed) {
+        this.pendingSubmits--;
+        return;
+      }
+      void this.guarded(async () => {
+        try {
+          for (const id of hitIds) {
+            const hit = await this.opts.store.hit(id);
+            // Closing: the queue was emptied; first looks are picked up at the next start.
+            if (this.closed) return;
+            if (!hit || hit.suppressed) continue;
+            await this.enqueue({ hitId: id, round: 0, severity: hit.severity });
+          }
+        } finally {
+          // Counted until its hits are queued, so idle() cannot resolve in between.
+          this.pendingSubmits--;
+          this.pump();
         }
-        this.pump();
       });
     });
   }
 
-  /** Runs timer-driven work; a failure goes to onTimerError (or the log), never out of the timer. */
-  private guarded(fn: () => unknown): void {
+  /**
+   * Runs work started by a timer or a later turn; a failure goes to onTimerError (or the log),
+   * never out of it. The returned promise always resolves.
+   */
+  private async guarded(fn: () => Promise<unknown>): Promise<void> {
     try {
-      fn();
+      await fn();
     } catch (err) {
       if (this.opts.onTimerError) this.opts.onTimerError(err);
       else this.opts.log.error({ module: 'enrich', err }, 'enrichment timer work failed');
     }
   }
 
-  /** Queues the re-checks that are due now. Returns how many. */
-  tick(): number {
+  /** Queues the re-checks that are due now. Resolves with how many were claimed; rejects when the store fails. */
+  async tick(): Promise<number> {
     if (this.closed) return 0;
-    const due = this.opts.store.claimDue(this.now(), 200, RECHECK_LEASE_MS);
+    const due = await this.opts.store.claimDue(this.now(), 200, RECHECK_LEASE_MS);
     for (const d of due) {
-      const hit = this.opts.store.hit(d.hitId);
-      if (hit) this.enqueue({ hitId: d.hitId, round: d.round, severity: hit.severity });
+      const hit = await this.opts.store.hit(d.hitId);
+      // Closing: claimed re-checks are claimed again when their lease ends.
+      if (this.closed) return due.length;
+      if (hit) await this.enqueue({ hitId: d.hitId, round: d.round, severity: hit.severity });
     }
     this.pump();
     return due.length;
@@ -164,14 +190,15 @@ export class Enricher {
     return this.active === 0 && this.queue.length === 0 && this.pendingSubmits === 0;
   }
 
-  private enqueue(job: EnrichJob): void {
+  /** Queues `job` at once; resolves when the alerts of a job dropped for it are released. */
+  private async enqueue(job: EnrichJob): Promise<void> {
     const dropped = this.queue.push(job);
+    this.opts.metrics.queueDepth.set(this.queue.length);
     if (dropped) {
       this.opts.metrics.dropped.inc({ severity: dropped.severity });
       // Its alerts must not wait for an enrichment that will not come.
-      if (dropped.round === 0 && this.opts.store.releaseAlerts(dropped.hitId, this.now()) > 0) this.opts.onOutbox();
+      if (dropped.round === 0 && (await this.opts.store.releaseAlerts(dropped.hitId, this.now())) > 0) this.opts.onOutbox();
     }
-    this.opts.metrics.queueDepth.set(this.queue.length);
   }
 
   private pump(): void {
@@ -194,7 +221,7 @@ export class Enricher {
   private async run(job: EnrichJob): Promise<void> {
     const round = job.round === 0 ? 'first' : 'recheck';
     try {
-      const hit = this.opts.store.hit(job.hitId);
+      const hit = await this.opts.store.hit(job.hitId);
       if (!hit) return;
       const e = await this.enrich(hit, job.round);
       // Closing: the store may be gone. A re-check is claimed again when its lease ends; a first
@@ -202,17 +229,20 @@ export class Enricher {
       if (this.closed) return;
       // Re-checks are timed from the first look (a replayed hit may carry an old first sighting).
       const offsets = this.opts.config.recheck;
-      const firstLook = job.round === 0 ? this.now() : Date.parse(this.opts.store.history(hit.id, 100).at(-1)?.checked_at ?? '') || this.now();
+      const earlier = job.round > 0 ? await this.opts.store.history(hit.id, 100) : [];
+      const firstLook = job.round === 0 ? this.now() : Date.parse(earlier.at(-1)?.checked_at ?? '') || this.now();
       const next = job.round < offsets.length ? { round: job.round + 1, dueAt: firstLook + offsets[job.round]! } : null;
-      const earlier = job.round > 0 ? this.opts.store.history(hit.id, 100) : [];
-      // A first look that finishes after the hold ran out: the alerts already out went without it
-      // (read before the save, in the same synchronous run: any alert built later carries it).
-      const wentWithout = job.round === 0 ? this.opts.store.alertsOut(hit.id) : [];
-      this.opts.store.save(hit.id, e, next);
-      let outbox = job.round === 0 && this.opts.store.releaseAlerts(hit.id, this.now()) > 0;
-      if (earlier.length) outbox = this.queueUpdate(hit, earlier, e) || outbox;
+      // A first look that finishes after the hold ran out: the alerts already out went without it.
+      // Read just before the save, both called in one synchronous run (no await in between): on
+      // SQLite both happen at the call, so any alert built later carries the enrichment; on
+      // PostgreSQL the read is sent first, ahead of the save's several round trips.
+      const outP = job.round === 0 ? this.opts.store.alertsOut(hit.id) : Promise.resolve([]);
+      const savedP = this.opts.store.save(hit.id, e, next);
+      const [wentWithout] = await Promise.all([outP, savedP]);
+      let outbox = job.round === 0 && (await this.opts.store.releaseAlerts(hit.id, this.now())) > 0;
+      if (earlier.length) outbox = (await this.queueUpdate(hit, earlier, e)) || outbox;
       // Late first look: one update (round 0) with everything notable, to those notifiers only.
-      else if (wentWithout.length) outbox = this.queueUpdate(hit, [], e, new Set(wentWithout)) || outbox;
+      else if (wentWithout.length) outbox = (await this.queueUpdate(hit, [], e, new Set(wentWithout))) || outbox;
       if (outbox) this.opts.onOutbox();
       this.opts.metrics.jobs.inc({ round, outcome: 'done' });
     } catch (err) {
@@ -220,7 +250,7 @@ export class Enricher {
       if (this.closed) return;
       this.opts.log.warn({ err, hit_id: job.hitId, round: job.round }, 'enrichment failed');
       try {
-        if (job.round === 0 && this.opts.store.releaseAlerts(job.hitId, this.now()) > 0) this.opts.onOutbox();
+        if (job.round === 0 && (await this.opts.store.releaseAlerts(job.hitId, this.now())) > 0) this.opts.onOutbox();
       } catch {
         // The store is unusable: the alert's hold runs out by itself.
       }
@@ -231,17 +261,17 @@ export class Enricher {
    * One update alert per notifier the hit's alert went to (only those in `only` when given), when
    * `next` shows a state `earlier` never did (with `earlier` empty: anything notable at all).
    */
-  private queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment, only?: ReadonlySet<string>): boolean {
+  private async queueUpdate(hit: HitRow, earlier: readonly Enrichment[], next: Enrichment, only?: ReadonlySet<string>): Promise<boolean> {
     const changes = changesBetween(earlier, next, this.opts.brandTerms(hit.brand), this.opts.brandFavicons?.(hit.brand));
     if (!changes.length) return false;
     const payloads = new Map<string, UpdatePayload>();
-    for (const s of this.opts.store.sentAlerts(hit.id)) {
+    for (const s of await this.opts.store.sentAlerts(hit.id)) {
       if (payloads.has(s.notifierId) || (only && !only.has(s.notifierId))) continue;
       const replyTo = s.message === null ? null : s.message.count === 1 ? hitAlertId(hit.id, s.notifierId) : groupAlertId(s.message.firstDeliveryId, s.message.count);
       payloads.set(s.notifierId, { round: next.round, changes: changes.map((c) => ({ code: c.code, text: c.text })), reply_to: replyTo });
     }
     if (!payloads.size) return false;
-    this.opts.store.queueUpdates(hit.id, payloads, this.now());
+    await this.opts.store.queueUpdates(hit.id, payloads, this.now());
     this.opts.metrics.updates.inc(payloads.size);
     return true;
   }

@@ -1,8 +1,13 @@
 /**
  * Runs the direct CT-log source inside the daemon: picks the logs from the log list (shipped
- * snapshot, a configured file, or the last successful refresh), keeps positions in SQLite (saved
+ * snapshot, a configured file, or the last successful refresh), keeps positions in the store (saved
  * in the same transaction as the hits they cover), refreshes the list on a schedule, and reports
  * per-log health for /readyz, /metrics and the `ctlog.unhealthy` alert.
+ *
+ * With several instances on one PostgreSQL store (`leases` given), each log is read by the one
+ * instance holding its lease (LeaseKeeper): this feed reads only the logs it holds, restarts its
+ * reader when that set changes, and writes every batch and position fenced by the log's lease,
+ * so a log taken over meanwhile is never written twice.
  *
  * Nothing here may stop the daemon once it runs: a refresh never rejects (failures are logged,
  * counted and alerted), a configured log that a later list drops is still read with the entry
@@ -16,7 +21,8 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { describeNetError } from '../log/net-error.js';
 import type { Severity } from '../match/types.js';
-import type { Store } from '../store/index.js';
+import { ctlogLease, isStoreUnavailable, type LeaseApi, type RecordBatchOptions, type StoreBackend } from '../store/backend.js';
+import { LeaseKeeper } from './ctlog/lease-keeper.js';
 import type { CertEvent } from './types.js';
 import {
   CtLogSource,
@@ -40,10 +46,17 @@ import {
 
 export interface CtLogFeedOptions {
   feed: Config['feed'];
-  store: Store;
+  store: Pick<StoreBackend, 'hits' | 'positions' | 'ctlog'>;
+  /** Folder for the refreshed log list's cache (the SQLite store's folder). */
+  stateDir: string;
+  /**
+   * Several instances share the store: read only the logs whose lease this instance holds
+   * (balanced over the live instances). Absent: read every selected log (one instance).
+   */
+  leases?: { api: LeaseApi; ttlMs: number };
   log: Logger;
-  /** Processes and commits a batch; `alsoInTransaction` runs inside the commit's transaction. */
-  process: (events: CertEvent[], alsoInTransaction: () => void) => unknown;
+  /** Processes and commits a batch; `commit` (position, fence) goes to the store with its hits. */
+  process: (events: CertEvent[], commit: RecordBatchOptions) => unknown;
   onStatus: (logUrl: string, status: LogStatus) => void;
   onEntries: (count: number) => void;
   /** A log went unreachable for feed.ct_unhealthy_after (false), or answered again (true). Once per change. */
@@ -102,7 +115,15 @@ export class CtLogFeed {
   private listOrigin: LogListOrigin = 'bootstrap';
   /** Logs known from every list used so far (persisted): URL → entry with the key first seen. */
   private readonly known = new Map<string, LogListEntry>();
+  /** Logs read now (held, when leased), sorted. */
   private selected: string[] = [];
+  /** Logs selected from the list (read by this instance or, when leased, by another). */
+  private wanted: LogListEntry[] = [];
+  private readonly keeper: LeaseKeeper | null;
+  private readonly knownReady: Promise<void>;
+  /** Reader switches, one at a time. */
+  private switching: Promise<void> = Promise.resolve();
+  private started = false;
   private closed = false;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly unreachable = new Set<string>();
@@ -125,8 +146,24 @@ export class CtLogFeed {
   constructor(private readonly opts: CtLogFeedOptions) {
     const pk = opts.feed.log_list.public_key;
     this.listKey = pk ? logListKey(fs.readFileSync(pk)) : pinnedLogListKey();
-    for (const [url, entry] of opts.store.ctlogKnown.all()) this.known.set(url, entry as LogListEntry);
-    this.list = this.keepKnownKeys(this.initialList());
+    this.list = this.initialList();
+    // Known logs come from the store (async); start() and refresh() wait for them.
+    this.knownReady = opts.store.ctlog.knownLogs().then((known) => {
+      for (const [url, entry] of known) this.known.set(url, entry as LogListEntry);
+      this.list = this.keepKnownKeys(this.list);
+    });
+    this.knownReady.catch(() => undefined);
+    this.keeper = opts.leases
+      ? new LeaseKeeper({
+          leases: opts.leases.api,
+          ttlMs: opts.leases.ttlMs,
+          logKeys: () => this.wanted.map((l) => l.url),
+          onAcquired: (url) => (opts.log.info({ log: url }, 'CT log lease acquired: reading it'), this.switchReader()),
+          onLost: (url) => (opts.log.info({ log: url }, 'CT log lease given up: another instance reads it'), this.switchReader()),
+          // A store outage is told once elsewhere (store.unavailable); other failures are warnings.
+          onError: (err) => (isStoreUnavailable(err) ? opts.log.debug : opts.log.warn).call(opts.log, { err: (err as Error).message, code: (err as { code?: string }).code }, 'CT log lease round failed'),
+        })
+      : null;
   }
 
   /** Which list to start from: the configured file, else the last refreshed copy, else the shipped snapshot. */
@@ -157,7 +194,7 @@ export class CtLogFeed {
 
   private cachePath(): string {
     // Not 'log_list.json': the default database folder (./data) also holds the shipped snapshot.
-    return path.join(path.dirname(path.resolve(this.opts.store.db.name)), 'log_list.refreshed.json');
+    return path.join(path.resolve(this.opts.stateDir), 'log_list.refreshed.json');
   }
 
   /**
@@ -183,7 +220,9 @@ export class CtLogFeed {
       }
       return { ...l, key: k.key, logId: k.logId };
     });
-    if (fresh.length) this.opts.store.ctlogKnown.remember(fresh.map((l) => ({ url: l.url, entry: l })));
+    if (fresh.length) {
+      this.opts.store.ctlog.rememberLogs(fresh.map((l) => ({ url: l.url, entry: l }))).catch((err: unknown) => this.opts.log.warn({ err }, 'could not remember the new CT logs; they are remembered at the next refresh'));
+    }
     return { ...list, logs };
   }
 
@@ -213,11 +252,16 @@ export class CtLogFeed {
 
   /** Starts reading. Throws (code CTLOG_CONFIG) when configured log URLs were never in any list. */
   async start(): Promise<void> {
+    await this.knownReady;
     const { logs, unknown } = this.selection();
     if (unknown.length) {
       throw Object.assign(new Error(`feed.ct_logs: not in the log list: ${unknown.join(', ')}`), { code: 'CTLOG_CONFIG' });
     }
-    this.runSource(logs);
+    this.wanted = logs;
+    if (this.keeper) await this.keeper.tick();
+    this.started = true;
+    this.runSource(this.readable());
+    this.keeper?.start();
     const after = this.opts.feed.ct_unhealthy_after;
     this.watchdog = setInterval(() => {
       // A timer callback must not throw (an alert's SQLite write can fail with SQLITE_BUSY): log and go on.
@@ -251,11 +295,12 @@ export class CtLogFeed {
     return new CtLogSource({
       logs: logs.map(toCtLogConfig),
       positions: {
-        load: (key) => store.positions.load(key) as LogPosition | null,
-        save: (key, pos) => store.positions.save(key, pos),
+        load: (key) => store.positions.load(key) as Promise<LogPosition | null>,
+        // Fenced like the batches: a log taken over meanwhile keeps its new reader's position.
+        save: (key, pos) => store.hits.recordBatch([], () => [], this.commitOptions(key, pos)).then(() => undefined),
       },
       sink: async (events, progress) => {
-        await this.opts.process(events, () => store.positions.save(progress.logKey, progress.position));
+        await this.opts.process(events, this.commitOptions(progress.logKey, progress.position));
         this.opts.onEntries(events.length);
       },
       onHealth: (url, status) => {
@@ -298,10 +343,41 @@ export class CtLogFeed {
     this.opts.log.warn(fields, network ? `CT log unreachable: ${cause}` : `CT log round failed: ${err.code}`);
   }
 
+  /** Where a batch's position goes, fenced by the log's lease when leased. */
+  private commitOptions(logKey: string, position: LogPosition): RecordBatchOptions {
+    return { position: { logKey, position }, ...(this.keeper ? { fence: ctlogLease(logKey) } : {}) };
+  }
+
+  /** The wanted logs this instance may read now: all of them, or (leased) those it holds. */
+  private readable(): LogListEntry[] {
+    if (!this.keeper) return this.wanted;
+    const held = new Set(this.keeper.logs);
+    return this.wanted.filter((l) => held.has(l.url));
+  }
+
+  /**
+   * Restarts the reader when the logs to read changed (a lease won or lost, a new list); the
+   * new reader starts from the saved positions. Switches run one at a time. Never rejects.
+   */
+  private switchReader(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    this.switching = this.switching.then(async () => {
+      const logs = this.readable();
+      const next = logs.map((l) => l.url).sort();
+      if (this.closed || JSON.stringify(next) === JSON.stringify(this.selected)) return;
+      this.opts.log.info({ logs: next.length }, 'CT logs to read changed; restarting the CT log reader');
+      const fresh = this.buildSource(logs);
+      await this.source?.close();
+      if (this.closed) return;
+      this.runSource(logs, fresh);
+    }).catch((err: unknown) => this.opts.log.error({ err }, 'could not restart the CT log reader'));
+    return this.switching;
+  }
+
   /** Starts `source` as the reader in use. */
   private runSource(logs: LogListEntry[], source = this.buildSource(logs)): void {
     this.selected = logs.map((l) => l.url).sort();
-    if (logs.length === 0) this.opts.log.warn('no usable CT log in the log list');
+    if (logs.length === 0 && !this.keeper) this.opts.log.warn('no usable CT log in the log list');
     this.source = source;
     // start() resolves at once and never rejects (a bad log key shows up in that log's status).
     source.start().catch((err: unknown) => this.opts.log.error({ err }, 'CT log reader did not start'));
@@ -309,11 +385,7 @@ export class CtLogFeed {
 
   /** Stores the evidence (bounded per log and kind) and alerts once per log and kind. Never throws. */
   private misbehaving(url: string, m: LogMisbehaviour): void {
-    try {
-      this.opts.store.ctlogEvidence.record(url, m.kind, m.summary, m.evidence);
-    } catch (err) {
-      this.opts.log.error({ err, log: url, kind: m.kind }, 'could not store CT log misbehaviour evidence');
-    }
+    this.opts.store.ctlog.recordEvidence(url, m.kind, m.summary, m.evidence).catch((err: unknown) => this.opts.log.error({ err, log: url, kind: m.kind }, 'could not store CT log misbehaviour evidence'));
     const key = `${url}|${m.kind}`;
     if (this.misbehaviourAlerted.has(key)) return;
     this.misbehaviourAlerted.add(key);
@@ -329,6 +401,7 @@ export class CtLogFeed {
     const url = this.opts.feed.log_list.url;
     if (!url || this.opts.feed.log_list.file || this.closed) return { failed: false };
     try {
+      await this.knownReady;
       const r = await refreshLogList(url, this.list, { fetch: this.opts.fetch, key: this.listKey });
       if (r.failed) {
         this.refreshFailed(r.error ? causeOf(r.error) : 'unknown', r.error?.code ?? null);
@@ -401,13 +474,10 @@ export class CtLogFeed {
     const { logs, unknown } = this.selection();
     // Cannot happen for configured URLs (they were known at start); logged, never fatal.
     if (unknown.length) this.opts.log.warn({ logs: unknown }, 'configured CT logs are in no log list; they are not read');
-    const next = logs.map((l) => l.url).sort();
-    if (this.closed || JSON.stringify(next) === JSON.stringify(this.selected)) return;
-    this.opts.log.info({ logs: next.length }, 'log list changed; restarting the CT log reader');
-    const fresh = this.buildSource(logs);
-    await this.source?.close();
-    if (this.closed) return;
-    this.runSource(logs, fresh);
+    this.wanted = logs;
+    // Leased: the next lease round takes or gives up the logs that came or went.
+    if (this.keeper) void this.keeper.tick();
+    await this.switchReader();
   }
 
   status(): LogStatus[] {
@@ -418,7 +488,10 @@ export class CtLogFeed {
   async close(): Promise<void> {
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    await this.switching;
     await this.source?.close();
+    // Released only now, with nothing left in flight: another instance takes the logs over at once.
+    await this.keeper?.stop();
   }
 }
 

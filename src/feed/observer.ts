@@ -14,6 +14,8 @@ export type DropReason =
   | 'binary_frame'
   | 'oversized'
   | 'overload'
+  /** The queue was full because the store was unavailable (an outage, not a slow processor). */
+  | 'store_unavailable'
   | 'too_many_names'
   | 'bad_name'
   | 'escaped_name'

@@ -5,7 +5,8 @@
 import type { RouteConfig } from '../config/schema.js';
 import { compileRoute } from '../notify/routing.js';
 import type { DigestSummary, RuleFiringSummary } from '../notify/types.js';
-import type { Store } from '../store/index.js';
+import type { StoreBackend } from '../store/backend.js';
+import type { HitRow } from '../store/types.js';
 import { severityRank } from '../match/types.js';
 import type { Metrics } from '../http/metrics.js';
 
@@ -46,7 +47,7 @@ export function summariseRuleFirings(hits: readonly { brand: string | null; stat
 
 /** Builds one route's digest for hits first seen in [from, to). Pure apart from reading the store. */
 export function buildDigest(
-  store: Store,
+  recent: readonly HitRow[],
   route: RouteConfig,
   from: number,
   to: number,
@@ -55,7 +56,7 @@ export function buildDigest(
   firings: readonly RuleFiringCount[] = [],
 ): DigestSummary {
   const matches = compileRoute(route);
-  const period = store.hits.listHits({ since: from }).filter((h) => h.firstSeen >= from && h.firstSeen < to);
+  const period = recent.filter((h) => h.firstSeen >= from && h.firstSeen < to);
   const hits = period.filter((h) => !h.suppressed && matches(h));
   const count = (key: (h: (typeof hits)[number]) => string) => {
     const out: Record<string, number> = {};
@@ -79,20 +80,24 @@ export function buildDigest(
   };
 }
 
-/** Queues every route's digest. Returns how many deliveries were queued. */
-export function queueDigests(
-  store: Store,
+/**
+ * Queues every route's digest. Resolves to how many deliveries were queued; rejects when the
+ * store does (nothing is queued for the routes not reached).
+ */
+export async function queueDigests(
+  store: Pick<StoreBackend, 'hits' | 'outbox'>,
   routes: readonly RouteConfig[],
   from: number,
   to: number,
   health: FeedHealthSnapshot,
   maxNames: number,
   firings: readonly RuleFiringCount[] = [],
-): number {
+): Promise<number> {
+  const recent = await store.hits.listHits({ since: from });
   let n = 0;
   for (const route of routes) {
-    const digest = buildDigest(store, route, from, to, health, maxNames, firings);
-    n += store.outbox.enqueue('digest', route.notifiers, digest, to).length;
+    const digest = buildDigest(recent, route, from, to, health, maxNames, firings);
+    n += (await store.outbox.enqueue('digest', route.notifiers, digest, to)).length;
   }
   return n;
 }

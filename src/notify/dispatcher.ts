@@ -11,7 +11,8 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../http/metrics.js';
-import type { ClaimedDelivery, Outbox } from '../store/outbox.js';
+import type { ClaimedDelivery } from '../store/outbox.js';
+import type { OutboxApi } from '../store/backend.js';
 import { buildHitAlert, groupAlertId } from './alert-builder.js';
 import { DeliveryError, type AlertMessage, type HitAlert, type HitUpdate, type Notifier, type ProviderDefinition } from './types.js';
 import type { Enrichment } from '../enrich/types.js';
@@ -26,7 +27,7 @@ export interface NotifierEntry {
 }
 
 export interface DispatcherOptions {
-  outbox: Outbox;
+  outbox: OutboxApi;
   notifiers: ReadonlyMap<string, NotifierEntry>;
   delivery: Config['delivery'];
   log: Logger;
@@ -36,7 +37,7 @@ export interface DispatcherOptions {
   /** Called when hit deliveries of a notifier went dead (to raise a ctwatch.health alert elsewhere). */
   onDead?: (notifierId: string, count: number, lastError: string) => void;
   /** The latest enrichment of a hit (added to its alert); absent when enrichment is off. */
-  enrichmentFor?: (hitId: number) => Enrichment | null;
+  enrichmentFor?: (hitId: number) => Enrichment | null | Promise<Enrichment | null>;
   /** Pass interval of the background loop. */
   tickMs?: number;
   /** Handles a failed pass (e.g. SQLITE_BUSY): logs, counts, alerts. Default: logged. */
@@ -73,11 +74,15 @@ export class Dispatcher {
     for (const id of opts.notifiers.keys()) this.state.set(id, { busy: false, nextSendAt: 0, tokens: 1, tokensAt: 0, disabled: false, groupSentAt: new Map() });
   }
 
-  /** Starts the background loop. Interrupted sends from a previous run are due at once. */
-  start(): void {
-    this.opts.outbox.releaseLeases();
+  /**
+   * Starts the background loop. Interrupted sends from a previous run of this instance are due
+   * at once. Resolves once they are released; rejects when the store does (the loop runs anyway).
+   */
+  async start(): Promise<void> {
+    const released = this.opts.outbox.releaseLeases();
     this.timer = setInterval(() => this.kick(), this.opts.tickMs ?? 200);
     this.timer.unref();
+    await released;
     this.kick();
   }
 
@@ -122,7 +127,7 @@ export class Dispatcher {
         if (!human) {
           // Machine channels: claim as many as the rate allows now, send them one by one, and
           // mark the delivered ones in one transaction (one fsync per batch, not per message).
-          const claimed = this.opts.outbox.claimDue(id, now, Math.max(1, Math.min(MACHINE_BATCH, Math.floor(st.tokens))), this.opts.delivery.lease);
+          const claimed = await this.opts.outbox.claimDue(id, now, Math.max(1, Math.min(MACHINE_BATCH, Math.floor(st.tokens))), this.opts.delivery.lease);
           if (claimed.length === 0) break;
           const delivered: number[] = [];
           // A few requests in flight at once: one slow round trip must not hold up the rest.
@@ -131,20 +136,20 @@ export class Dispatcher {
             while (next < claimed.length && !st.disabled && !this.stopping && !this.closing.signal.aborted) {
               const d = claimed[next++]!;
               // Machine channel: exactly one hit (or health/digest/test message) per send.
-              const msg = this.messageFor(id, [d]);
+              const msg = await this.messageFor(id, [d]);
               if (!msg) continue;
               st.tokens -= 1;
               if (await this.deliver(id, entry, st, msg, [d], null, false)) delivered.push(d.id);
             }
           };
           await Promise.all(Array.from({ length: Math.min(MACHINE_CONCURRENCY, claimed.length) }, worker));
-          if (delivered.length) this.opts.outbox.markDelivered(delivered, this.now());
+          if (delivered.length) await this.opts.outbox.markDelivered(delivered, this.now());
           if (st.disabled) break;
           continue;
         }
-        const claimed = this.opts.outbox.claimDue(id, now, HUMAN_CLAIM, this.opts.delivery.lease);
+        const claimed = await this.opts.outbox.claimDue(id, now, HUMAN_CLAIM, this.opts.delivery.lease);
         if (claimed.length === 0) break;
-        const message = this.humanMessage(id, st, claimed, now);
+        const message = await this.humanMessage(id, st, claimed, now);
         if (!message) continue; // everything claimed was deferred to its group window
         st.tokens -= 1;
         await this.deliver(id, entry, st, message.msg, message.rows, message.groupKey, true);
@@ -170,12 +175,12 @@ export class Dispatcher {
   }
 
   /** Human channel: the first due group that is outside its window goes out as one message. */
-  private humanMessage(
+  private async humanMessage(
     notifierId: string,
     st: PumpState,
     claimed: ClaimedDelivery[],
     now: number,
-  ): { msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: string | null } | null {
+  ): Promise<{ msg: AlertMessage; rows: ClaimedDelivery[]; groupKey: string | null } | null> {
     // Non-hit messages (health, digest, test) go alone, first.
     const single = claimed.find((d) => d.kind !== 'hit' || d.groupKey === null);
     const groups = new Map<string, ClaimedDelivery[]>();
@@ -190,24 +195,24 @@ export class Dispatcher {
         continue;
       }
       // Not this pass: release them to when their group may send again (no attempt counted).
-      this.opts.outbox.defer(rows.map((r) => r.id), Math.max(openAt, now));
+      await this.opts.outbox.defer(rows.map((r) => r.id), Math.max(openAt, now));
     }
     if (!chosen) return null;
-    const msg = this.messageFor(notifierId, chosen.rows);
+    const msg = await this.messageFor(notifierId, chosen.rows);
     if (!msg) return null;
     return { msg, rows: chosen.rows, groupKey: chosen.groupKey };
   }
 
-  private messageFor(notifierId: string, rows: ClaimedDelivery[]): AlertMessage | null {
+  private async messageFor(notifierId: string, rows: ClaimedDelivery[]): Promise<AlertMessage | null> {
     const first = rows[0]!;
     if (first.kind === 'hit') {
       const hits: HitAlert[] = [];
       const orphans: number[] = [];
       for (const r of rows) {
-        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId, this.opts.enrichmentFor?.(r.hit.id)));
+        if (r.hit) hits.push(buildHitAlert(r.hit, notifierId, await this.opts.enrichmentFor?.(r.hit.id)));
         else orphans.push(r.id);
       }
-      if (orphans.length) this.opts.outbox.markDead(orphans, 'hit no longer exists');
+      if (orphans.length) await this.opts.outbox.markDead(orphans, 'hit no longer exists');
       if (hits.length === 0) return null;
       // Machine channels: the id is the hit's (stable per hit and notifier) id.
       const id = rows.length === 1 ? hits[0]!.id : groupAlertId(first.id, rows.length);
@@ -216,11 +221,11 @@ export class Dispatcher {
     const id = `ctw-${first.kind}-${first.id}`;
     if (first.kind === 'update') {
       if (!first.hit) {
-        this.opts.outbox.markDead([first.id], 'hit no longer exists');
+        await this.opts.outbox.markDead([first.id], 'hit no longer exists');
         return null;
       }
       const p = first.payload as { round: number; changes: HitUpdate['changes']; reply_to: string | null };
-      const hit = buildHitAlert(first.hit, notifierId, this.opts.enrichmentFor?.(first.hit.id) ?? null);
+      const hit = buildHitAlert(first.hit, notifierId, (await this.opts.enrichmentFor?.(first.hit.id)) ?? null);
       return { kind: 'update', id, update: { hit, round: p.round, changes: p.changes, replyTo: p.reply_to } };
     }
     const payload = first.payload as Record<string, unknown>;
@@ -244,17 +249,17 @@ export class Dispatcher {
     try {
       await entry.notifier.send(msg, signal);
       const now = this.now();
-      if (markNow) this.opts.outbox.markDelivered(ids, now);
+      if (markNow) await this.opts.outbox.markDelivered(ids, now);
       if (groupKey !== null) st.groupSentAt.set(groupKey, now);
       this.opts.metrics.deliveries.inc({ notifier: id, outcome: 'delivered' });
       return true;
     } catch (err) {
-      this.onFailure(id, st, rows, err);
+      await this.onFailure(id, st, rows, err);
       return false;
     }
   }
 
-  private onFailure(id: string, st: PumpState, rows: ClaimedDelivery[], err: unknown): void {
+  private async onFailure(id: string, st: PumpState, rows: ClaimedDelivery[], err: unknown): Promise<void> {
     const now = this.now();
     const ids = rows.map((r) => r.id);
     const de = err instanceof DeliveryError ? err : null;
@@ -263,12 +268,12 @@ export class Dispatcher {
     const m = this.opts.metrics;
     if (this.closing.signal.aborted && !de) {
       // Interrupted by shutdown: not an attempt; stays queued for the next start.
-      this.opts.outbox.defer(ids, now);
+      await this.opts.outbox.defer(ids, now);
       return;
     }
     if (de?.disable) {
       st.disabled = true;
-      const killed = this.opts.outbox.killPending(id, text);
+      const killed = await this.opts.outbox.killPending(id, text);
       m.deliveries.inc({ notifier: id, outcome: 'disabled' });
       this.opts.log.error({ notifier: id, code, dead: killed }, 'notifier endpoint asked to be disabled; its deliveries are dead');
       this.opts.onDead?.(id, killed, text);
@@ -278,7 +283,7 @@ export class Dispatcher {
     const oldest = Math.min(...rows.map((r) => r.createdAt));
     const { max_attempts, max_age, backoff_min, backoff_max } = this.opts.delivery;
     if (de?.permanent || attempts >= max_attempts || now - oldest >= max_age) {
-      this.opts.outbox.markDead(ids, text);
+      await this.opts.outbox.markDead(ids, text);
       m.deliveries.inc({ notifier: id, outcome: 'dead' });
       this.opts.log.error({ notifier: id, code, attempts, deliveries: ids.length }, 'delivery failed for good');
       if (rows.some((r) => r.kind === 'hit')) this.opts.onDead?.(id, ids.length, text);
@@ -287,7 +292,7 @@ export class Dispatcher {
     const ceiling = Math.min(backoff_max, backoff_min * 2 ** Math.min(attempts - 1, 30));
     const backoff = ceiling / 2 + (this.random() * ceiling) / 2;
     const next = now + Math.max(backoff, de?.retryAfterMs ?? 0);
-    this.opts.outbox.markRetry(ids, Math.round(next), text);
+    await this.opts.outbox.markRetry(ids, Math.round(next), text);
     // Nothing goes to this notifier before the receiver's Retry-After has passed.
     if (de?.retryAfterMs) st.nextSendAt = Math.max(st.nextSendAt, now + de.retryAfterMs);
     m.deliveries.inc({ notifier: id, outcome: 'retry' });

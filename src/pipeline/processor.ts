@@ -1,7 +1,7 @@
 /**
  * Turns a batch of CertEvents into committed hits:
  *   names (fast reader, else full parse, plus the message's own list) → matcher → for candidates
- *   only, the full @peculiar/x509 parse for the hit's details → one SQLite transaction.
+ *   only, the full @peculiar/x509 parse for the hit's details → one store transaction.
  *
  * Fail-safe: a certificate whose names the fast reader cannot read goes to the full parse; a
  * candidate that does not parse is still a hit, with the message's own fields.
@@ -18,7 +18,7 @@ import { boundIssuer, registrableDomain, withIssuer } from '../match/index.js';
 import type { Logger } from '../log/logger.js';
 import { LogRateLimiter } from '../log/rate-limit.js';
 import type { Metrics } from '../http/metrics.js';
-import type { Store } from '../store/index.js';
+import type { HitsApi, RecordBatchOptions } from '../store/backend.js';
 import type { ParsePool } from './parse-pool.js';
 import type { CandidateMatch, CandidateRecord, RecordResult, RouteFn } from '../store/types.js';
 
@@ -31,7 +31,15 @@ export interface ProcessorRules {
 }
 
 export interface ProcessorDeps {
-  store: Store;
+  /** Where candidates are committed (StoreBackend.hits). */
+  hits: Pick<HitsApi, 'recordBatch'>;
+  /**
+   * Asked when a commit failed: resolves true when it is worth trying the same commit again (the
+   * store was unavailable and answers again), false to give up (the error is then rethrown).
+   * Only batches without a position are retried (a CT-log batch is read again instead).
+   * Default: never retry.
+   */
+  retryCommit?: (err: unknown) => Promise<boolean>;
   metrics: Metrics;
   log: Logger;
   rules: () => ProcessorRules;
@@ -58,17 +66,17 @@ export class Processor {
 
   /**
    * Processes a batch: names, matching, then for candidates the full parse and one commit.
-   * Synchronous (returns the result) unless a parse pool is configured and some candidate needs
-   * a parse; then the parse runs in a worker and the commit follows (returns a promise). Never
-   * throws or rejects for bad input; a storage failure is logged and thrown (or rejected).
-   * `alsoInTransaction` runs inside the commit's transaction (a CT log position), even when the
-   * batch has no candidate.
+   * Returns null at once when nothing matched and there is nothing to commit (the common case);
+   * otherwise a promise of the commit's result. Never throws or rejects for bad input; a storage
+   * failure is logged and rejected (after retryCommit gave up).
+   * `commit` is passed to recordBatch: a CT log position (committed with the batch's hits, even
+   * when the batch has no candidate) and the lease fencing it.
    * `parseHere`: the caller has no backlog, so this thread has the few milliseconds a parse takes;
    * parsing here saves the round trip to a worker and the wait until the event loop picks up its
    * reply (quicker to commit). Left false (a backlog: a CT log read in batches, a full queue),
    * parses go to the workers and this thread's time goes to reading and matching.
    */
-  processBatch(batch: readonly CertEvent[], alsoInTransaction?: () => void, parseHere = false): RecordResult | null | Promise<RecordResult | null> {
+  processBatch(batch: readonly CertEvent[], commit?: RecordBatchOptions, parseHere = false): Promise<RecordResult> | null {
     const rules = this.deps.rules();
     const found: Examined[] = [];
     for (const ev of batch) {
@@ -81,34 +89,43 @@ export class Processor {
         this.logLimited('process_error', { err, log: ev.logUrl, index: ev.index }, 'failed to process an entry');
       }
     }
-    if (found.length === 0 && !alsoInTransaction) return null;
+    if (found.length === 0 && !commit?.position) return null;
     const needParse = found.filter((c) => c.ev.der && !c.details && !c.parseFailed);
     const pool = this.deps.parsePool;
     if (needParse.length === 0 || !pool || parseHere) {
       for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
-      return this.commit(found, batch, rules, alsoInTransaction);
+      return this.commit(found, batch, rules, commit);
     }
     return pool.parse(needParse.map((c) => c.ev.der!)).then(
       (results) => {
         results.forEach((r, i) => this.applyParse(needParse[i]!, r.ok ? this.parsed(r.details) : this.parseError(needParse[i]!.ev, r.error)));
-        return this.commit(found, batch, rules, alsoInTransaction);
+        return this.commit(found, batch, rules, commit);
       },
       () => {
         // The pool is gone (shutdown, a dead worker): parse here instead; nothing is lost.
         for (const c of needParse) this.applyParse(c, this.fullParse(c.ev));
-        return this.commit(found, batch, rules, alsoInTransaction);
+        return this.commit(found, batch, rules, commit);
       },
     );
   }
 
-  private commit(found: Examined[], batch: readonly CertEvent[], rules: ProcessorRules, alsoInTransaction?: () => void): RecordResult {
+  private async commit(found: Examined[], batch: readonly CertEvent[], rules: ProcessorRules, opts?: RecordBatchOptions): Promise<RecordResult> {
     const candidates = found.map((c) => this.record(c, rules));
     let result: RecordResult;
-    try {
-      result = this.deps.store.hits.recordBatch(candidates, rules.route, alsoInTransaction);
-    } catch (err) {
-      this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
-      throw err;
+    for (;;) {
+      try {
+        result = await this.deps.hits.recordBatch(candidates, rules.route, opts);
+        break;
+      } catch (err) {
+        if (!opts?.position && this.deps.retryCommit && (await this.deps.retryCommit(err))) continue;
+        // Another instance took the log over: it reads these entries again; nothing is lost.
+        const code = (err as { code?: unknown }).code;
+        if (code === 'LEASE_LOST') this.deps.log.info({ log: opts?.position?.logKey }, 'CT log taken over by another instance; batch left to it');
+        // The outage itself is logged and alerted once (store.unavailable); the batch is read again.
+        else if (code === 'STORE_UNAVAILABLE') this.deps.log.debug({ log: opts?.position?.logKey }, 'store unavailable; batch not committed');
+        else this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
+        throw err;
+      }
     }
     const m = this.deps.metrics;
     m.hits.inc({ outcome: 'new' }, result.newHits);

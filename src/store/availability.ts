@@ -2,12 +2,11 @@
  * Whether the store answers: the state behind `/readyz` (503 with the reason while down) and the
  * `store.unavailable` / recovery health events (one each per outage), plus the backoff between
  * attempts while the database is away (jittered, so a fleet of instances does not redial in
- * lockstep). Groundwork for issue 16: nothing uses it yet; the
- * switch-over feeds it every store call's outcome (`failed` / `succeeded`) and waits on
- * `waitUntilUp` before retrying held-back work.
+ * lockstep). The daemon feeds it every store call's outcome (withAvailability), pings an idle
+ * store (probeAvailability) and waits on `waitUntilUp` before retrying held-back work.
  */
 import { Backoff } from '../feed/backoff.js';
-import { StoreError } from './backend.js';
+import { StoreError, type StoreBackend } from './backend.js';
 
 export interface AvailabilityState {
   up: boolean;
@@ -89,4 +88,77 @@ export class StoreAvailability {
     }
     return true;
   }
+}
+
+/**
+ * Pings the store every `intervalMs` while it is up (an idle instance notices an outage too) and,
+ * while it is down, probes with backoff (waitUntilUp) until it answers. Returns a stop function.
+ * Never throws from its timer.
+ */
+export function probeAvailability(av: StoreAvailability, ping: () => Promise<boolean>, intervalMs = 2_000): () => void {
+  const stop = new AbortController();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const round = av.state.up
+      ? ping().then((ok) => {
+          if (!ok) av.failed(new StoreError('STORE_UNAVAILABLE', 'the store does not answer'));
+        })
+      : av.waitUntilUp(stop.signal).then(() => undefined);
+    round.catch(() => undefined).finally(() => (busy = false));
+  }, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    stop.abort();
+  };
+}
+
+/**
+ * The backend with every call's outcome fed to `av`: a call rejecting with STORE_UNAVAILABLE
+ * starts an outage, any call that resolves ends it. Same methods and behaviour otherwise
+ * (results and errors pass through unchanged).
+ */
+export function withAvailability(backend: StoreBackend, av: StoreAvailability): StoreBackend {
+  return {
+    kind: backend.kind,
+    instanceId: backend.instanceId,
+    hits: watched(backend.hits, av),
+    outbox: watched(backend.outbox, av),
+    positions: watched(backend.positions, av),
+    leases: watched(backend.leases, av),
+    dashboard: watched(backend.dashboard, av),
+    enrichment: watched(backend.enrichment, av),
+    ctlog: watched(backend.ctlog, av),
+    prune: watched({ prune: backend.prune }, av).prune,
+    ping: () => backend.ping(),
+    close: () => backend.close(),
+  };
+}
+
+/**
+ * A plain object with `api`'s methods (own and inherited: class instances keep them on the
+ * prototype), each reporting the outcome of the promise it returns to `av`.
+ */
+function watched<T extends object>(api: T, av: StoreAvailability): T {
+  const out: Record<string, unknown> = {};
+  for (let p: object | null = api; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      const fn = (api as Record<string, unknown>)[key];
+      if (key === 'constructor' || key in out || typeof fn !== 'function') continue;
+      out[key] = (...args: unknown[]) => {
+        const r = (fn as (...a: unknown[]) => unknown).apply(api, args);
+        if (!(r instanceof Promise)) return r;
+        return r.then(
+          (v) => (av.succeeded(), v),
+          (err: unknown) => {
+            av.failed(err);
+            throw err;
+          },
+        );
+      };
+    }
+  }
+  return out as T;
 }

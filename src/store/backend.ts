@@ -219,3 +219,17 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/** True for the error a backend rejects with while its database cannot be reached (an outage, not a bug). */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof StoreError && err.code === 'STORE_UNAVAILABLE';
+}
+
+/**
+ * True for errors after which the same write may well succeed later: the store unavailable, or a
+ * SQLite file locked by another process for longer than its busy timeout.
+ */
+export function isTransientStoreError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return isStoreUnavailable(err) || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}

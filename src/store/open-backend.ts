@@ -1,12 +1,12 @@
 /**
  * Opens the store backend a configuration asks for: `url` (postgres://...) selects PostgreSQL,
- * otherwise `path` selects SQLite. The one place the switch-over (issue 16) calls instead of
- * openStore; nothing calls it yet.
+ * otherwise `path` selects SQLite. The daemon and the CLI open their store here.
  */
 import type { StoreBackend } from './backend.js';
 import { StoreError } from './backend.js';
+import { openStore, type Store } from './index.js';
 import { openPgBackend } from './pg/index.js';
-import { openSqliteBackend } from './sqlite-backend.js';
+import { sqliteBackend } from './sqlite-backend.js';
 
 export interface StoreSelection {
   /** SQLite file. */
@@ -15,6 +15,10 @@ export interface StoreSelection {
   url?: string;
   realertAfterMs: number;
   now?: () => number;
+  /** New hits' alerts wait this long (enrichment's hold_alerts); default 0. */
+  alertDelayMs?: number;
+  /** SQLite: fold the WAL back on close (the daemon); false for CLI readers. Default true. */
+  checkpointOnClose?: boolean;
   /** PostgreSQL: schema to use (created if missing); default the server's search_path. */
   schema?: string;
   /** PostgreSQL: this instance's name in leases. */
@@ -25,10 +29,25 @@ export interface StoreSelection {
 
 /** Rejects as openPgBackend / openSqliteBackend do; STORE_URL when neither is given. */
 export async function openBackend(sel: StoreSelection): Promise<StoreBackend> {
-  const common = { realertAfterMs: sel.realertAfterMs, ...(sel.now ? { now: sel.now } : {}) };
+  return (await openSelectedStore(sel)).backend;
+}
+
+export interface OpenedStore {
+  backend: StoreBackend;
+  /** The synchronous SQLite store behind `backend`; null on PostgreSQL. */
+  sqlite: Store | null;
+}
+
+/** As openBackend, also handing out the SQLite store itself (the daemon's tests and tools read it). */
+export async function openSelectedStore(sel: StoreSelection): Promise<OpenedStore> {
+  const common = { realertAfterMs: sel.realertAfterMs, ...(sel.now ? { now: sel.now } : {}), ...(sel.alertDelayMs ? { alertDelayMs: sel.alertDelayMs } : {}) };
   if (sel.url !== undefined) {
-    return openPgBackend({ url: sel.url, ...common, ...(sel.schema ? { schema: sel.schema } : {}), ...(sel.instanceId ? { instanceId: sel.instanceId } : {}), ...(sel.onIdleError ? { onIdleError: sel.onIdleError } : {}) });
+    const backend = await openPgBackend({ url: sel.url, ...common, ...(sel.schema ? { schema: sel.schema } : {}), ...(sel.instanceId ? { instanceId: sel.instanceId } : {}), ...(sel.onIdleError ? { onIdleError: sel.onIdleError } : {}) });
+    return { backend, sqlite: null };
   }
-  if (sel.path !== undefined) return openSqliteBackend(sel.path, common);
+  if (sel.path !== undefined) {
+    const store = openStore(sel.path, { ...common, ...(sel.checkpointOnClose === false ? { checkpointOnClose: false } : {}) });
+    return { backend: sqliteBackend(store, sel.now), sqlite: store };
+  }
   throw new StoreError('STORE_URL', 'store: give store.path (SQLite) or store.url (PostgreSQL)');
 }

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config/load.js';
 import { CtLogFeed } from '../../src/feed/ctlog-feed.js';
 import { createLogger } from '../../src/log/logger.js';
+import { sqliteBackend } from '../../src/store/sqlite-backend.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { getJson, startTestApp, until, type TestApp } from '../helpers/app.js';
 import { tmpDir } from '../helpers/fixtures.js';
@@ -111,7 +112,8 @@ describe('log list refresh failures, once per cause', () => {
     const loaded = buildConfig({ feed: { ct_logs: [ARGON] }, store: { path: path.join(dir, 'db.sqlite') }, brands: [{ name: 'x', domains: ['x.com'], keywords: ['x'] }] }, {}, null);
     const feed = new CtLogFeed({
       feed: loaded.config.feed,
-      store,
+      store: sqliteBackend(store),
+      stateDir: dir,
       log: createLogger({ level: 'debug', write: (s) => logs.push(s) }),
       process: () => undefined,
       onStatus: () => undefined,

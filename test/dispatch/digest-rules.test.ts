@@ -46,7 +46,7 @@ describe('rule firings', () => {
     const from = h.clock.t;
     h.addHit('paypal-login.com', 'PayPal');
     h.clock.t += 1000;
-    queueDigests(h.store, [{ notifiers: ['siem'], min_severity: 'low' } as never], from, h.clock.t, { uptimeSeconds: 60, reconnects: 0, gaps: 0, dropped: 0 }, 10, [{ brand: 'PayPal', rule: 'keyword:paypal', fired: 12 }]);
+    await queueDigests(h.backend, [{ notifiers: ['siem'], min_severity: 'low' } as never], from, h.clock.t, { uptimeSeconds: 60, reconnects: 0, gaps: 0, dropped: 0 }, 10, [{ brand: 'PayPal', rule: 'keyword:paypal', fired: 12 }]);
     await h.advance(5_000);
     const digest = hook.requests.map((r) => JSON.parse(r.body)).find((b) => b.type === 'ctwatch.digest');
     expect(digest.rule_firings).toEqual([{ brand: 'PayPal', rule: 'keyword:paypal', fired: 12, acknowledged: 0 }]);

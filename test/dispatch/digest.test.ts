@@ -17,7 +17,7 @@ describe('digest', () => {
     h.addHit('paypal-verify.com', 'PayPal');
     h.addHit('other-login.com', 'Other');
     h.clock.t += 1000;
-    const n = queueDigests(h.store, [{ notifiers: ['siem'], brands: ['PayPal'], min_severity: 'low' }], from, h.clock.t, { uptimeSeconds: 60, reconnects: 1, gaps: 0, dropped: 2 }, 10);
+    const n = await queueDigests(h.backend, [{ notifiers: ['siem'], brands: ['PayPal'], min_severity: 'low' }], from, h.clock.t, { uptimeSeconds: 60, reconnects: 1, gaps: 0, dropped: 2 }, 10);
     expect(n).toBe(1);
     await h.advance(5_000);
     const digest = hook.requests.map((r) => JSON.parse(r.body)).find((b) => b.type === 'ctwatch.digest');

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { buildConfig } from '../../src/config/load.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { sqliteBackend } from '../../src/store/sqlite-backend.js';
+import type { StoreBackend } from '../../src/store/backend.js';
 import { Dispatcher, type NotifierEntry } from '../../src/notify/dispatcher.js';
 import { getProvider } from '../../src/notify/registry.js';
 import { compileRoutes } from '../../src/notify/routing.js';
@@ -13,6 +15,8 @@ import { tmpDir } from '../helpers/fixtures.js';
 export interface Harness {
   clock: { t: number };
   store: Store;
+  /** The same store as the daemon sees it (async). */
+  backend: StoreBackend;
   dispatcher: Dispatcher;
   /** Records one hit for `brand` with the given name (and queues its deliveries). */
   addHit(name: string, brand?: string): void;
@@ -28,13 +32,14 @@ export function makeHarness(raw: { notifiers: Record<string, unknown>[]; routes:
   const clock = { t: Date.UTC(2026, 10, 26, 12) };
   const loaded = buildConfig({ feed: { replay: 'x' }, store: { path: path.join(dir, 'db.sqlite') }, ...raw });
   const store = openStore(loaded.config.store.path, { realertAfterMs: 30 * 86_400_000, now: () => clock.t });
+  const backend = sqliteBackend(store, () => clock.t);
   const notifiers = new Map<string, NotifierEntry>();
   for (const n of loaded.notifiers) {
     const def = getProvider(n.type)!;
     notifiers.set(n.id, { def, timeoutMs: n.timeoutMs, notifier: def.create(n.id, n.options, { addSecret: () => {}, now: () => clock.t }) });
   }
   const dispatcher = new Dispatcher({
-    outbox: store.outbox,
+    outbox: backend.outbox,
     notifiers,
     delivery: loaded.config.delivery,
     log: silentLogger(),
@@ -46,6 +51,7 @@ export function makeHarness(raw: { notifiers: Record<string, unknown>[]; routes:
   return {
     clock,
     store,
+    backend,
     dispatcher,
     addHit(name, brand = 'PayPal') {
       const s = serial++;

@@ -11,6 +11,7 @@ import { tmpDir } from '../helpers/fixtures.js';
 import { dbPath, startTestApp, until, type TestApp } from '../helpers/app.js';
 import { certPem, rdapDomain, rdapError, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 import { publicHit } from '../../src/cli/commands/hits.js';
+import { resolveDashboardToken } from '../../src/http/token.js';
 import { createHash } from 'node:crypto';
 import { SEVERITIES, severityRank } from '../../src/match/types.js';
 
@@ -113,7 +114,7 @@ describe('enrichment end to end', () => {
     // would go without it and the assertions below would fail.
     await s.slack.waitFor((r) => r.length >= 1, 15_000);
     await s.hook.waitFor((r) => r.length >= 1, 15_000);
-    const e = s.t.app.store.enrichment.enrichmentFor(hit.id)!;
+    const e = (await s.t.app.store.enrichment.enrichmentFor(hit.id))!;
     expect(e).not.toBeNull();
     console.log(`enriched ${Date.parse(e.checked_at) - hit.firstSeen} ms after the certificate was seen (hold 2000 ms)`);
 
@@ -151,6 +152,11 @@ describe('enrichment end to end', () => {
     expect(s.t.logs.some((l) => l.includes('"level":"warn"') && l.includes('enrich.allow_private is ON'))).toBe(true);
     // `ctwatch hits --json` shows the same object.
     expect(publicHit(hit, e).enrichment).toEqual(body.enrichment);
+    // So does the dashboard's hit detail, with the history.
+    const token = resolveDashboardToken(undefined, s.t.loaded.config.store.path).token;
+    const detail = await (await fetch(`${s.t.base}/api/v1/hits/${hit.id}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(detail.enrichment).toEqual(body.enrichment);
+    expect(detail.enrichment_history).toEqual([body.enrichment]);
   });
 
   it('counts its work in /metrics with fixed labels', async () => {
@@ -174,18 +180,18 @@ describe('watching: a domain that goes live after its first enrichment', () => {
     await s.slack.waitFor((r) => r.length >= 1, 15_000);
     await s.hook.waitFor((r) => r.length >= 1, 15_000);
     const hit = s.t.app.store.hits.listHits()[0]!;
-    const first = s.t.app.store.enrichment.enrichmentFor(hit.id)!;
+    const first = (await s.t.app.store.enrichment.enrichmentFor(hit.id))!;
     expect(first.web![0]!.status).not.toBe('ok'); // nothing listening yet
     const worker = s.t.app.enrichment!.worker;
 
     // Before the first re-check is due: nothing to do.
     clock += 59 * 60_000;
-    expect(worker.tick()).toBe(0);
+    expect(await worker.tick()).toBe(0);
 
     // The page goes live; +1 h: the re-check finds it.
     await s.startWeb();
     clock += 60_001;
-    expect(worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(1);
     await worker.idle();
     const isUpdate = (r: { body: string }) => JSON.parse(r.body).type === 'ctwatch.update';
     const isSlackUpdate = (r: { body: string }) => (JSON.parse(r.body).text as string).includes('update on a look-alike');
@@ -200,7 +206,7 @@ describe('watching: a domain that goes live after its first enrichment', () => {
 
     // +1 d: the next re-check sees no change, so no second update.
     clock += DAY;
-    expect(worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(1);
     await worker.idle();
     await s.t.app.dispatcher.runOnce();
     await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
@@ -209,7 +215,7 @@ describe('watching: a domain that goes live after its first enrichment', () => {
     const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
     expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
     expect(slackTexts).toHaveLength(2);
-    expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([2, 1, 0]);
+    expect((await s.t.app.store.enrichment.history(hit.id)).map((e) => e.round)).toEqual([2, 1, 0]);
   });
 });
 
@@ -227,7 +233,7 @@ describe('never on the ingest path', () => {
     await s.t.app.drained();
     const hit = s.t.app.store.hits.listHits()[0]!;
     await s.hook.waitFor((r) => r.length >= 1, 15_000);
-    expect(s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
+    expect(await s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
     const body = JSON.parse(s.hook.requests[0]!.body);
     expect(body.enrichment).toBeNull();
     expect(body.severity).toBe(hit.severity);
@@ -255,7 +261,7 @@ describe('a first look that finishes after the hold ran out', () => {
     const hit = s.t.app.store.hits.listHits()[0]!;
     const alert = JSON.parse(s.hook.requests[0]!.body);
     expect(alert).toMatchObject({ type: 'ctwatch.hit', enrichment: null, severity: hit.severity });
-    expect(s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
+    expect(await s.t.app.store.enrichment.enrichmentFor(hit.id)).toBeNull();
 
     open();
     const isUpdate = (r: { body: string }) => JSON.parse(r.body).type === 'ctwatch.update';
@@ -271,7 +277,7 @@ describe('a first look that finishes after the hold ran out', () => {
     // Nothing new at the first re-check (+1 h): no second update; and the first look sent one only.
     offset += 3_600_000 + 1_000;
     const worker = s.t.app.enrichment!.worker;
-    expect(worker.tick()).toBe(1);
+    expect(await worker.tick()).toBe(1);
     await worker.idle();
     await s.t.app.dispatcher.runOnce();
     await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
@@ -279,7 +285,7 @@ describe('a first look that finishes after the hold ran out', () => {
     const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
     expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
     expect(slackTexts).toHaveLength(2);
-    expect(s.t.app.store.enrichment.history(hit.id).map((e) => e.round)).toEqual([1, 0]);
+    expect((await s.t.app.store.enrichment.history(hit.id)).map((e) => e.round)).toEqual([1, 0]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { openStore, type Store } from '../../src/store/index.js';
+import { sqliteBackend } from '../../src/store/sqlite-backend.js';
 import { buildConfig, type LoadedConfig } from '../../src/config/load.js';
 import { compileRules } from '../../src/app.js';
 import { Processor } from '../../src/pipeline/processor.js';
@@ -29,6 +30,6 @@ export function paypalProcessor(dir: string, opts: { parsePool?: ParsePool } = {
   const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after });
   const rules = compileRules(loaded);
   const metrics = new Metrics({ defaultMetrics: false });
-  const processor = new Processor({ store, metrics, log: silentLogger(), rules: () => rules, maxNames: 1000, ...(opts.parsePool ? { parsePool: opts.parsePool } : {}) });
+  const processor = new Processor({ hits: sqliteBackend(store).hits, metrics, log: silentLogger(), rules: () => rules, maxNames: 1000, ...(opts.parsePool ? { parsePool: opts.parsePool } : {}) });
   return { loaded, store, metrics, processor };
 }

@@ -152,7 +152,8 @@ describe('Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parseYaml(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
+  // merge: docker compose resolves YAML merge keys (<<: *anchor), as this does.
+  const compose = parseYaml(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
 
   it('runs certstream-server-go next to ctwatch, which reads its full stream', () => {
     expect(compose.services.certstream.image).toMatch(/^0rickyy0\/certstream-server-go(:|$)/);
@@ -163,5 +164,25 @@ describe('docker-compose.yml', () => {
     expect(c.environment.CTWATCH_FEED_URL).toBe('ws://certstream:8080/full-stream');
     expect(c.volumes).toContain('ctwatch-data:/data');
     expect(compose.volumes).toHaveProperty('ctwatch-data');
+  });
+
+  it('profile "ha": PostgreSQL and two instances sharing it with one config (issue 16)', () => {
+    const pg = compose.services.postgres;
+    expect(pg.profiles).toEqual(['ha']);
+    expect(pg.image).toMatch(/^postgres:1[5-9]/);
+    expect(pg.healthcheck.test.join(' ')).toContain('pg_isready');
+    const [a, b] = [compose.services['ctwatch-a'], compose.services['ctwatch-b']];
+    for (const c of [a, b]) {
+      expect(c.profiles).toEqual(['ha']);
+      expect(c.depends_on.postgres.condition).toBe('service_healthy');
+      expect(c.volumes).toContain('./config/ctwatch-ha.yaml:/etc/ctwatch/ctwatch.yaml:ro');
+    }
+    // Each keeps its own local state volume and host port.
+    expect(a.volumes.find((v: string) => v.endsWith(':/data'))).not.toBe(b.volumes.find((v: string) => v.endsWith(':/data')));
+    expect(a.ports).not.toEqual(b.ports);
+    // The mounted config validates and selects the shared store.
+    const raw = parseYaml(fs.readFileSync(path.join(ROOT, 'config/ctwatch-ha.yaml'), 'utf8'));
+    const loaded = buildConfig(raw, { POSTGRES_PASSWORD: 'pw', CTWATCH_HTTP_TOKEN: 'a-dashboard-token-123' }, null);
+    expect(loaded.config.store.url).toBe('postgres://ctwatch:pw@postgres:5432/ctwatch');
   });
 });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
+import { sqliteBackend } from '../../src/store/sqlite-backend.js';
 import { buildConfig } from '../../src/config/load.js';
 import { compileRules } from '../../src/app.js';
 import { Processor } from '../../src/pipeline/processor.js';
@@ -26,7 +27,7 @@ async function setup(now: { t: number }, realertDays = 30) {
   });
   const store = openStore(loaded.config.store.path, { realertAfterMs: loaded.config.store.realert_after, now: () => now.t });
   const rules = compileRules(loaded);
-  const processor = new Processor({ store, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger(), rules: () => rules, maxNames: 1000 });
+  const processor = new Processor({ hits: sqliteBackend(store).hits, metrics: new Metrics({ defaultMetrics: false }), log: silentLogger(), rules: () => rules, maxNames: 1000 });
   const feed = (text: string, seenMs = now.t) => {
     const r = decodeCertstreamText(text, { source: 'test', maxNames: 1000, receivedAt: now.t });
     if (r.kind !== 'cert') throw new Error(`fixture did not decode: ${JSON.stringify(r)}`);

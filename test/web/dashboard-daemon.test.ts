@@ -161,7 +161,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard (Chromium, real daemon, replayed corp
     const target = (await d.cliHits(['--brand', 'PayPal'])).find((h) => h.cert.log === 'https://hostile-log.example/')!;
     const store = openStore(path.join(d.dir, 'ctwatch.db'), { realertAfterMs: 86_400_000, checkpointOnClose: false });
     try {
-      store.enrichment.save(target.id, hostileEnrichment(0, new Date().toISOString()) as Enrichment, null);
+      await store.enrichment.save(target.id, hostileEnrichment(0, new Date().toISOString()) as Enrichment, null);
     } finally {
       store.close();
     }

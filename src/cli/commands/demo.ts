@@ -42,7 +42,7 @@ export async function demoCommand(opts: DemoOptions = {}): Promise<number> {
   handlers.removeAdded();
   if (code !== 0) return code;
   out('\nHits stored in the database (`ctwatch hits`):\n');
-  hitsListCommand(loaded, {});
+  await hitsListCommand(loaded, {});
   try {
     if (!(opts.serve ?? !!process.stdout.isTTY)) {
       out('\nTo browse these hits in the dashboard: `npm run demo` in a terminal, or `ctwatch demo --serve`.\n');

@@ -18,16 +18,18 @@ export interface HitsQueryFlags {
 
 const STATUSES: HitStatus[] = ['new', 'acknowledged', 'false_positive'];
 
-export function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): number {
+export async function hitsListCommand(loaded: LoadedConfig, f: HitsQueryFlags): Promise<number> {
   if (f.severity !== undefined && !SEVERITIES.includes(f.severity as Severity)) throw new CliError(`--severity: one of ${SEVERITIES.join(', ')}`, EXIT_USAGE);
   if (f.status !== undefined && !STATUSES.includes(f.status as HitStatus)) throw new CliError(`--status: one of ${STATUSES.join(', ')}`, EXIT_USAGE);
   const since = sinceToTime(f.since);
   const { rows, enrichment } = withStore(loaded, (s) => {
     const rows = s.hits.listHits({ since, brand: f.brand, minSeverity: f.severity as Severity | undefined, status: f.status as HitStatus | undefined });
-    return { rows, enrichment: f.json ? rows.map((r) => s.enrichment.enrichmentFor(r.id)) : [] };
+    // SQLite reads at the call (settled promises): done before withStore closes the store.
+    return { rows, enrichment: f.json ? Promise.all(rows.map((r) => s.enrichment.enrichmentFor(r.id))) : Promise.resolve([]) };
   });
   if (f.json) {
-    out(rows.map((r, i) => JSON.stringify(publicHit(r, enrichment[i]))).join('\n') + (rows.length ? '\n' : ''));
+    const latest = await enrichment;
+    out(rows.map((r, i) => JSON.stringify(publicHit(r, latest[i]))).join('\n') + (rows.length ? '\n' : ''));
   } else if (f.csv) {
     out(toCsv(HIT_CSV_HEADER, rows.map(hitCsvRow)));
   } else {

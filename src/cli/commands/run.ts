@@ -125,7 +125,8 @@ export async function runCommand(loaded: LoadedConfig, opts: RunOptions = {}): P
     const line = startupErrorLine(err, loaded.config.http.listen);
     if (line) {
       process.stderr.write(`ctwatch: ${line}\n`);
-      return 1;
+      // A store.url node-postgres cannot use is a config error too; an unreachable server is not.
+      return code === 'STORE_URL' ? 2 : 1;
     }
     appLog.fatal({ err, code }, 'cannot start');
     return 1;
@@ -181,7 +182,7 @@ async function waitDelivered(app: App | null): Promise<void> {
   const end = Date.now() + 15_000;
   while (Date.now() < end) {
     await app.dispatcher.runOnce();
-    if (app.store.outbox.countDue(Date.now()) === 0) return;
+    if ((await app.backend.outbox.countDue(Date.now())) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

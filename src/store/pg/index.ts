@@ -12,6 +12,7 @@ import type { SearchTuning } from '../dashboard.js';
 import { createPool, inTransaction, mapError, query, type PgConnectionOptions } from './connection.js';
 import { pgCtLogTables } from './ctlog-tables.js';
 import { PgDashboardQueries } from './dashboard.js';
+import { PgEnrichmentStore } from './enrichment.js';
 import { pgHits } from './hits.js';
 import { pgLeases } from './leases.js';
 import { pgOutbox } from './outbox.js';
@@ -108,7 +109,7 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
     leases,
     // Filled in by the switch-over (issue 16): each in its own file under pg/.
     dashboard: new PgDashboardQueries(pool, clock, opts.searchTuning),
-    enrichment: notYet('enrichment'),
+    enrichment: new PgEnrichmentStore(pool),
     ctlog: pgCtLogTables(pool, clock),
     prune: (ages, now = clock()) => prunePg(pool, ages, now),
     async ping() {

@@ -123,9 +123,11 @@ function patchSerial(b: Uint8Array, tbsAt: number, n: number): void {
  * Navigli data tiles), each given its own timestamp, leaf_index and serial number so every entry
  * is a distinct issuance, with all data and hash tiles and a checkpoint signed by `k`.
  * Returns the files (path → body), to serve with startStaticServer or write to disk.
+ * `serialBase` (default 0) offsets the serials, so two logs built from the same templates hold
+ * different issuances.
  * For 50,000 entries this takes a few seconds and ~80 MB.
  */
-export function syntheticStaticLog(opts: { templates: Uint8Array[]; count: number; key: TestLogKey; origin: string; startTimestamp?: number }): { files: Map<string, Buffer>; leafHashes: Uint8Array[]; root: Uint8Array } {
+export function syntheticStaticLog(opts: { templates: Uint8Array[]; count: number; key: TestLogKey; origin: string; startTimestamp?: number; serialBase?: number }): { files: Map<string, Buffer>; leafHashes: Uint8Array[]; root: Uint8Array } {
   const parts = opts.templates.flatMap(splitTile);
   const ts0 = opts.startTimestamp ?? 1_750_000_000_000;
   const files = new Map<string, Buffer>();
@@ -142,13 +144,13 @@ export function syntheticStaticLog(opts: { templates: Uint8Array[]; count: numbe
     let extra: Uint8Array = new Uint8Array(0);
     if (t.entryType === 0) {
       const cert = t.cert!.slice();
-      patchSerial(cert, headerEnd(cert, 0), i);
+      patchSerial(cert, headerEnd(cert, 0), (opts.serialBase ?? 0) + i);
       signed = u24(cert);
     } else {
       const tbs = t.tbs!.slice();
-      patchSerial(tbs, 0, i);
+      patchSerial(tbs, 0, (opts.serialBase ?? 0) + i);
       const pre = t.preCertificate!.slice();
-      patchSerial(pre, headerEnd(pre, 0), i);
+      patchSerial(pre, headerEnd(pre, 0), (opts.serialBase ?? 0) + i);
       signed = concatBytes(t.issuerKeyHash!, u24(tbs));
       extra = u24(pre);
     }
@@ -180,7 +182,11 @@ export function writeStaticLog(dir: string, files: Map<string, Buffer>): void {
  * The 50,000-entry synthetic log for the daemon's SIGKILL test, built from the real Navigli
  * data tiles in `navigliDir` (1,024 distinct real precertificates, re-used with fresh serials).
  */
-export function bigSyntheticLog(navigliDir: string, key: TestLogKey, origin: string, count = 50_000) {
-  const templates = ['000', '001', '002', '003'].map((t) => new Uint8Array(readFileSync(join(navigliDir, 'tile', 'data', t))));
-  return syntheticStaticLog({ templates, count, key, origin });
+export function bigSyntheticLog(navigliDir: string, key: TestLogKey, origin: string, count = 50_000, serialBase = 0) {
+  return syntheticStaticLog({ templates: navigliTemplates(navigliDir), count, key, origin, serialBase });
+}
+
+/** The real Navigli data tiles (1,024 entries) the synthetic logs re-use. */
+export function navigliTemplates(navigliDir: string): Uint8Array[] {
+  return ['000', '001', '002', '003'].map((t) => new Uint8Array(readFileSync(join(navigliDir, 'tile', 'data', t))));
 }
