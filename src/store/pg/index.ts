@@ -107,7 +107,6 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
       },
     },
     leases,
-    // Filled in by the switch-over (issue 16): each in its own file under pg/.
     dashboard: new PgDashboardQueries(pool, clock, opts.searchTuning),
     enrichment: new PgEnrichmentStore(pool),
     ctlog: pgCtLogTables(pool, clock),
@@ -133,10 +132,4 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
       }
     },
   };
-}
-
-
-/** A placeholder whose every method rejects: the PostgreSQL part is not written yet. */
-function notYet<T>(part: string): T {
-  return new Proxy({}, { get: (_t, prop) => () => Promise.reject(new Error(`PostgreSQL ${part}.${String(prop)} is not implemented yet`)) }) as T;
 }
