@@ -223,6 +223,10 @@ export function defineBackendSuite(name: string, open: OpenBackend | null, skipW
       expect(names(await b.hits.listHits({ status: 'acknowledged' }))).toEqual(['paypal-critical.com']);
       expect(await b.hits.getHit(top!.id)).toMatchObject({ status: 'acknowledged', severity: 'critical' });
       expect(await b.hits.getHit(424242)).toBeNull();
+      // NOCASE folds ASCII letters only.
+      await b.hits.recordBatch([record('f-u', [brandMatch('ubank.com', { brand: 'ÜBank' })], { seenAt: T0 - DAY })], routeAll);
+      expect(names(await b.hits.listHits({ brand: 'ÜBANK' }))).toEqual(['ubank.com']);
+      expect(names(await b.hits.listHits({ brand: 'übank' }))).toEqual([]);
     });
 
     it('allow list: idempotent, sorted', async () => {

@@ -4,7 +4,7 @@ import { severityRank, type Severity } from '../../match/types.js';
 import type { HitQuery, HitsApi, InventoryRow, Sighting, StoreCounts } from '../backend.js';
 import { HIT_SELECT, toHitRow, type RawHit } from '../hit-store.js';
 import type { HitRow, HitStatus, RecordResult } from '../types.js';
-import { inTransaction, query } from './connection.js';
+import { inTransaction, pgText, query } from './connection.js';
 import { applyStatus, lockHits } from './triage.js';
 
 export type PgHitsApi = Omit<HitsApi, 'recordBatch'>;
@@ -20,8 +20,12 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
       const args: unknown[] = [];
       const arg = (v: unknown) => `$${args.push(v)}`;
       if (q.since !== undefined) where.push(`h.last_seen >= ${arg(q.since)}`);
-      // SQLite compares brands with COLLATE NOCASE.
-      if (q.brand !== undefined) where.push(`lower(h.brand) = lower(${arg(q.brand)})`);
+      // SQLite compares brands with COLLATE NOCASE: ASCII letters only (translate); lower() for the index.
+      if (q.brand !== undefined) {
+        const b = arg(pgText(q.brand));
+        const fold = (x: string) => `translate(${x}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+        where.push(`lower(h.brand) = lower(${b}) AND ${fold('h.brand')} = ${fold(b)}`);
+      }
       if (q.status !== undefined) where.push(`h.status = ${arg(q.status)}`);
       if (q.minSeverity !== undefined) {
         const allowed = (['low', 'medium', 'high', 'critical'] as Severity[]).filter((s) => severityRank(s) >= severityRank(q.minSeverity!));
