@@ -9,9 +9,9 @@ import type { Db } from './db.js';
 export class CtLogKnownTable {
   constructor(private readonly db: Db) {}
 
-  /** Every known entry (as stored by `remember`), by URL. */
+  /** Every known entry (as stored by `remember`), by URL, in URL order (byte order, as on PostgreSQL). */
   all(): Map<string, unknown> {
-    const rows = this.db.prepare('SELECT log_url, entry_json FROM ctlog_known_logs').all() as Array<{ log_url: string; entry_json: string }>;
+    const rows = this.db.prepare('SELECT log_url, entry_json FROM ctlog_known_logs ORDER BY log_url').all() as Array<{ log_url: string; entry_json: string }>;
     return new Map(rows.map((r) => [r.log_url, JSON.parse(r.entry_json) as unknown]));
   }
 

@@ -105,24 +105,27 @@ export interface DashboardQueries {
   ownDomainHits(limit: number): Promise<DashboardHit[]>;
 }
 
-/** Severity as a number for sorting; the same expression as the hits_severity_rank index. */
-const SEV_RANK = `(CASE h.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END)`;
-const SORT_KEY: Record<HitSort, string> = { first_seen: 'h.first_seen', score: 'h.score', severity: SEV_RANK };
-const DASH_SELECT = HIT_SELECT.replace(' FROM hits h', ', h.takedown_status, h.takedown_at, h.takedown_note FROM hits h');
+/** Severity as a number for sorting; the same expression as the hits_severity_rank index (both dialects). */
+export const SEV_RANK = `(CASE h.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 WHEN 'critical' THEN 3 ELSE -1 END)`;
+export const SORT_KEY: Record<HitSort, string> = { first_seen: 'h.first_seen', score: 'h.score', severity: SEV_RANK };
+/** HIT_SELECT plus the takedown columns (both dialects). */
+export const DASH_SELECT = HIT_SELECT.replace(' FROM hits h', ', h.takedown_status, h.takedown_at, h.takedown_note FROM hits h');
 /** A term matching at least this many hits is "common" (see search). */
-const SEARCH_PROBE = 5_000;
+export const SEARCH_PROBE = 5_000;
 /** Most rows read in page order per request when searching for a common term. */
-const SEARCH_WINDOW = 20_000;
+export const SEARCH_WINDOW = 20_000;
 /** Shortest q: the trigram index needs three characters. */
 export const MIN_SEARCH_LENGTH = 3;
+/** A search term with one of these is only looked up in the index, never scanned for (see search). */
+export const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 
-interface RawDashHit extends RawHit {
+export interface RawDashHit extends RawHit {
   takedown_status: TakedownStatus | null;
   takedown_at: number | null;
   takedown_note: string | null;
 }
 
-function toDashboardHit(r: RawDashHit): DashboardHit {
+export function toDashboardHit(r: RawDashHit): DashboardHit {
   return {
     ...toHitRow(r),
     takedown: r.takedown_status === null ? null : { status: r.takedown_status, at: r.takedown_at, note: r.takedown_note },
@@ -163,11 +166,7 @@ export class SqliteDashboardQueries implements DashboardQueries {
   async listHits(filter: HitFilter, page: PageRequest): Promise<{ hits: DashboardHit[]; next: HitCursor | null }> {
     const want = page.limit + 1;
     const found = filter.q ? this.search(filter, page, asciiLower(filter.q), want) : { rows: this.query(filter, page, null, want), resume: null };
-    const more = found.rows.length > page.limit;
-    const hits = found.rows.slice(0, page.limit).map(toDashboardHit);
-    const last = hits[hits.length - 1];
-    const next = more && last ? { key: sortValue(last, page.sort), id: last.id } : found.resume;
-    return { hits, next };
+    return pageOf(found.rows, page, found.resume);
   }
 
   /**
@@ -184,7 +183,7 @@ export class SqliteDashboardQueries implements DashboardQueries {
   private search(filter: HitFilter, page: PageRequest, q: string, want: number): { rows: RawDashHit[]; resume: HitCursor | null } {
     const probe = (this.db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM hits_names WHERE names GLOB ? LIMIT ${this.probe})`).get(globContains(q)) as { n: number }).n;
     // Names are stored one per line: a term with a control character is only looked up in the index.
-    if (probe < this.probe || /[\u0000-\u001f\u007f]/.test(q)) return { rows: this.query(filter, page, q, want), resume: null };
+    if (probe < this.probe || CONTROL_CHAR.test(q)) return { rows: this.query(filter, page, q, want), resume: null };
     const { where, args } = whereClause(filter, page);
     // The names are read from the search table by rowid: with the sort order's index covering the
     // filter, the hit rows themselves are not read until the page is known.
@@ -243,49 +242,29 @@ export class SqliteDashboardQueries implements DashboardQueries {
   }
 
   async dailyStats(days: number, end: number): Promise<DailyStats> {
-    const dayMs = 86_400_000;
-    const to = Math.floor(end / dayMs) * dayMs + dayMs;
-    const from = to - days * dayMs;
-    // One pass over the window's rows, grouped by everything the answer counts by.
+    const { from, to } = statsWindow(days, end);
+    // One pass over the window's rows, grouped by everything the answer counts by; ordered, so the
+    // answer's keys come in one defined order (the PostgreSQL dialect orders the same way).
     const groups = this.db
       .prepare(
-        `SELECT CAST((first_seen - ?) / ${dayMs} AS INTEGER) AS d, coalesce(brand, watch, '') AS b, severity AS s, technique AS t, status = 'new' AS open, count(*) AS n
-         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b, s, t, open`,
+        `SELECT CAST((first_seen - ?) / ${DAY_MS} AS INTEGER) AS d, coalesce(brand, watch, '') AS b, severity AS s, technique AS t, status = 'new' AS open, count(*) AS n
+         FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY d, b, s, t, open ORDER BY d, b, s, t, open`,
       )
-      .all(from, from, to) as { d: number; b: string; s: string; t: string; open: number; n: number }[];
+      .all(from, from, to) as StatsGroup[];
     const latest = (this.db.prepare('SELECT max(first_seen) AS t FROM hits').get() as { t: number | null }).t;
-    const out: DailyStats = { days: [], bySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])), byTechnique: {}, open: 0, triaged: 0, latest };
-    for (let t = from; t < to; t += dayMs) out.days.push({ date: new Date(t).toISOString().slice(0, 10), byBrand: {}, total: 0 });
-    for (const g of groups) {
-      const day = out.days[g.d];
-      if (day) {
-        day.byBrand[g.b] = (day.byBrand[g.b] ?? 0) + g.n;
-        day.total += g.n;
-      }
-      out.bySeverity[g.s] = (out.bySeverity[g.s] ?? 0) + g.n;
-      out.byTechnique[g.t] = (out.byTechnique[g.t] ?? 0) + g.n;
-      if (g.open) out.open += g.n;
-      else out.triaged += g.n;
-    }
-    return out;
+    return foldDailyStats(groups, latest, from, to);
   }
 
   async firedCounts(now: number, until?: number): Promise<FiredCounts> {
-    const end = until ?? now;
-    const day = end - 86_400_000;
+    const { day, week } = firedWindow(now, until);
     // Without `until` the window is open-ended (a hit stamped a little ahead of this clock counts).
+    // Ordered (NULLs first) so the maps' keys come in one defined order, as on PostgreSQL.
     const rows = this.db
       .prepare(
-        `SELECT brand, watch, sum(first_seen >= ?) AS day, count(*) AS week FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY brand, watch`,
+        `SELECT brand, watch, sum(first_seen >= ?) AS day, count(*) AS week FROM hits WHERE first_seen >= ? AND first_seen < ? GROUP BY brand, watch ORDER BY brand, watch`,
       )
-      .all(day, end - 7 * 86_400_000, until ?? Number.MAX_SAFE_INTEGER) as { brand: string | null; watch: string | null; day: number; week: number }[];
-    const out: FiredCounts = { brands: new Map(), watch: new Map() };
-    for (const r of rows) {
-      const [map, key] = r.brand !== null ? [out.brands, r.brand] : [out.watch, r.watch ?? ''];
-      const cur = map.get(key) ?? { day: 0, week: 0 };
-      map.set(key, { day: cur.day + r.day, week: cur.week + r.week });
-    }
-    return out;
+      .all(day, week, until ?? Number.MAX_SAFE_INTEGER) as FiredGroup[];
+    return foldFiredCounts(rows);
   }
 
   async outboxByNotifier(): Promise<{ notifier: string; pending: number; dead: number }[]> {
@@ -308,7 +287,81 @@ export class SqliteDashboardQueries implements DashboardQueries {
   }
 }
 
-function sortValue(h: HitRow, sort: HitSort): number {
+// ---- shared by both dialects: what the SQL rows become --------------------------------------
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One page from up to limit + 1 rows in page order: `next` points after the page's last row when
+ * there are more rows, else it is `resume` (the search's "go on from here", or null at the end).
+ */
+export function pageOf(rows: readonly RawDashHit[], page: PageRequest, resume: HitCursor | null): { hits: DashboardHit[]; next: HitCursor | null } {
+  const more = rows.length > page.limit;
+  const hits = rows.slice(0, page.limit).map(toDashboardHit);
+  const last = hits[hits.length - 1];
+  const next = more && last ? { key: sortValue(last, page.sort), id: last.id } : resume;
+  return { hits, next };
+}
+
+/** dailyStats' window: [from, to), `days` whole UTC days ending with the day of `end`. */
+export function statsWindow(days: number, end: number): { from: number; to: number } {
+  const to = Math.floor(end / DAY_MS) * DAY_MS + DAY_MS;
+  return { from: to - days * DAY_MS, to };
+}
+
+/** A group of dailyStats' query: day index, brand (or watch item, or ''), severity, technique, open?, count. */
+export interface StatsGroup {
+  d: number;
+  b: string;
+  s: string;
+  t: string;
+  open: number | boolean;
+  n: number;
+}
+
+/** DailyStats from its query's groups (in the query's order, which fixes the keys' order). */
+export function foldDailyStats(groups: readonly StatsGroup[], latest: number | null, from: number, to: number): DailyStats {
+  const out: DailyStats = { days: [], bySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])), byTechnique: {}, open: 0, triaged: 0, latest };
+  for (let t = from; t < to; t += DAY_MS) out.days.push({ date: new Date(t).toISOString().slice(0, 10), byBrand: {}, total: 0 });
+  for (const g of groups) {
+    const day = out.days[g.d];
+    if (day) {
+      day.byBrand[g.b] = (day.byBrand[g.b] ?? 0) + g.n;
+      day.total += g.n;
+    }
+    out.bySeverity[g.s] = (out.bySeverity[g.s] ?? 0) + g.n;
+    out.byTechnique[g.t] = (out.byTechnique[g.t] ?? 0) + g.n;
+    if (g.open) out.open += g.n;
+    else out.triaged += g.n;
+  }
+  return out;
+}
+
+/** firedCounts' bounds: first_seen >= day counts for the day, >= week for the week. */
+export function firedWindow(now: number, until?: number): { day: number; week: number } {
+  const end = until ?? now;
+  return { day: end - DAY_MS, week: end - 7 * DAY_MS };
+}
+
+export interface FiredGroup {
+  brand: string | null;
+  watch: string | null;
+  day: number;
+  week: number;
+}
+
+export function foldFiredCounts(rows: readonly FiredGroup[]): FiredCounts {
+  const out: FiredCounts = { brands: new Map(), watch: new Map() };
+  for (const r of rows) {
+    const [map, key] = r.brand !== null ? [out.brands, r.brand] : [out.watch, r.watch ?? ''];
+    const cur = map.get(key) ?? { day: 0, week: 0 };
+    map.set(key, { day: cur.day + r.day, week: cur.week + r.week });
+  }
+  return out;
+}
+
+/** The cursor key of a hit for a sort (what SORT_KEY computes in SQL). */
+export function sortValue(h: HitRow, sort: HitSort): number {
   return sort === 'first_seen' ? h.firstSeen : sort === 'score' ? h.score : SEVERITIES.indexOf(h.severity);
 }
 

@@ -9,7 +9,7 @@ import { PositionTable } from './positions.js';
 import { CtLogEvidenceTable } from './ctlog-evidence.js';
 import { CtLogKnownTable } from './ctlog-known.js';
 import { prune, type PruneResult, type RetentionAges } from './retention.js';
-import { SqliteDashboardQueries, type DashboardQueries } from './dashboard.js';
+import { SqliteDashboardQueries, type DashboardQueries, type SearchTuning } from './dashboard.js';
 
 export interface Store {
   db: Db;
@@ -32,14 +32,18 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean; alertDelayMs?: number }): Store {
+/** `searchTuning` exists for tests (both dashboard search paths on a small store). */
+export function openStore(
+  file: string,
+  opts: { realertAfterMs: number; now?: () => number; checkpointOnClose?: boolean; alertDelayMs?: number; searchTuning?: SearchTuning },
+): Store {
   const db = openDatabase(file);
   let closed = false;
   const hits = new HitStore(db, opts);
   return {
     db,
     hits,
-    dashboard: new SqliteDashboardQueries(db, hits),
+    dashboard: new SqliteDashboardQueries(db, hits, opts.searchTuning),
     outbox: new Outbox(db),
     positions: new PositionTable(db),
     ctlogEvidence: new CtLogEvidenceTable(db),

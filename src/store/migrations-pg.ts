@@ -12,8 +12,9 @@
  * version reserved in advance (harden v3, ctlog v4, api v5, enrich v6), merged in any order.
  * Whoever adds SQLite version N adds its PostgreSQL counterpart here with the same N
  * (test/store/migrations-pg.test.ts lists the SQLite versions still lacking one). v4..v6 below
- * mirror those branches' SQLite migrations as merged on main. Never edit a released migration:
- * add a new one.
+ * mirror those branches' SQLite migrations as merged on main. A part a released PostgreSQL
+ * migration left out gets a PostgreSQL-only version, marked `completes` (v7: v5's search index);
+ * SQLite skips that number. Never edit a released migration: add a new one.
  */
 import type { PoolClient } from 'pg';
 import { StoreError } from './backend.js';
@@ -23,6 +24,12 @@ export interface PgMigration {
   description: string;
   /** SQL run in one transaction. */
   sql: string;
+  /**
+   * Set on a migration that only PostgreSQL has: the SQLite version whose PostgreSQL part it
+   * completes (a part the released PostgreSQL migration of that version left out). SQLite never
+   * uses such a version number (test/store/migrations-pg.test.ts checks).
+   */
+  completes?: number;
 }
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
@@ -174,9 +181,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 5,
     description: 'dashboard: takedown status, triage history, keyset-pagination indexes',
-    // SQLite's v5 also builds an FTS5 trigram index for the dashboard's name search; the
-    // dashboard queries are SQLite's (store/dashboard.ts) until the switch-over gives them a
-    // PostgreSQL dialect (pg_trgm), which adds that index then.
+    // SQLite's v5 also builds an FTS5 trigram index for the dashboard's name search; its
+    // PostgreSQL counterpart (pg_trgm) came later, as v7 (a released migration is not edited).
     sql: `
       ALTER TABLE hits ADD COLUMN takedown_status TEXT CHECK (takedown_status IN ('none','reported','taken_down','refused'));
       ALTER TABLE hits ADD COLUMN takedown_at BIGINT;
@@ -221,11 +227,104 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE deliveries ADD CONSTRAINT deliveries_kind_check CHECK (kind IN ('hit','health','digest','test','update'));
     `,
   },
-  // Further SQLite migrations get their PostgreSQL counterpart here, same version number.
+  {
+    version: 7,
+    description: "dashboard: name search, a pg_trgm trigram index on every name of a hit's certificate",
+    completes: 5,
+    sql: searchIndexSql(),
+  },
+  // Further SQLite migrations get their PostgreSQL counterpart here, same version number (8 on:
+  // 7 is PostgreSQL's only).
 ];
 
-/** Serialises migrations of instances starting together (pg_advisory_lock key). */
-const MIGRATE_LOCK = 0x63747761; // "ctwa"
+/**
+ * v7, the PostgreSQL side of SQLite's v5 name search (store/dashboard.ts; SQLite keeps it in an
+ * FTS5 trigram table). Same contents as SQLite's `hits_names`: per hit, its name and every name
+ * of its certificate, one per line, lower-cased ASCII only (translate(), as SQLite's lower() and
+ * asciiLower() of the query), kept by a statement-level trigger on hits and removed with the hit
+ * (ON DELETE CASCADE). The dashboard matches it with LIKE (wildcards escaped), which the GIN
+ * trigram index of pg_trgm answers; pg_trgm is created when missing (it is a trusted extension:
+ * the database owner may create it). Without pg_trgm (not installed on the server, or not
+ * allowed) the migration warns and goes on without the index: the search gives the same results
+ * by reading every row of hits_names. Create it later by hand:
+ *   CREATE EXTENSION pg_trgm; CREATE INDEX hits_names_trgm ON hits_names USING gin (names gin_trgm_ops);
+ *
+ * names_json is text ctwatch wrote with JSON.stringify; the escapes PostgreSQL cannot turn into
+ * text (\u0000 and lone surrogates) are read as U+FFFD, as pgText() stores them elsewhere. Text
+ * that is no JSON array at all (a hand-edited SQLite file, copied in) is searched as it is,
+ * lower-cased, rather than failing the batch.
+ *
+ * `extension` exists for the test of a server without pg_trgm.
+ */
+export function searchIndexSql(extension = 'pg_trgm'): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(extension)) throw new Error(`bad extension name ${extension}`);
+  const lower = (x: string) => `translate(${x}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+  // Errors of PostgreSQL's JSON functions on text it cannot read as a JSON array.
+  const JSON_ERRORS = 'invalid_text_representation OR untranslatable_character OR invalid_parameter_value';
+  const fill = (fn: string, from: string) =>
+    `INSERT INTO hits_names (hit_id, names) SELECT h.id, ${fn}(h.name, i.names_json) FROM ${from} h LEFT JOIN issuances i ON i.id = h.issuance_id`;
+  return String.raw`
+    CREATE TABLE hits_names (
+      hit_id BIGINT PRIMARY KEY REFERENCES hits(id) ON DELETE CASCADE,
+      names TEXT NOT NULL
+    );
+    CREATE FUNCTION ctwatch_search_names(name text, names_json text) RETURNS text
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      AS $f$ SELECT ${lower(String.raw`name || E'\n' || coalesce((
+        SELECT string_agg(e.v, E'\n' ORDER BY e.o)
+        FROM json_array_elements_text((CASE WHEN strpos(names_json, '\u') > 0
+          THEN regexp_replace(names_json, '(?<!\\)((?:\\\\)*)\\u(0000|[dD][89abcdefABCDEF][0-9a-fA-F]{2})', '\1\\ufffd', 'g')
+          ELSE names_json END)::json) WITH ORDINALITY AS e(v, o)), '')`)} $f$;
+    -- The same, never failing: one subtransaction per call, so only used when the fast one failed.
+    CREATE FUNCTION ctwatch_search_names_safe(name text, names_json text) RETURNS text
+      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT
+      AS $f$
+      BEGIN
+        RETURN ctwatch_search_names(name, names_json);
+      EXCEPTION WHEN ${JSON_ERRORS} THEN
+        RETURN ctwatch_search_names(name, NULL) || ${lower('names_json')};
+      END $f$;
+    CREATE FUNCTION ctwatch_hits_names_added() RETURNS trigger
+      LANGUAGE plpgsql SET search_path FROM CURRENT
+      AS $f$
+      BEGIN
+        BEGIN
+          ${fill('ctwatch_search_names', 'added')};
+        EXCEPTION WHEN ${JSON_ERRORS} THEN
+          ${fill('ctwatch_search_names_safe', 'added')};
+        END;
+        RETURN NULL;
+      END $f$;
+    CREATE TRIGGER hits_names_insert AFTER INSERT ON hits REFERENCING NEW TABLE AS added
+      FOR EACH STATEMENT EXECUTE FUNCTION ctwatch_hits_names_added();
+    -- The hits already there.
+    DO $do$
+    BEGIN
+      ${fill('ctwatch_search_names', 'hits')};
+    EXCEPTION WHEN ${JSON_ERRORS} THEN
+      ${fill('ctwatch_search_names_safe', 'hits')};
+    END $do$;
+    DO $do$
+    DECLARE s name;
+    BEGIN
+      SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = '${extension}';
+      IF s IS NULL THEN
+        BEGIN
+          CREATE EXTENSION ${extension};
+        EXCEPTION WHEN feature_not_supported OR undefined_file OR insufficient_privilege THEN
+          RAISE WARNING 'ctwatch: no ${extension} (%): the dashboard name search works without its index, reading every hit (see migrations-pg.ts v7)', SQLERRM;
+          RETURN;
+        END;
+        SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = '${extension}';
+      END IF;
+      -- Wherever the extension lives (often another schema than ctwatch's): its operator class, qualified.
+      EXECUTE format('CREATE INDEX hits_names_trgm ON hits_names USING gin (names %I.gin_trgm_ops)', s);
+    END $do$;
+  `;
+}
+
+/** Serialises migrations of instances starting together (pg_advisory_lock key; database-wide). */
+export const MIGRATE_LOCK = 0x63747761; // "ctwa"
 
 /**
  * Applies every migration not yet recorded in schema_migrations, in version order, each in its

@@ -11,12 +11,15 @@ import { openStore, type Store } from './index.js';
 import type { LeaseApi, LeaseHolder, RecordBatchOptions, StoreBackend } from './backend.js';
 import { StoreError } from './backend.js';
 import type { CandidateRecord, RouteFn } from './types.js';
+import type { SearchTuning } from './dashboard.js';
 
 export interface SqliteBackendOptions {
   realertAfterMs: number;
   now?: () => number;
   /** False for CLI readers (see openStore). */
   checkpointOnClose?: boolean;
+  /** Tests only: the dashboard's search thresholds (see SearchTuning). */
+  searchTuning?: SearchTuning;
 }
 
 const LOCAL = 'local';
@@ -81,10 +84,11 @@ export function sqliteBackend(store: Store, clock: () => number = Date.now): Sto
     dashboard: store.dashboard,
     enrichment: store.enrichment,
     ctlog: {
-      recordEvidence: (logUrl, kind, summary, evidence, at) => run(() => store.ctlogEvidence.record(logUrl, kind, summary, evidence, at)),
+      // Times default to the backend's clock (backend.ts), as on PostgreSQL.
+      recordEvidence: (logUrl, kind, summary, evidence, at = clock()) => run(() => store.ctlogEvidence.record(logUrl, kind, summary, evidence, at)),
       listEvidence: (logUrl, limit) => run(() => store.ctlogEvidence.list(logUrl, limit)),
       knownLogs: () => run(() => store.ctlogKnown.all()),
-      rememberLogs: (entries, now) => run(() => store.ctlogKnown.remember(entries, now)),
+      rememberLogs: (entries, now = clock()) => run(() => store.ctlogKnown.remember(entries, now)),
     },
     prune: (ages, now) => run(() => store.prune(ages, now)),
     ping: () => Promise.resolve(store.ping()),

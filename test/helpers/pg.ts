@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { MIGRATE_LOCK } from '../../src/store/migrations-pg.js';
 
 /** CTWATCH_TEST_PG_URL overrides; else the first of these users the server lets in. */
 const CANDIDATES = process.env.CTWATCH_TEST_PG_URL
@@ -29,13 +30,34 @@ export async function testPgUrl(): Promise<{ url: string | null; why: string }> 
   const errors: string[] = [];
   for (const url of CANDIDATES) {
     const err = await probe(url);
-    if (err === null) return { url, why: '' };
+    if (err === null) {
+      await sharedExtensions(url);
+      return { url, why: '' };
+    }
     errors.push(`${url}: ${err}`);
   }
   const why = `PostgreSQL unreachable (${errors.join('; ')})`;
   if (process.env.CI) throw new Error(`${why}; on CI the PostgreSQL store tests must run (.ci/run starts the server)`);
   console.warn(`SKIPPED PostgreSQL store tests: ${why}`);
   return { url: null, why };
+}
+
+/**
+ * pg_trgm (migration v7) in the schema `public`, once per database. Left to the migrations, it
+ * would be created in the first test's schema (the current one), and dropping that schema would
+ * drop it, with the search indexes of every other test's schema. Under the migrations' lock, so
+ * concurrent test files and migrations do not race to create it.
+ */
+async function sharedExtensions(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock($1)', [MIGRATE_LOCK]);
+    const available = await c.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`);
+    if (available.rowCount) await c.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
+  } finally {
+    await c.end();
+  }
 }
 
 /** A fresh schema name (the store creates it). */

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ctlogLease, LEADER_LEASE } from '../../src/store/backend.js';
+import { MAX_EVIDENCE_PER_KIND } from '../../src/store/ctlog-evidence.js';
 import { openPgBackend, type PgStoreBackend } from '../../src/store/pg/index.js';
 import { openBackend } from '../../src/store/open-backend.js';
 import { parseStoreUrl } from '../../src/store/pg/connection.js';
@@ -273,6 +274,21 @@ d('several instances on one PostgreSQL database', () => {
     expect(await b!.leases.acquire(LEADER_LEASE, 20_000)).toBe(true);
     expect(await a!.leases.acquire(LEADER_LEASE, 20_000)).toBe(false);
     expect(await a!.leases.holder(LEADER_LEASE)).toEqual({ owner: 'inst-1', expiresAt: clock.t + 20_000 });
+  });
+
+  it('CT-log tables written by three instances at once: the evidence cap holds, a log remembered by all keeps one entry', async () => {
+    const clock = { t: T0 };
+    const inst = await instances(3, clock);
+    const near = MAX_EVIDENCE_PER_KIND - 3;
+    for (let n = 0; n < near; n++) await inst[0]!.ctlog.recordEvidence('https://log/', 'shrinking-tree', 'before', { n });
+    // 24 calls at once (each instance's pool has 4 connections) for the last 3 places.
+    const results = await Promise.all(inst.flatMap((b, i) => Array.from({ length: 8 }, (_, n) => b.ctlog.recordEvidence('https://log/', 'shrinking-tree', `from ${i}`, { i, n }))));
+    expect(results.filter(Boolean)).toHaveLength(3);
+    expect(await inst[0]!.ctlog.listEvidence('https://log/', 1000)).toHaveLength(MAX_EVIDENCE_PER_KIND);
+    await Promise.all(inst.map((b, i) => b.ctlog.rememberLogs([{ url: 'https://new/', entry: { from: i } }, { url: `https://only-${i}/`, entry: i }])));
+    const known = await inst[1]!.ctlog.knownLogs();
+    expect([...known.keys()]).toEqual(['https://new/', 'https://only-0/', 'https://only-1/', 'https://only-2/']);
+    expect(known.get('https://new/')).toMatchObject({ from: expect.any(Number) });
   });
 
   it('triage on one instance is seen by the others at once', async () => {

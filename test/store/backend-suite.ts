@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreBackend } from '../../src/store/backend.js';
 import { ctlogLease, LEADER_LEASE } from '../../src/store/backend.js';
 import { openStore } from '../../src/store/index.js';
+import { MAX_EVIDENCE_PER_KIND } from '../../src/store/ctlog-evidence.js';
 import type { CandidateMatch, CandidateRecord, HitRow, RouteFn } from '../../src/store/types.js';
 import type { Severity } from '../../src/match/types.js';
 import { tmpDir } from '../helpers/fixtures.js';
@@ -222,6 +223,10 @@ export function defineBackendSuite(name: string, open: OpenBackend | null, skipW
       expect(names(await b.hits.listHits({ status: 'acknowledged' }))).toEqual(['paypal-critical.com']);
       expect(await b.hits.getHit(top!.id)).toMatchObject({ status: 'acknowledged', severity: 'critical' });
       expect(await b.hits.getHit(424242)).toBeNull();
+      // NOCASE folds ASCII letters only.
+      await b.hits.recordBatch([record('f-u', [brandMatch('ubank.com', { brand: 'ÜBank' })], { seenAt: T0 - DAY })], routeAll);
+      expect(names(await b.hits.listHits({ brand: 'ÜBANK' }))).toEqual(['ubank.com']);
+      expect(names(await b.hits.listHits({ brand: 'übank' }))).toEqual([]);
     });
 
     it('allow list: idempotent, sorted', async () => {
@@ -380,6 +385,49 @@ export function defineBackendSuite(name: string, open: OpenBackend | null, skipW
       } finally {
         ref.close();
       }
+    });
+
+    it('CT-log evidence: newest first, of one log or all, at most MAX_EVIDENCE_PER_KIND per (log, kind), time from the clock', async () => {
+      const clock = { t: T0 + 7 };
+      const b = await fresh(clock);
+      for (let i = 0; i < MAX_EVIDENCE_PER_KIND; i++) expect(await b.ctlog.recordEvidence('https://a/', 'stale-sth', `stale ${i}`, { i }, T0 + i)).toBe(true);
+      expect(await b.ctlog.recordEvidence('https://a/', 'stale-sth', 'one too many', { i: -1 })).toBe(false);
+      expect(await b.ctlog.recordEvidence('https://a/', 'split-view', 'two roots', { roots: ['x', 'y'] })).toBe(true);
+      expect(await b.ctlog.recordEvidence('https://b/', 'stale-sth', 'another log', { n: null, deep: { a: [1, 'ü'] } })).toBe(true);
+      const all = await b.ctlog.listEvidence();
+      expect(all).toHaveLength(MAX_EVIDENCE_PER_KIND + 2);
+      expect(all.slice(0, 3).map((e) => [e.logUrl, e.kind, e.summary, e.at, e.evidence])).toEqual([
+        ['https://b/', 'stale-sth', 'another log', T0 + 7, { n: null, deep: { a: [1, 'ü'] } }],
+        ['https://a/', 'split-view', 'two roots', T0 + 7, { roots: ['x', 'y'] }],
+        ['https://a/', 'stale-sth', `stale ${MAX_EVIDENCE_PER_KIND - 1}`, T0 + MAX_EVIDENCE_PER_KIND - 1, { i: MAX_EVIDENCE_PER_KIND - 1 }],
+      ]);
+      expect(all.map((e) => e.id)).toEqual(all.map((e) => e.id).sort((x, y) => y - x));
+      expect(all.some((e) => e.summary === 'one too many')).toBe(false);
+      expect((await b.ctlog.listEvidence('https://a/', 2)).map((e) => e.summary)).toEqual(['two roots', `stale ${MAX_EVIDENCE_PER_KIND - 1}`]);
+      expect(await b.ctlog.listEvidence('https://none/')).toEqual([]);
+    });
+
+    it('known CT logs: a URL keeps the entry first seen for it (also twice in one call); URL order; idempotent', async () => {
+      const b = await fresh({ t: T0 });
+      expect(await b.ctlog.knownLogs()).toEqual(new Map());
+      await b.ctlog.rememberLogs([
+        { url: 'https://b/', entry: { key: 'k1' } },
+        { url: 'https://a/', entry: { key: 'a1' } },
+        { url: 'https://b/', entry: { key: 'k2' } },
+      ]);
+      await b.ctlog.rememberLogs([
+        { url: 'https://b/', entry: { key: 'k3' } },
+        { url: 'https://C/', entry: { key: 'c1', extra: [1, null] } },
+      ]);
+      await b.ctlog.rememberLogs([]);
+      const want = [
+        ['https://C/', { key: 'c1', extra: [1, null] }],
+        ['https://a/', { key: 'a1' }],
+        ['https://b/', { key: 'k1' }],
+      ];
+      expect([...(await b.ctlog.knownLogs())]).toEqual(want);
+      await b.ctlog.rememberLogs([{ url: 'https://a/', entry: { key: 'a2' } }]);
+      expect([...(await b.ctlog.knownLogs())]).toEqual(want);
     });
 
     it('ping answers until closed; close is idempotent', async () => {

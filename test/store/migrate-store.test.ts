@@ -60,6 +60,8 @@ async function answers(b: StoreBackend) {
     outbox: await b.outbox.list({ limit: 100_000 }),
     position: await b.positions.load('https://log.example/'),
     counts: await b.hits.counts(),
+    // The search index is not copied: PostgreSQL builds it as the hits come in.
+    search: await b.dashboard.listHits({ q: 'PAYPAL-N1' }, { limit: 1000, sort: 'first_seen', order: 'desc', after: null }),
   };
 }
 
@@ -74,6 +76,7 @@ d(`migrate-store${url ? '' : ` (skipped: ${why})`}`, () => {
     try {
       const [a, b] = await Promise.all([answers(sqlite), answers(pgb)]);
       expect(b.counts.hits).toBeGreaterThan(50);
+      expect(b.search.hits.length).toBeGreaterThan(2);
       expect(b.outbox.map((x) => x.status)).toEqual(expect.arrayContaining(['pending', 'delivered', 'dead']));
       expect(b).toEqual(a);
       // The PostgreSQL store goes on where the file stopped.

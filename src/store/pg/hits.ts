@@ -4,7 +4,8 @@ import { severityRank, type Severity } from '../../match/types.js';
 import type { HitQuery, HitsApi, InventoryRow, Sighting, StoreCounts } from '../backend.js';
 import { HIT_SELECT, toHitRow, type RawHit } from '../hit-store.js';
 import type { HitRow, HitStatus, RecordResult } from '../types.js';
-import { inTransaction, query } from './connection.js';
+import { inTransaction, pgText, query } from './connection.js';
+import { applyStatus, lockHits } from './triage.js';
 
 export type PgHitsApi = Omit<HitsApi, 'recordBatch'>;
 
@@ -19,8 +20,12 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
       const args: unknown[] = [];
       const arg = (v: unknown) => `$${args.push(v)}`;
       if (q.since !== undefined) where.push(`h.last_seen >= ${arg(q.since)}`);
-      // SQLite compares brands with COLLATE NOCASE.
-      if (q.brand !== undefined) where.push(`lower(h.brand) = lower(${arg(q.brand)})`);
+      // SQLite compares brands with COLLATE NOCASE: ASCII letters only (translate); lower() for the index.
+      if (q.brand !== undefined) {
+        const b = arg(pgText(q.brand));
+        const fold = (x: string) => `translate(${x}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+        where.push(`lower(h.brand) = lower(${b}) AND ${fold('h.brand')} = ${fold(b)}`);
+      }
       if (q.status !== undefined) where.push(`h.status = ${arg(q.status)}`);
       if (q.minSeverity !== undefined) {
         const allowed = (['low', 'medium', 'high', 'critical'] as Severity[]).filter((s) => severityRank(s) >= severityRank(q.minSeverity!));
@@ -40,30 +45,18 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
     },
     setStatus(id: number, status: HitStatus): Promise<boolean> {
       return inTransaction(pool, async (c) => {
-        const hit = await c.query<{ registrable: string | null; brand: string | null }>('SELECT registrable, brand FROM hits WHERE id = $1 FOR UPDATE', [id]);
-        const h = hit.rows[0];
-        if (!h) return false;
-        const at = now();
-        await c.query('UPDATE hits SET status = $1, triaged_at = $2 WHERE id = $3', [status, at, id]);
-        if (status === 'false_positive' && h.registrable) {
-          // Two instances marking the same domain at once: one suppression, not two.
-          await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`s\n${h.registrable}\n${h.brand ?? ''}`]);
-          await c.query(
-            `INSERT INTO suppressions (registrable, brand, hit_id, created_at, active)
-             SELECT $1, $2, $3, $4, 1 WHERE NOT EXISTS (SELECT 1 FROM suppressions WHERE registrable = $1 AND brand = $2 AND active = 1)`,
-            [h.registrable, h.brand ?? '', id, at],
-          );
-        } else if (status !== 'false_positive') {
-          await c.query('UPDATE suppressions SET active = 0 WHERE hit_id = $1', [id]);
-        }
+        const hit = (await lockHits(c, [id])).get(id);
+        if (!hit) return false;
+        await applyStatus(c, [hit], status, now());
         return true;
       });
     },
+    // Text order here and below: COLLATE "C" (byte order, as SQLite's BINARY) whatever the database's collation.
     async listInventory(q: { watch?: string } = {}): Promise<InventoryRow[]> {
       const r =
         q.watch !== undefined
-          ? await query(pool, 'SELECT * FROM inventory WHERE watch = $1 ORDER BY watch, name', [q.watch])
-          : await query(pool, 'SELECT * FROM inventory ORDER BY watch, name');
+          ? await query(pool, 'SELECT * FROM inventory WHERE watch = $1 ORDER BY watch COLLATE "C", name COLLATE "C"', [q.watch])
+          : await query(pool, 'SELECT * FROM inventory ORDER BY watch COLLATE "C", name COLLATE "C"');
       return (r.rows as { watch: string; name: string; first_seen: number; last_seen: number; issuers_json: string; cert_count: number }[]).map((x) => ({
         watch: x.watch,
         name: x.name,
@@ -77,7 +70,7 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
       await query(pool, 'INSERT INTO allowlist (domain, created_at) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING', [domain, now()]);
     },
     async listAllow() {
-      return (await query<{ domain: string }>(pool, 'SELECT domain FROM allowlist ORDER BY domain')).rows.map((r) => r.domain);
+      return (await query<{ domain: string }>(pool, 'SELECT domain FROM allowlist ORDER BY domain COLLATE "C"')).rows.map((r) => r.domain);
     },
     async counts(): Promise<StoreCounts> {
       const r = await query<StoreCounts>(

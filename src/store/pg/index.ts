@@ -8,7 +8,10 @@ import type { RecordBatchOptions, StoreBackend } from '../backend.js';
 import { StoreError } from '../backend.js';
 import { migratePg, PG_MIGRATIONS } from '../migrations-pg.js';
 import type { CandidateRecord, RecordResult, RouteFn } from '../types.js';
+import type { SearchTuning } from '../dashboard.js';
 import { createPool, inTransaction, mapError, query, type PgConnectionOptions } from './connection.js';
+import { pgCtLogTables } from './ctlog-tables.js';
+import { PgDashboardQueries } from './dashboard.js';
 import { PgEnrichmentStore } from './enrichment.js';
 import { pgHits } from './hits.js';
 import { pgLeases } from './leases.js';
@@ -23,6 +26,8 @@ export interface PgBackendOptions extends PgConnectionOptions {
   alertDelayMs?: number;
   /** This instance's name in leases; default host:pid:random (a restart is a new instance). */
   instanceId?: string;
+  /** Tests only: the dashboard's search thresholds (see SearchTuning). */
+  searchTuning?: SearchTuning;
 }
 
 export interface PgStoreBackend extends StoreBackend {
@@ -102,10 +107,9 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
       },
     },
     leases,
-    // Filled in by the switch-over (issue 16): each in its own file under pg/.
-    dashboard: notYet('dashboard'),
+    dashboard: new PgDashboardQueries(pool, clock, opts.searchTuning),
     enrichment: new PgEnrichmentStore(pool),
-    ctlog: notYet('ctlog'),
+    ctlog: pgCtLogTables(pool, clock),
     prune: (ages, now = clock()) => prunePg(pool, ages, now),
     async ping() {
       if (closed) return false;
@@ -128,10 +132,4 @@ export async function openPgBackend(opts: PgBackendOptions): Promise<PgStoreBack
       }
     },
   };
-}
-
-
-/** A placeholder whose every method rejects: the PostgreSQL part is not written yet. */
-function notYet<T>(part: string): T {
-  return new Proxy({}, { get: (_t, prop) => () => Promise.reject(new Error(`PostgreSQL ${part}.${String(prop)} is not implemented yet`)) }) as T;
 }
