@@ -107,7 +107,7 @@ describe.skipIf(!server)(`PostgreSQL stopped for ${OUTAGE_MS / 1000} s during a 
         return r.rows[0] ? (JSON.parse(r.rows[0].position_json) as { index: number }).index : 0;
       };
       await until(async () => (await position()) === final, 120_000, 'the log read to the end');
-      await until(async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE status <> 'delivered'`)).rows[0]!.n) === 0, 60_000, 'every alert delivered');
+      await until(async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`)).rows[0]!.n) === 0, 60_000, 'every alert delivered');
       polling = false;
       await poller;
 

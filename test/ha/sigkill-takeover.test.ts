@@ -101,7 +101,7 @@ describe.skipIf(!pgUrl.url)('SIGKILL one of two daemons while the CT logs grow',
       return rows[0] ? (JSON.parse(rows[0].position_json) as { index: number }).index : 0;
     };
     await until(async () => (await position(logs[0]!.url)) === final[0] && (await position(logs[1]!.url)) === final[1], 180_000, 'both logs read to the end');
-    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE status <> 'delivered'`))[0]!.n);
+    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`))[0]!.n);
     await until(async () => (await pending()) === 0, 120_000, 'every alert delivered');
     await new Promise((r) => setTimeout(r, 2_000));
 

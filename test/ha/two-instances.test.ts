@@ -96,7 +96,7 @@ describe.skipIf(!pgUrl.url)('two daemons on one PostgreSQL store', () => {
       return rows[0] ? (JSON.parse(rows[0].position_json) as { index: number }).index : 0;
     };
     await until(async () => (await position(logs[0]!.url)) === ENTRIES && (await position(logs[1]!.url)) === ENTRIES, 180_000, 'both logs read');
-    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE status <> 'delivered'`))[0]!.n);
+    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`))[0]!.n);
     await until(async () => (await pending()) === 0, 60_000, 'every alert delivered');
     // Nothing more arrives later (a late duplicate would show here).
     await new Promise((r) => setTimeout(r, 2_000));
