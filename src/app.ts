@@ -322,7 +322,7 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         return processor.processBatch(batch, undefined, intake.depth < INLINE_PARSE_BELOW_DEPTH);
       },
       // Declared below; only called once events flow, after everything is wired.
-      onDrop: (reason, ev) => observer.dropped(ev.source, availability.state.up ? reason : 'store_unavailable', { logUrl: ev.logUrl, index: ev.index }),
+      onDrop: (reason, ev) => observer.dropped(ev.source, reason, { logUrl: ev.logUrl, index: ev.index }),
       onDepth: (d) => metrics.queueDepth.set(d),
       // Behind: stop reading the CertStream sockets until the queue is down to a quarter.
       onPressure: (pressed) => {
@@ -367,7 +367,9 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
         metrics.messages.inc({ type });
         metrics.lastMessage.set({ type }, Date.now() / 1000);
       },
-      dropped(source, reason, ctx, count = 1) {
+      dropped(source, why, ctx, count = 1) {
+        // A full queue while the store is away is the outage's loss, not a slow processor's.
+        const reason = why === 'overload' && !availability.state.up ? 'store_unavailable' : why;
         metrics.dropped.inc({ reason }, count);
         const l = dropLimiter.allow(reason);
         if (l.log) {

@@ -67,26 +67,59 @@ export class StoreAvailability {
     return true;
   }
 
-  /** A store call succeeded: ends an outage (once). */
+  /** A store call succeeded: ends an outage (once) and wakes every waitUntilUp. */
   succeeded(): void {
     if (this.current.up) return;
     this.current = { up: true, since: this.now(), reason: null, outages: this.current.outages };
+    for (const wake of this.waiters.splice(0)) wake(true);
     this.opts.onChange?.(this.state);
   }
 
+  private readonly waiters: ((up: boolean) => void)[] = [];
+  private probing = false;
+
   /**
-   * Resolves at once while up; otherwise pings with backoff until the store answers (then
-   * `succeeded`) or `signal` aborts (then resolves with false).
+   * Resolves true at once while up; otherwise once the store answers again: found by one shared
+   * probe loop (pings with backoff) or by any other store call that succeeds meanwhile, whichever
+   * comes first. Resolves false when `signal` aborts first (the state stays down).
    */
-  async waitUntilUp(signal?: AbortSignal): Promise<boolean> {
+  waitUntilUp(signal?: AbortSignal): Promise<boolean> {
+    if (this.current.up) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
+    const woken = new Promise<boolean>((resolve) => {
+      const done = (up: boolean) => {
+        signal?.removeEventListener('abort', abort);
+        resolve(up);
+      };
+      const abort = () => {
+        const i = this.waiters.indexOf(done);
+        if (i >= 0) this.waiters.splice(i, 1);
+        done(false);
+      };
+      this.waiters.push(done);
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+    this.probe();
+    return woken;
+  }
+
+  /** Starts the probe loop unless it runs: pings with backoff while down and someone waits. */
+  private probe(): void {
+    if (this.probing) return;
+    this.probing = true;
     const sleep = this.opts.sleep ?? defaultSleep;
-    while (!this.current.up) {
-      if (signal?.aborted) return false;
-      await sleep(this.backoff.next(), signal);
-      if (signal?.aborted) return false;
-      if (await this.opts.ping()) this.succeeded();
-    }
-    return true;
+    void (async () => {
+      try {
+        while (!this.current.up && this.waiters.length > 0) {
+          await sleep(this.backoff.next());
+          if (this.current.up || this.waiters.length === 0) break;
+          if (await this.opts.ping().catch(() => false)) this.succeeded();
+        }
+      } finally {
+        // In the same tick as the loop's end: a wait that starts right after starts a new loop.
+        this.probing = false;
+      }
+    })();
   }
 }
 

@@ -74,4 +74,19 @@ describe('StoreAvailability', () => {
     expect(await a.waitUntilUp(ctl.signal)).toBe(false);
     expect(a.state.up).toBe(false);
   });
+
+  it('a wait ends as soon as any other store call succeeds, not at the next probe', async () => {
+    const a = new StoreAvailability({ ping: async () => false, sleep: () => new Promise(() => undefined) });
+    a.failed(outage());
+    const waits = [a.waitUntilUp(), a.waitUntilUp()];
+    a.succeeded();
+    expect(await Promise.all(waits)).toEqual([true, true]);
+    // A new outage right after: a new wait probes again (the finished loop does not hold it up).
+    const { a: b, slept } = setup([false, true]);
+    b.failed(outage());
+    expect(await b.waitUntilUp()).toBe(true);
+    b.failed(outage());
+    expect(await b.waitUntilUp()).toBe(true);
+    expect(slept).toEqual([500, 1000, 500]);
+  });
 });
