@@ -156,7 +156,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX deliveries_hit ON deliveries(hit_id);
     `,
   },
-  // v3: reserved (harden); no SQLite migration took it so far.
+  {
+    // SQLite's v3 rewrote sightings.source written by versions that kept credentials in feed
+    // URLs. No PostgreSQL store was ever written by those versions (they had no PostgreSQL
+    // store), and migrate-store copies from a file its own opening has already migrated, so
+    // there is nothing to rewrite here: the version is recorded so both lists stay aligned.
+    version: 3,
+    description: 'feed URLs stored in sightings.source without credentials (nothing to rewrite on PostgreSQL)',
+    sql: `SELECT 1`,
+  },
   {
     version: 4,
     description: 'evidence of CT log misbehaviour; CT logs known from log lists',
