@@ -32,7 +32,7 @@ export interface ProcessorRules {
 
 export interface ProcessorDeps {
   /** Where candidates are committed (StoreBackend.hits). */
-  hits: Pick<HitsApi, 'recordBatch'>;
+  hits: Pick<HitsApi, 'recordBatch' | 'recordBatchNow'>;
   /**
    * Asked when a commit failed: resolves true when it is worth trying the same commit again (the
    * store was unavailable and answers again), false to give up (the error is then rethrown).
@@ -67,7 +67,8 @@ export class Processor {
   /**
    * Processes a batch: names, matching, then for candidates the full parse and one commit.
    * Returns null at once when nothing matched and there is nothing to commit (the common case);
-   * otherwise a promise of the commit's result. Never throws or rejects for bad input; a storage
+   * otherwise the commit's result: at once when the store commits synchronously (SQLite) and
+   * nothing went to a parse worker, else a promise of it. Never throws or rejects for bad input; a storage
    * failure is logged and rejected (after retryCommit gave up).
    * `commit` is passed to recordBatch: a CT log position (committed with the batch's hits, even
    * when the batch has no candidate) and the lease fencing it.
@@ -76,7 +77,7 @@ export class Processor {
    * reply (quicker to commit). Left false (a backlog: a CT log read in batches, a full queue),
    * parses go to the workers and this thread's time goes to reading and matching.
    */
-  processBatch(batch: readonly CertEvent[], commit?: RecordBatchOptions, parseHere = false): Promise<RecordResult> | null {
+  processBatch(batch: readonly CertEvent[], commit?: RecordBatchOptions, parseHere = false): RecordResult | Promise<RecordResult> | null {
     const rules = this.deps.rules();
     const found: Examined[] = [];
     for (const ev of batch) {
@@ -109,24 +110,50 @@ export class Processor {
     );
   }
 
-  private async commit(found: Examined[], batch: readonly CertEvent[], rules: ProcessorRules, opts?: RecordBatchOptions): Promise<RecordResult> {
+  /**
+   * Commits the candidates: synchronously when the store can (recordBatchNow, SQLite: no promise
+   * per batch on the ingest path), else awaiting it, retrying while retryCommit says so.
+   */
+  private commit(found: Examined[], batch: readonly CertEvent[], rules: ProcessorRules, opts?: RecordBatchOptions): RecordResult | Promise<RecordResult> {
     const candidates = found.map((c) => this.record(c, rules));
-    let result: RecordResult;
+    const now = this.deps.hits.recordBatchNow;
+    if (now) {
+      let result: RecordResult;
+      try {
+        result = now.call(this.deps.hits, candidates, rules.route, opts);
+      } catch (err) {
+        this.commitFailed(err, candidates.length, opts);
+        throw err;
+      }
+      return this.committed(result, batch);
+    }
+    return this.commitAsync(candidates, batch, rules, opts);
+  }
+
+  private async commitAsync(candidates: CandidateRecord[], batch: readonly CertEvent[], rules: ProcessorRules, opts?: RecordBatchOptions): Promise<RecordResult> {
     for (;;) {
       try {
-        result = await this.deps.hits.recordBatch(candidates, rules.route, opts);
-        break;
+        return this.committed(await this.deps.hits.recordBatch(candidates, rules.route, opts), batch);
       } catch (err) {
         if (!opts?.position && this.deps.retryCommit && (await this.deps.retryCommit(err))) continue;
-        // Another instance took the log over: it reads these entries again; nothing is lost.
-        const code = (err as { code?: unknown }).code;
-        if (code === 'LEASE_LOST') this.deps.log.info({ log: opts?.position?.logKey }, 'CT log taken over by another instance; batch left to it');
-        // The outage itself is logged and alerted once (store.unavailable); the batch is read again.
-        else if (code === 'STORE_UNAVAILABLE') this.deps.log.debug({ log: opts?.position?.logKey }, 'store unavailable; batch not committed');
-        else this.deps.log.error({ err, candidates: candidates.length }, 'failed to commit hits');
+        this.commitFailed(err, candidates.length, opts);
         throw err;
       }
     }
+  }
+
+  /** Logs a failed commit once, at the level its cause deserves. */
+  private commitFailed(err: unknown, candidates: number, opts?: RecordBatchOptions): void {
+    const code = (err as { code?: unknown }).code;
+    // Another instance took the log over: it reads these entries again; nothing is lost.
+    if (code === 'LEASE_LOST') this.deps.log.info({ log: opts?.position?.logKey }, 'CT log taken over by another instance; batch left to it');
+    // The outage itself is logged and alerted once (store.unavailable); the batch is read again.
+    else if (code === 'STORE_UNAVAILABLE') this.deps.log.debug({ log: opts?.position?.logKey }, 'store unavailable; batch not committed');
+    else this.deps.log.error({ err, candidates }, 'failed to commit hits');
+  }
+
+  /** Counts a committed batch and tells onCommitted. */
+  private committed(result: RecordResult, batch: readonly CertEvent[]): RecordResult {
     const m = this.deps.metrics;
     m.hits.inc({ outcome: 'new' }, result.newHits);
     m.hits.inc({ outcome: 'sighting' }, result.sightings);

@@ -79,6 +79,11 @@ export interface HitsApi {
    * (see RecordBatchOptions.fence) or STORE_UNAVAILABLE; then nothing was written.
    */
   recordBatch(records: readonly CandidateRecord[], route: RouteFn, opts?: RecordBatchOptions): Promise<RecordResult>;
+  /**
+   * recordBatch done synchronously, offered by a backend that can (SQLite): the ingest path then
+   * spends no promise and no event-loop turn per batch. Throws where recordBatch rejects.
+   */
+  recordBatchNow?(records: readonly CandidateRecord[], route: RouteFn, opts?: RecordBatchOptions): RecordResult;
   /** Newest first; `minSeverity` includes more severe ones. */
   listHits(q?: HitQuery): Promise<HitRow[]>;
   getHit(id: number): Promise<HitRow | null>;

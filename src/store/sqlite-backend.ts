@@ -41,18 +41,19 @@ export function sqliteBackend(store: Store, clock: () => number = Date.now): Sto
     }
   };
   const { hits, outbox, positions } = store;
+  function recordBatchNow(records: readonly CandidateRecord[], route: RouteFn, opts: RecordBatchOptions = {}) {
+    if (opts.fence !== undefined && !leases.holds(opts.fence)) {
+      throw new StoreError('LEASE_LOST', `lease ${opts.fence} is not held by this instance`);
+    }
+    const pos = opts.position;
+    return hits.recordBatch(records, route, pos ? () => positions.save(pos.logKey, pos.position, clock()) : undefined);
+  }
   return {
     kind: 'sqlite',
     instanceId: LOCAL,
     hits: {
-      recordBatch: (records: readonly CandidateRecord[], route: RouteFn, opts: RecordBatchOptions = {}) =>
-        run(() => {
-          if (opts.fence !== undefined && !leases.holds(opts.fence)) {
-            throw new StoreError('LEASE_LOST', `lease ${opts.fence} is not held by this instance`);
-          }
-          const pos = opts.position;
-          return hits.recordBatch(records, route, pos ? () => positions.save(pos.logKey, pos.position, clock()) : undefined);
-        }),
+      recordBatch: (records: readonly CandidateRecord[], route: RouteFn, opts: RecordBatchOptions = {}) => run(() => recordBatchNow(records, route, opts)),
+      recordBatchNow,
       listHits: (q) => run(() => hits.listHits(q)),
       getHit: (id) => run(() => hits.getHit(id)),
       sightings: (id) => run(() => hits.sightings(id)),
