@@ -2,10 +2,9 @@
  * The asynchronous store interface both backends implement: SQLite (sqlite-backend.ts, one
  * instance) and PostgreSQL (pg/, several instances on one database).
  *
- * Status: groundwork for issue 16. The daemon, CLI and jobs still use the synchronous `Store` of
- * index.ts; the switch-over (callers await a StoreBackend) is a later, mechanical step: every
- * method here mirrors one of HitStore / Outbox / PositionTable / prune, grouped the same way
- * (`store.hits.listHits(...)` becomes `await backend.hits.listHits(...)`).
+ * The daemon (app.ts), the CLI and the jobs use the store only through this interface; the
+ * backend is chosen by the config (open-backend.ts: store.url PostgreSQL, else store.path SQLite).
+ * Each method mirrors one of HitStore / Outbox / PositionTable / prune, grouped the same way.
  *
  * Semantics shared by both backends (the shared suite test/store/backend-suite.ts checks them):
  * - identity rules of hit-store.ts: one hit per (issuance, rule), renewals within the realert

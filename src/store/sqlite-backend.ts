@@ -29,7 +29,7 @@ export function openSqliteBackend(file: string, opts: SqliteBackendOptions): Sto
   return sqliteBackend(openStore(file, opts), opts.now ?? Date.now);
 }
 
-/** Wraps an already open Store (the daemon's, during the switch-over). Closing closes it. */
+/** Wraps an already open Store (the daemon's: tests read the Store itself too). Closing closes it. */
 export function sqliteBackend(store: Store, clock: () => number = Date.now): StoreBackend {
   const leases = new MemoryLeases(clock);
   // Runs `fn` and turns a synchronous throw into a rejection, as an async backend would.

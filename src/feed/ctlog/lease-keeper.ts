@@ -5,8 +5,8 @@
  * read from a log is then recorded with `fence: ctlogLease(logKey)`, so a log this instance lost
  * meanwhile cannot be written twice.
  *
- * Groundwork: the CT-log feed does not use it yet (the switch-over wires it). With the SQLite
- * backend it simply holds every log.
+ * The CT-log feed (feed/ctlog-feed.ts) runs one when the store is shared (PostgreSQL); with
+ * SQLite (one instance) it runs none and reads every selected log.
  */
 import { ctlogLease, type LeaseApi } from '../../store/backend.js';
 
