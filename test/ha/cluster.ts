@@ -2,11 +2,11 @@
  * Several real ctwatch daemons on one PostgreSQL database (issue 16): a fresh database per test,
  * daemon processes on free loopback ports, and the reads the high-availability tests check.
  */
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startDaemon, writeConfig, type Daemon } from '../helpers/daemon-process.js';
 import { until } from '../helpers/app.js';
+import { freePort } from '../helpers/ports.js';
 
 /** A database of its own on the server at `serverUrl` (postgres://.../test), dropped by `drop`. */
 export async function freshDatabase(serverUrl: string): Promise<{ url: string; query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]>; drop: () => Promise<void> }> {
@@ -37,18 +37,6 @@ export async function freshDatabase(serverUrl: string): Promise<{ url: string; q
       }
     },
   };
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Instance {

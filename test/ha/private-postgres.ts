@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from './cluster.js';
+import { freePort } from '../helpers/ports.js';
 import { tmpDir } from '../helpers/fixtures.js';
 
 /** The newest installed server's bin folder (Debian layout), or null. */

@@ -40,15 +40,17 @@ describe('one list of versions for both backends', () => {
   }
 });
 
+/** A client working in `schema` (created; dropped after the file). */
+async function client(schema: string) {
+  schemas.push(schema);
+  const c = new pg.Client({ connectionString: url!, options: `-c search_path=${schema}` });
+  await c.connect();
+  await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  return c;
+}
+
 const d = url ? describe : describe.skip;
 d(`migratePg${url ? '' : ` (skipped: ${why})`}`, () => {
-  async function client(schema: string) {
-    schemas.push(schema);
-    const c = new pg.Client({ connectionString: url!, options: `-c search_path=${schema}` });
-    await c.connect();
-    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    return c;
-  }
   const noop = (version: number): PgMigration => ({ version, description: `v${version}`, sql: `CREATE TABLE t${version} (x int)` });
 
   it('instances starting together migrate once; again is a no-op', async () => {
@@ -99,13 +101,6 @@ d(`migratePg${url ? '' : ` (skipped: ${why})`}`, () => {
 });
 
 d(`v7, the dashboard's name search${url ? '' : ` (skipped: ${why})`}`, () => {
-  async function client(schema: string) {
-    schemas.push(schema);
-    const c = new pg.Client({ connectionString: url!, options: `-c search_path=${schema}` });
-    await c.connect();
-    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    return c;
-  }
   const namesOf = async (c: pg.Client) => (await c.query<{ hit_id: number; names: string }>('SELECT hit_id::int, names FROM hits_names ORDER BY hit_id')).rows.map((r) => [r.hit_id, r.names]);
 
   it("hits_names holds what SQLite's holds, hit for hit, kept by the trigger; a pg_trgm GIN index answers LIKE", async () => {

@@ -48,6 +48,7 @@ import {
 import type { TakedownStatus, TriageAction, TriageEntry, TriageInput } from '../types.js';
 import { pgText, query } from './connection.js';
 import { triagePg } from './triage.js';
+import { toInventoryRow, type RawInventoryRow } from './hits.js';
 
 /** ASCII-only lower case, as SQLite's lower() and NOCASE (and migration v7's search text). */
 const asciiFold = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
@@ -204,18 +205,8 @@ export class PgDashboardQueries implements DashboardQueries {
   }
 
   async inventory(): Promise<InventoryItem[]> {
-    const r = await query<{ watch: string; name: string; first_seen: number; last_seen: number; issuers_json: string; cert_count: number }>(
-      this.pool,
-      'SELECT watch, name, first_seen, last_seen, issuers_json, cert_count FROM inventory ORDER BY watch COLLATE "C", name COLLATE "C"',
-    );
-    return r.rows.map((x) => ({
-      watch: x.watch,
-      name: x.name,
-      firstSeen: x.first_seen,
-      lastSeen: x.last_seen,
-      issuers: JSON.parse(x.issuers_json) as string[],
-      certCount: x.cert_count,
-    }));
+    const r = await query<RawInventoryRow>(this.pool, 'SELECT watch, name, first_seen, last_seen, issuers_json, cert_count FROM inventory ORDER BY watch COLLATE "C", name COLLATE "C"');
+    return r.rows.map(toInventoryRow);
   }
 
   async ownDomainHits(limit: number): Promise<DashboardHit[]> {

@@ -57,14 +57,7 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
         q.watch !== undefined
           ? await query(pool, 'SELECT * FROM inventory WHERE watch = $1 ORDER BY watch COLLATE "C", name COLLATE "C"', [q.watch])
           : await query(pool, 'SELECT * FROM inventory ORDER BY watch COLLATE "C", name COLLATE "C"');
-      return (r.rows as { watch: string; name: string; first_seen: number; last_seen: number; issuers_json: string; cert_count: number }[]).map((x) => ({
-        watch: x.watch,
-        name: x.name,
-        firstSeen: x.first_seen,
-        lastSeen: x.last_seen,
-        issuers: JSON.parse(x.issuers_json) as string[],
-        certCount: x.cert_count,
-      }));
+      return (r.rows as RawInventoryRow[]).map(toInventoryRow);
     },
     async addAllow(domain: string) {
       await query(pool, 'INSERT INTO allowlist (domain, created_at) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING', [domain, now()]);
@@ -83,3 +76,18 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
 }
 
 export type { RecordResult };
+
+/** An inventory row as PostgreSQL returns it. */
+export interface RawInventoryRow {
+  watch: string;
+  name: string;
+  first_seen: number;
+  last_seen: number;
+  issuers_json: string;
+  cert_count: number;
+}
+
+/** The inventory row callers see (the CLI's, the dashboard's). */
+export function toInventoryRow(x: RawInventoryRow): InventoryRow {
+  return { watch: x.watch, name: x.name, firstSeen: x.first_seen, lastSeen: x.last_seen, issuers: JSON.parse(x.issuers_json) as string[], certCount: x.cert_count };
+}

@@ -4,7 +4,7 @@
  * issuer, served by `ctwatch run` on a loopback port with a known token.
  */
 import fs from 'node:fs';
-import net from 'node:net';
+import { freePort } from '../../helpers/ports.js';
 import path from 'node:path';
 import { CertFactory, fullStreamMessage } from '../../helpers/cert-factory.js';
 import { FIXTURES, tmpDir } from '../../helpers/fixtures.js';
@@ -45,16 +45,6 @@ export interface CorpusDaemon {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startCorpusDaemon(): Promise<CorpusDaemon> {
   const dir = tmpDir('ctwatch-web-');
