@@ -134,14 +134,16 @@ describe.skipIf(!server)(`PostgreSQL stopped for ${OUTAGE_MS / 1000} s during a 
       // CertStream loss counted.
       const metrics = await (await fetch(`http://127.0.0.1:${inst.port}/metrics`)).text();
       const lost = Number(/ctwatch_dropped_total\{reason="store_unavailable"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      // Right after the outage the queue is still full for a moment: those drops count as overload.
+      const overload = Number(/ctwatch_dropped_total\{reason="overload"\} (\d+)/.exec(metrics)?.[1] ?? 0);
       expect(lost, metrics.split('\n').filter((l) => l.startsWith('ctwatch_dropped_total') || l.startsWith('ctwatch_queue')).join('\n')).toBeGreaterThan(0);
       // Nothing lost silently: a frame that met a full queue was dropped before decoding (counted
       // lost, not received); every other one was received (then committed or counted lost).
       const received = Number(/ctwatch_messages_total\{type="certificate_update"\} (\d+)/.exec(metrics)?.[1] ?? 0);
       expect(received).toBeLessThanOrEqual(sent);
-      expect(received + lost).toBeGreaterThanOrEqual(sent);
+      expect(received + lost + overload).toBeGreaterThanOrEqual(sent);
       console.log(
-        `outage ${OUTAGE_MS / 1000} s: ${sent} CertStream messages sent, ${received} received, ${lost} counted lost (store_unavailable); ready again ${readyAgainMs} ms after the server started; ` +
+        `outage ${OUTAGE_MS / 1000} s: ${sent} CertStream messages sent, ${received} received, ${lost} counted lost (store_unavailable) and ${overload} (overload, while the full queue drained after it); ready again ${readyAgainMs} ms after the server started; ` +
           `${during.length} readiness probes during the outage all 503; CT log read to ${final} entries, ${sightings} sightings, none twice; health alerts: ${events.join(', ')}`,
       );
     } finally {

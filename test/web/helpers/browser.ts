@@ -44,6 +44,10 @@ export async function guardedPage(browser: Browser, origin: string, viewport = {
   page.on('request', (r) => {
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) g.foreign.push(r.url());
   });
+  // The console's "Failed to load resource" names no URL: say which one, so a failure can be read.
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.status() !== 401) g.problems.push(`http ${r.status()}: ${new URL(r.url()).pathname}`);
+  });
   // Runs before the page's own code (through DevTools, so the page CSP does not apply to it).
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`securitypolicyviolation ${e.violatedDirective} ${e.blockedURI}`));
