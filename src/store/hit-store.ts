@@ -164,26 +164,7 @@ export class HitStore {
       if (!issuers.includes(issuer)) issuers.push(issuer);
       this.stmts.updateInventory.run(iss.seenAt, JSON.stringify(issuers.slice(-50)), watch, m.name);
     }
-    const techniques = [...m.techniques];
-    const reasons = [m.reason];
-    let technique = m.technique;
-    let severity: Severity = 'low';
-    let score = Math.min(m.score, 30);
-    if (isNew) {
-      technique = 'own-domain:new-name';
-      techniques.unshift(technique);
-      reasons.push('first certificate ever seen for this name');
-      severity = 'medium';
-      score = Math.max(score, 50);
-    }
-    if (m.issuerExpected === false) {
-      technique = 'own-domain:unexpected-issuer';
-      techniques.unshift(technique);
-      reasons.push(`issuer "${issuer}" is not in the expected issuers`);
-      severity = 'high';
-      score = Math.max(score, 80);
-    }
-    return { ...m, technique, techniques: [...new Set(techniques)], severity, score, reason: reasons.join('; ') };
+    return upgradeOwnDomainMatch(m, issuer, isNew);
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -395,4 +376,32 @@ export function toHitRow(r: RawHit): HitRow {
     logUrl: r.log_url,
     logIndex: r.log_index,
   };
+}
+
+/**
+ * The pure part of the own-domain upgrade, shared by both backends: `own-domain:new-name`
+ * (medium) for a name never seen under the watch item, `own-domain:unexpected-issuer` (high) for
+ * an issuer it does not expect. Returns a new match; `m` is not changed.
+ */
+export function upgradeOwnDomainMatch(m: CandidateMatch, issuer: string, isNew: boolean): CandidateMatch {
+  const techniques = [...m.techniques];
+  const reasons = [m.reason];
+  let technique = m.technique;
+  let severity: Severity = 'low';
+  let score = Math.min(m.score, 30);
+  if (isNew) {
+    technique = 'own-domain:new-name';
+    techniques.unshift(technique);
+    reasons.push('first certificate ever seen for this name');
+    severity = 'medium';
+    score = Math.max(score, 50);
+  }
+  if (m.issuerExpected === false) {
+    technique = 'own-domain:unexpected-issuer';
+    techniques.unshift(technique);
+    reasons.push(`issuer "${issuer}" is not in the expected issuers`);
+    severity = 'high';
+    score = Math.max(score, 80);
+  }
+  return { ...m, technique, techniques: [...new Set(techniques)], severity, score, reason: reasons.join('; ') };
 }

@@ -18,8 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Severity } from '../../match/types.js';
-import { strongestPerRule } from '../hit-store.js';
+import { strongestPerRule, upgradeOwnDomainMatch } from '../hit-store.js';
 import type { CandidateMatch, CandidateRecord, IssuanceRecord, RecordResult, RouteFn } from '../types.js';
 import { pgText as t } from './connection.js';
 
@@ -417,32 +416,4 @@ export async function recordBatchPg(c: pg.PoolClient, batch: PreparedBatch, rout
   const allocated = written.rows[0]!.hits ?? [];
   result.hitIds = result.hitIds.map((id) => (id < 0 ? allocated[-id - 1]! : id));
   return result;
-}
-
-/**
- * The pure part of HitStore.ownDomainUpgrade (kept in step with it; the shared suite checks the
- * new-name and unexpected-issuer cases on both backends): `own-domain:new-name` for a name never
- * seen under the watch item, `own-domain:unexpected-issuer` (high) for an issuer it does not expect.
- */
-function upgradeOwnDomainMatch(m: CandidateMatch, issuer: string, isNew: boolean): CandidateMatch {
-  const techniques = [...m.techniques];
-  const reasons = [m.reason];
-  let technique = m.technique;
-  let severity: Severity = 'low';
-  let score = Math.min(m.score, 30);
-  if (isNew) {
-    technique = 'own-domain:new-name';
-    techniques.unshift(technique);
-    reasons.push('first certificate ever seen for this name');
-    severity = 'medium';
-    score = Math.max(score, 50);
-  }
-  if (m.issuerExpected === false) {
-    technique = 'own-domain:unexpected-issuer';
-    techniques.unshift(technique);
-    reasons.push(`issuer "${issuer}" is not in the expected issuers`);
-    severity = 'high';
-    score = Math.max(score, 80);
-  }
-  return { ...m, technique, techniques: [...new Set(techniques)], severity, score, reason: reasons.join('; ') };
 }
