@@ -17,7 +17,7 @@
 import type { Severity } from '../match/types.js';
 import type { ClaimedDelivery, DeliveryKind, DeliveryRow, DeliveryStatus } from './outbox.js';
 import type { PruneResult, RetentionAges } from './retention.js';
-import type { CandidateRecord, HitRow, HitStatus, RecordResult, RouteFn } from './types.js';
+import type { CandidateRecord, HitRow, HitStatus, InventoryRow, RecordResult, RouteFn } from './types.js';
 import type { DashboardQueries } from './dashboard.js';
 import type { EnrichmentStore } from './enrichment-store.js';
 import type { CtLogEvidenceRow } from './ctlog-evidence.js';
@@ -54,14 +54,7 @@ export interface Sighting {
   source: string | null;
 }
 
-export interface InventoryRow {
-  watch: string;
-  name: string;
-  firstSeen: number;
-  lastSeen: number;
-  issuers: string[];
-  certCount: number;
-}
+export type { InventoryRow };
 
 export interface StoreCounts {
   hits: number;

@@ -8,7 +8,7 @@
  */
 import type { Db } from './db.js';
 import { HIT_SELECT, toHitRow, type HitStore, type RawHit } from './hit-store.js';
-import type { HitRow, HitStatus, Takedown, TakedownStatus, TriageEntry, TriageAction, TriageInput } from './types.js';
+import type { HitRow, HitStatus, InventoryRow, Takedown, TakedownStatus, TriageEntry, TriageAction, TriageInput } from './types.js';
 import { SEVERITIES, type Severity } from '../match/types.js';
 
 export interface HitFilter {
@@ -76,14 +76,8 @@ export interface FiredCounts {
   watch: Map<string, { day: number; week: number }>;
 }
 
-export interface InventoryItem {
-  watch: string;
-  name: string;
-  firstSeen: number;
-  lastSeen: number;
-  issuers: string[];
-  certCount: number;
-}
+/** The dashboard's inventory item: the store's inventory row. */
+export type InventoryItem = InventoryRow;
 
 /** The dashboard's view of the store. Implementations must not reorder or drop the filters' meaning. */
 export interface DashboardQueries {

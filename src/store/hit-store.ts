@@ -10,7 +10,7 @@
  * - a registrable domain marked false positive for a brand stores later hits as suppressed.
  */
 import type { Db } from './db.js';
-import { STATUS_FOR_ACTION, TAKEDOWN_STATUSES, type CandidateMatch, type CandidateRecord, type HitRow, type HitStatus, type IssuanceRecord, type RecordResult, type RouteFn, type TriageInput } from './types.js';
+import { STATUS_FOR_ACTION, TAKEDOWN_STATUSES, toInventoryRow, type InventoryRow, type RawInventoryRow, type CandidateMatch, type CandidateRecord, type HitRow, type HitStatus, type IssuanceRecord, type RecordResult, type RouteFn, type TriageInput } from './types.js';
 import { severityRank, type Severity } from '../match/types.js';
 
 export interface HitStoreOptions {
@@ -270,20 +270,13 @@ export class HitStore {
     return done;
   }
 
-  listInventory(q: { watch?: string } = {}): { watch: string; name: string; firstSeen: number; lastSeen: number; issuers: string[]; certCount: number }[] {
+  listInventory(q: { watch?: string } = {}): InventoryRow[] {
     const rows = (
       q.watch !== undefined
         ? this.db.prepare('SELECT * FROM inventory WHERE watch = ? ORDER BY watch, name').all(q.watch)
         : this.db.prepare('SELECT * FROM inventory ORDER BY watch, name').all()
-    ) as { watch: string; name: string; first_seen: number; last_seen: number; issuers_json: string; cert_count: number }[];
-    return rows.map((r) => ({
-      watch: r.watch,
-      name: r.name,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
-      issuers: JSON.parse(r.issuers_json) as string[],
-      certCount: r.cert_count,
-    }));
+    ) as RawInventoryRow[];
+    return rows.map(toInventoryRow);
   }
 
   addAllow(domain: string): void {

@@ -96,3 +96,27 @@ export const STATUS_FOR_ACTION: Readonly<Record<Exclude<TriageAction, 'takedown'
   fp: 'false_positive',
   reopen: 'new',
 };
+
+/** A name seen under a watch item (own-domain inventory), as callers see it. */
+export interface InventoryRow {
+  watch: string;
+  name: string;
+  firstSeen: number;
+  lastSeen: number;
+  issuers: string[];
+  certCount: number;
+}
+
+/** An inventory row as both databases return it. */
+export interface RawInventoryRow {
+  watch: string;
+  name: string;
+  first_seen: number;
+  last_seen: number;
+  issuers_json: string;
+  cert_count: number;
+}
+
+export function toInventoryRow(x: RawInventoryRow): InventoryRow {
+  return { watch: x.watch, name: x.name, firstSeen: x.first_seen, lastSeen: x.last_seen, issuers: JSON.parse(x.issuers_json) as string[], certCount: x.cert_count };
+}

@@ -48,7 +48,7 @@ import {
 import type { TakedownStatus, TriageAction, TriageEntry, TriageInput } from '../types.js';
 import { pgText, query } from './connection.js';
 import { triagePg } from './triage.js';
-import { toInventoryRow, type RawInventoryRow } from './hits.js';
+import { toInventoryRow, type RawInventoryRow } from '../types.js';
 
 /** ASCII-only lower case, as SQLite's lower() and NOCASE (and migration v7's search text). */
 const asciiFold = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;

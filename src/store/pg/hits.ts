@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { severityRank, type Severity } from '../../match/types.js';
 import type { HitQuery, HitsApi, InventoryRow, Sighting, StoreCounts } from '../backend.js';
+import { toInventoryRow, type RawInventoryRow } from '../types.js';
 import { HIT_SELECT, toHitRow, type RawHit } from '../hit-store.js';
 import type { HitRow, HitStatus, RecordResult } from '../types.js';
 import { inTransaction, pgText, query } from './connection.js';
@@ -76,18 +77,3 @@ export function pgHits(pool: pg.Pool, now: () => number): PgHitsApi {
 }
 
 export type { RecordResult };
-
-/** An inventory row as PostgreSQL returns it. */
-export interface RawInventoryRow {
-  watch: string;
-  name: string;
-  first_seen: number;
-  last_seen: number;
-  issuers_json: string;
-  cert_count: number;
-}
-
-/** The inventory row callers see (the CLI's, the dashboard's). */
-export function toInventoryRow(x: RawInventoryRow): InventoryRow {
-  return { watch: x.watch, name: x.name, firstSeen: x.first_seen, lastSeen: x.last_seen, issuers: JSON.parse(x.issuers_json) as string[], certCount: x.cert_count };
-}
