@@ -21,6 +21,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY bench ./bench
 COPY test/helpers/cert-factory.ts ./test/helpers/cert-factory.ts
+COPY test/helpers/ports.ts ./test/helpers/ports.ts
 COPY web ./web
 COPY scripts/build-web.mjs ./scripts/build-web.mjs
 RUN npm run build \

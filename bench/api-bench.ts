@@ -19,6 +19,7 @@ import { buildConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log/logger.js';
 import { startApp } from '../src/app.js';
 import { prng } from './lib/prng.js';
+import { syntheticHit } from './lib/synthetic-hit.js';
 
 const BRANDS = ['PayPal', 'Chase', 'Amazon', 'Apple', 'Microsoft', 'Netflix', 'Google', 'Facebook', 'Instagram', 'WellsFargo', 'BankOfAmerica', 'Coinbase', 'Binance', 'DHL', 'FedEx', 'USPS', 'Adobe', 'Dropbox', 'DocuSign', 'Ledger'];
 const WORDS = ['login', 'secure', 'verify', 'account', 'support', 'update', 'billing', 'help', 'signin', 'auth', 'wallet', 'pay', 'service', 'online', 'portal', 'id', 'my', 'web', 'app', 'center'];
@@ -51,36 +52,19 @@ function fill(file: string, count: number, now: number): { seconds: number; rare
       const seenAt = now - Math.floor(((count - i) / count) * 365 * DAY);
       const sev = severityOf(rnd());
       const tech = pick(TECHNIQUES);
-      records.push({
-        issuance: {
-          issuanceKey: `bench-${i}`,
-          sha256: i.toString(16).padStart(64, '0'),
-          serial: i.toString(16),
-          issuer: "C=US, O=Let's Encrypt, CN=R11",
-          subject: `CN=${name}`,
-          notBefore: seenAt,
-          notAfter: seenAt + 90 * DAY,
-          precert: true,
-          names: [name, `www.${name}`],
-          logUrl: 'https://ct.example/log/',
-          logIndex: i,
-          source: 'bench',
+      records.push(
+        syntheticHit(i, {
+          name,
+          brand: b,
           seenAt,
-        },
-        matches: [
-          {
-            name,
-            brand: b,
-            watch: null,
-            technique: tech,
-            techniques: [tech],
-            severity: sev,
-            score: { low: 30, medium: 55, high: 75, critical: 92 }[sev] + Math.floor(rnd() * 5),
-            reason: `${name}: contains the keyword "${b.toLowerCase()}"`,
-            registrable: name,
-          },
-        ],
-      });
+          precert: true,
+          technique: tech,
+          severity: sev,
+          score: { low: 30, medium: 55, high: 75, critical: 92 }[sev] + Math.floor(rnd() * 5),
+          reason: `${name}: contains the keyword "${b.toLowerCase()}"`,
+          registrable: name,
+        }),
+      );
     }
     store.hits.recordBatch(records, () => []);
   }

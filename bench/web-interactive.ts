@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,8 @@ import { chromium } from 'playwright-core';
 import { openStore } from '../src/store/index.js';
 import type { CandidateRecord } from '../src/store/types.js';
 import type { Severity } from '../src/match/types.js';
+import { syntheticHit } from './lib/synthetic-hit.js';
+import { freePort } from '../test/helpers/ports.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string) => {
@@ -32,44 +33,16 @@ function record(i: number, now: number): CandidateRecord {
   const brand = BRANDS[i % BRANDS.length];
   const name = `${brand.toLowerCase()}-login-${i}.example-${i % 97}.top`;
   const seenAt = now - Math.floor((i / N) * 90 * 86_400_000);
-  return {
-    issuance: {
-      issuanceKey: `bench-${i}`,
-      sha256: i.toString(16).padStart(64, '0'),
-      serial: i.toString(16),
-      issuer: "C=US, O=Let's Encrypt, CN=R11",
-      subject: `CN=${name}`,
-      notBefore: seenAt,
-      notAfter: seenAt + 90 * 86_400_000,
-      precert: i % 2 === 0,
-      names: [name, `www.${name}`],
-      logUrl: 'https://ct.example/log/',
-      logIndex: i,
-      source: 'bench',
-      seenAt,
-    },
-    matches: [
-      {
-        name,
-        brand,
-        watch: null,
-        technique: TECHS[i % TECHS.length],
-        techniques: [TECHS[i % TECHS.length]],
-        severity: SEVS[(i >> 3) % 4],
-        score: 30 + ((i * 7) % 70),
-        reason: `${name}: keyword '${brand.toLowerCase()}' combined with phishing term 'login'`,
-        registrable: `example-${i % 97}.top`,
-      },
-    ],
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
+  return syntheticHit(i, {
+    name,
+    brand,
+    seenAt,
+    precert: i % 2 === 0,
+    technique: TECHS[i % TECHS.length]!,
+    severity: SEVS[(i >> 3) % 4]!,
+    score: 30 + ((i * 7) % 70),
+    reason: `${name}: keyword '${brand.toLowerCase()}' combined with phishing term 'login'`,
+    registrable: `example-${i % 97}.top`,
   });
 }
 
