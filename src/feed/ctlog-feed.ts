@@ -302,6 +302,7 @@ export class CtLogFeed {
       sink: async (events, progress) => {
         await this.opts.process(events, this.commitOptions(progress.logKey, progress.position));
         this.opts.onEntries(events.length);
+        return true; // the position was committed with the batch's hits
       },
       onHealth: (url, status) => {
         if (status.healthy && this.logCause.delete(url)) this.opts.log.info({ log: url }, 'CT log answering again');

@@ -51,10 +51,11 @@ export interface CtLogSourceOptions {
   positions: PositionStore;
   /**
    * Resolves only after the pipeline committed the hits of these events. `progress` is the
-   * position the source will save right after: a store that writes it in the same transaction
-   * as the hits makes delivery exactly-once across crashes (the later save is then a repeat).
+   * position to save after them: a store that writes it in the same transaction as the hits
+   * makes delivery exactly-once across crashes, and resolves true to say so (the source then
+   * does not save it again); otherwise the source saves it right after.
    */
-  sink: (events: CertEvent[], progress: { logKey: string; position: LogPosition }) => Promise<void>;
+  sink: (events: CertEvent[], progress: { logKey: string; position: LogPosition }) => Promise<boolean | void>;
   /** Called when a log turns healthy/unhealthy and on every verification failure. */
   onHealth?: (logUrl: string, status: LogStatus) => void;
   /** Called once per failed round with the error, for logging. */
@@ -312,7 +313,7 @@ class LogWorker {
       for (const h of batch.leafHashes) range.append(h);
       const events = batch.entries.map((e) => this.toEvent(e));
       const next: LogPosition = { ...pos, index: range.size, frontier: range.frontier().map(b64) };
-      if (events.length > 0) await this.opts.sink(events, { logKey: this.cfg.url, position: structuredClone(next) });
+      const committed = events.length > 0 && (await this.opts.sink(events, { logKey: this.cfg.url, position: structuredClone(next) })) === true;
       this.status.entriesProcessed += events.length;
       for (const m of batch.malformed) {
         if (m.code === 'precert-mismatch') {
@@ -326,7 +327,8 @@ class LogWorker {
       }
       this.status.lastProgress = this.clock.now();
       pos = next;
-      await this.save(pos);
+      if (committed) this.setPosition(pos);
+      else await this.save(pos);
       if (this.signal.aborted) return;
     }
     if (range.size !== sth.treeSize) throw new CtLogError('bad-value', `read ${range.size} entries, tree head has ${sth.treeSize}`);
