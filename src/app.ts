@@ -16,6 +16,7 @@ import { openSelectedStore } from './store/open-backend.js';
 import { isStoreUnavailable, isTransientStoreError, LEADER_LEASE, type StoreBackend } from './store/backend.js';
 import { probeAvailability, StoreAvailability, withAvailability } from './store/availability.js';
 import { HealthBacklog } from './notify/health-backlog.js';
+import { refreshAllowList } from './jobs/allow-refresh.js';
 import path from 'node:path';
 import { getProvider } from './notify/registry.js';
 import { Dispatcher, type NotifierEntry } from './notify/dispatcher.js';
@@ -158,17 +159,21 @@ export async function startApp(loaded: LoadedConfig, opts: AppOptions): Promise<
     // 2. Rules (config allow list plus `ctwatch allow add` entries, seen by every instance).
     let allowFromStore = await store.hits.listAllow();
     let rules = compileRules(loaded, allowFromStore);
-    const allowTimer = setInterval(() => {
-      if (!availability.state.up) return;
-      store.hits.listAllow().then((allow) => {
-        if (JSON.stringify(allow) === JSON.stringify(allowFromStore)) return;
-        rules = compileRules(current, allow);
-        allowFromStore = allow;
-        log.info({ module: 'app', allow: allow.length }, 'allow list changed in the store; rules recompiled');
-      }, (err: unknown) => reportBackground('allow-list', err));
-    }, ALLOW_REFRESH_MS);
-    allowTimer.unref();
-    life.add('allow-refresh', () => clearInterval(allowTimer));
+    life.add(
+      'allow-refresh',
+      refreshAllowList({
+        read: () => store.hits.listAllow(),
+        initial: allowFromStore,
+        onChange: (allow) => {
+          rules = compileRules(current, allow);
+          allowFromStore = allow;
+          log.info({ module: 'app', allow: allow.length }, 'allow list changed in the store; rules recompiled');
+        },
+        onError: (err) => reportBackground('allow-list', err),
+        storeUp: () => availability.state.up,
+        everyMs: ALLOW_REFRESH_MS,
+      }),
+    );
 
     // Work run from timers never throws out of them: caught, logged, counted, alerted (task.failed).
     const background = new BackgroundErrors({
