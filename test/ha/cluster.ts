@@ -9,7 +9,7 @@ import { until } from '../helpers/app.js';
 import { freePort } from '../helpers/ports.js';
 
 /** A database of its own on the server at `serverUrl` (postgres://.../test), dropped by `drop`. */
-export async function freshDatabase(serverUrl: string): Promise<{ url: string; query: <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]>; drop: () => Promise<void> }> {
+export async function freshDatabase(serverUrl: string): Promise<{ url: string; query: Rows; drop: () => Promise<void> }> {
   const name = `ctwatch_ha_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -88,3 +88,36 @@ export async function stopInstance(i: Instance): Promise<number | null> {
   return (await i.daemon.exited).code;
 }
 
+
+/** Runs one statement, resolving to its rows. */
+export type Rows = <T extends pg.QueryResultRow>(sql: string, values?: unknown[]) => Promise<T[]>;
+
+/** What the high-availability tests read back from the shared database. */
+export function storeFacts(rows: Rows) {
+  const count = async (sql: string, values?: unknown[]) => Number((await rows<{ n: string }>(sql, values))[0]!.n);
+  return {
+    /** The saved reading position of a CT log (0 before the first save). */
+    async position(logUrl: string): Promise<number> {
+      const r = await rows<{ position_json: string }>('SELECT position_json FROM ctlog_positions WHERE log_key = $1', [logUrl]);
+      return r[0] ? (JSON.parse(r[0].position_json) as { index: number }).index : 0;
+    },
+    /** Deliveries not delivered yet (pending or dead). */
+    undelivered: () => count(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`),
+    /** (issuance, rule) pairs stored more than once: must be 0. */
+    repeatedHits: () => count('SELECT count(*) AS n FROM (SELECT issuance_id, rule_key FROM hits GROUP BY 1, 2 HAVING count(*) > 1) d'),
+    /** Hits that are alerted (not suppressed). */
+    alertedHits: () => count('SELECT count(*) AS n FROM hits WHERE suppressed = 0'),
+    /** Sightings from these CT logs, and the (entry, hit) pairs seen more than once (an entry processed twice). */
+    async ctSightings(logUrls: string[]): Promise<{ total: number; repeated: number }> {
+      return {
+        total: await count('SELECT count(*) AS n FROM sightings WHERE log_url = ANY($1)', [logUrls]),
+        repeated: await count('SELECT count(*) AS n FROM (SELECT log_url, log_index, hit_id FROM sightings WHERE log_url = ANY($1) GROUP BY 1, 2, 3 HAVING count(*) > 1) d', [logUrls]),
+      };
+    },
+  };
+}
+
+/** The webhook-id of every hit alert a receiver got (health and digest messages left out). */
+export function hitAlertIds(requests: readonly { headers: Record<string, unknown>; body: string }[]): string[] {
+  return requests.filter((r) => (JSON.parse(r.body) as { type: string }).type === 'ctwatch.hit').map((r) => String(r.headers['webhook-id']));
+}

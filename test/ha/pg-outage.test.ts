@@ -15,7 +15,7 @@ import { FakeCertstream } from '../helpers/certstream-server.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { tmpDir } from '../helpers/fixtures.js';
 import { until } from '../helpers/app.js';
-import { startInstance, stopInstance, type Instance } from './cluster.js';
+import { startInstance, stopInstance, storeFacts, type Instance } from './cluster.js';
 import { certstreamCorpus, expectedSightings, HA_BRANDS } from './expected.js';
 import { GrowingLog } from './growing-log.js';
 import { PrivatePostgres } from './private-postgres.js';
@@ -102,12 +102,9 @@ describe.skipIf(!server)(`PostgreSQL stopped for ${OUTAGE_MS / 1000} s during a 
     const db = new pg.Client({ connectionString: server!.url });
     await db.connect();
     try {
-      const position = async () => {
-        const r = await db.query<{ position_json: string }>('SELECT position_json FROM ctlog_positions WHERE log_key = $1', [log.url]);
-        return r.rows[0] ? (JSON.parse(r.rows[0].position_json) as { index: number }).index : 0;
-      };
-      await until(async () => (await position()) === final, 120_000, 'the log read to the end');
-      await until(async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`)).rows[0]!.n) === 0, 60_000, 'every alert delivered');
+      const facts = storeFacts(async (sql, values) => (await db.query(sql, values)).rows);
+      await until(async () => (await facts.position(log.url)) === final, 120_000, 'the log read to the end');
+      await until(async () => (await facts.undelivered()) === 0, 60_000, 'every alert delivered');
       polling = false;
       await poller;
 
@@ -127,9 +124,8 @@ describe.skipIf(!server)(`PostgreSQL stopped for ${OUTAGE_MS / 1000} s during a 
       expect(events.filter((e) => e === 'store.unavailable')).toHaveLength(1);
       expect(events.filter((e) => e === 'store.recovered')).toHaveLength(1);
       // Every CT-log entry processed once.
-      const dup = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT log_index, hit_id FROM sightings WHERE log_url = $1 GROUP BY 1, 2 HAVING count(*) > 1) d', [log.url]);
-      expect(Number(dup.rows[0]!.n)).toBe(0);
-      const sightings = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sightings WHERE log_url = $1', [log.url])).rows[0]!.n);
+      const { total: sightings, repeated } = await facts.ctSightings([log.url]);
+      expect(repeated).toBe(0);
       expect(sightings).toBe(expectedSightings(final));
       // CertStream loss counted.
       const metrics = await (await fetch(`http://127.0.0.1:${inst.port}/metrics`)).text();

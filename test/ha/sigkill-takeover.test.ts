@@ -15,7 +15,7 @@ import { tmpDir } from '../helpers/fixtures.js';
 import { until } from '../helpers/app.js';
 import { testPgUrl } from '../helpers/pg.js';
 import { prng } from '../../bench/lib/prng.js';
-import { freshDatabase, startInstance, stopInstance, type Instance } from './cluster.js';
+import { freshDatabase, hitAlertIds, startInstance, stopInstance, storeFacts, type Instance } from './cluster.js';
 import { expectedSightings, HA_BRANDS } from './expected.js';
 import { GrowingLog } from './growing-log.js';
 
@@ -96,31 +96,24 @@ describe.skipIf(!pgUrl.url)('SIGKILL one of two daemons while the CT logs grow',
     await grower;
     const final = logs.map((l) => l.size);
 
-    const position = async (url: string) => {
-      const rows = await db.query<{ position_json: string }>('SELECT position_json FROM ctlog_positions WHERE log_key = $1', [url]);
-      return rows[0] ? (JSON.parse(rows[0].position_json) as { index: number }).index : 0;
-    };
-    await until(async () => (await position(logs[0]!.url)) === final[0] && (await position(logs[1]!.url)) === final[1], 180_000, 'both logs read to the end');
-    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`))[0]!.n);
-    await until(async () => (await pending()) === 0, 120_000, 'every alert delivered');
+    const facts = storeFacts(db.query);
+    await until(async () => (await facts.position(logs[0]!.url)) === final[0] && (await facts.position(logs[1]!.url)) === final[1], 180_000, 'both logs read to the end');
+    await until(async () => (await facts.undelivered()) === 0, 120_000, 'every alert delivered');
     await new Promise((r) => setTimeout(r, 2_000));
 
     console.log(`takeover after SIGKILL (ms): ${takeovers.join(', ')}; logs grew to ${final.join(' and ')} entries`);
     for (const t of takeovers) expect(t).toBeLessThanOrEqual(TAKEOVER_LIMIT_MS);
 
     // Every entry processed exactly once.
-    const logUrls = logs.map((l) => l.url);
-    const dup = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT log_url, log_index, hit_id FROM sightings WHERE log_url = ANY($1) GROUP BY 1, 2, 3 HAVING count(*) > 1) d', [logUrls]);
-    expect(Number(dup[0]!.n)).toBe(0);
-    const sightings = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sightings WHERE log_url = ANY($1)', [logUrls]))[0]!.n);
+    const { total: sightings, repeated } = await facts.ctSightings(logs.map((l) => l.url));
+    expect(repeated).toBe(0);
     expect(sightings).toBe(expectedSightings(final[0]!) + expectedSightings(final[1]!));
-    const dupHits = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT issuance_id, rule_key FROM hits GROUP BY 1, 2 HAVING count(*) > 1) d');
-    expect(Number(dupHits[0]!.n)).toBe(0);
+    expect(await facts.repeatedHits()).toBe(0);
 
     // Every hit alerted, once per webhook-id (a send cut by SIGKILL before it was marked is sent
     // again with the same id, which receivers deduplicate on: counted and shown).
-    const hits = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM hits WHERE suppressed = 0'))[0]!.n);
-    const ids = hook.requests.filter((r) => (JSON.parse(r.body) as { type: string }).type === 'ctwatch.hit').map((r) => String(r.headers['webhook-id']));
+    const hits = await facts.alertedHits();
+    const ids = hitAlertIds(hook.requests);
     console.log(`${hits} hits, ${ids.length} hit deliveries, ${new Set(ids).size} distinct webhook-ids, ${sightings} sightings of ${final[0]! + final[1]!} entries`);
     expect(new Set(ids).size).toBe(hits);
     expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(KILLS);

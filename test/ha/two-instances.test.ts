@@ -18,7 +18,7 @@ import { verifyStandardWebhook } from '../helpers/standard-webhooks.js';
 import { tmpDir } from '../helpers/fixtures.js';
 import { until } from '../helpers/app.js';
 import { testPgUrl } from '../helpers/pg.js';
-import { freshDatabase, startInstance, stopInstance, type Instance } from './cluster.js';
+import { freshDatabase, hitAlertIds, startInstance, stopInstance, storeFacts, type Instance } from './cluster.js';
 import { certstreamCorpus, expectedSightings, HA_BRANDS } from './expected.js';
 
 const ENTRIES = 3_000;
@@ -91,33 +91,25 @@ describe.skipIf(!pgUrl.url)('two daemons on one PostgreSQL store', () => {
     await certstream.waitForClients(2);
     for (const line of certstreamCorpus()) certstream.broadcast(line);
 
-    const position = async (url: string) => {
-      const rows = await db.query<{ position_json: string }>('SELECT position_json FROM ctlog_positions WHERE log_key = $1', [url]);
-      return rows[0] ? (JSON.parse(rows[0].position_json) as { index: number }).index : 0;
-    };
-    await until(async () => (await position(logs[0]!.url)) === ENTRIES && (await position(logs[1]!.url)) === ENTRIES, 180_000, 'both logs read');
-    const pending = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM deliveries WHERE status <> 'delivered'`))[0]!.n);
-    await until(async () => (await pending()) === 0, 60_000, 'every alert delivered');
+    const facts = storeFacts(db.query);
+    await until(async () => (await facts.position(logs[0]!.url)) === ENTRIES && (await facts.position(logs[1]!.url)) === ENTRIES, 180_000, 'both logs read');
+    await until(async () => (await facts.undelivered()) === 0, 60_000, 'every alert delivered');
     // Nothing more arrives later (a late duplicate would show here).
     await new Promise((r) => setTimeout(r, 2_000));
     sampling = false;
     await sampler;
 
     // No (issuance, rule) stored twice.
-    const dupHits = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT issuance_id, rule_key FROM hits GROUP BY 1, 2 HAVING count(*) > 1) d');
-    expect(Number(dupHits[0]!.n)).toBe(0);
+    expect(await facts.repeatedHits()).toBe(0);
     // Every CT-log entry processed once: one sighting per (entry, hit), as many as the rules fire.
-    const logUrls = logs.map((l) => l.url);
-    const dupSightings = await db.query<{ n: string }>('SELECT count(*) AS n FROM (SELECT log_url, log_index, hit_id FROM sightings WHERE log_url = ANY($1) GROUP BY 1, 2, 3 HAVING count(*) > 1) d', [logUrls]);
-    expect(Number(dupSightings[0]!.n)).toBe(0);
-    const ctSightings = await db.query<{ n: string }>('SELECT count(*) AS n FROM sightings WHERE log_url = ANY($1)', [logUrls]);
-    expect(Number(ctSightings[0]!.n)).toBe(2 * expectedSightings(ENTRIES));
+    const ctSightings = await facts.ctSightings(logs.map((l) => l.url));
+    expect(ctSightings.repeated).toBe(0);
+    expect(ctSightings.total).toBe(2 * expectedSightings(ENTRIES));
 
     // Every hit alerted exactly once, signed; the webhook-id is the idempotency key.
-    const hits = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM hits WHERE suppressed = 0'))[0]!.n);
+    const hits = await facts.alertedHits();
     for (const r of hook.requests) expect(verifyStandardWebhook(SECRET, r.headers as never, r.body)).toBe(true);
-    const hitAlerts = hook.requests.filter((r) => (JSON.parse(r.body) as { type: string }).type === 'ctwatch.hit');
-    const ids = hitAlerts.map((r) => String(r.headers['webhook-id']));
+    const ids = hitAlertIds(hook.requests);
     expect(hits).toBeGreaterThan(50);
     expect(new Set(ids).size).toBe(hits);
     expect(ids.length).toBe(hits);
@@ -126,7 +118,7 @@ describe.skipIf(!pgUrl.url)('two daemons on one PostgreSQL store', () => {
     expect(overlaps).toEqual([]);
     const outputs = instances.map((i) => i.daemon.output());
     console.log(
-      `two instances: ${hits} hits, ${ids.length} webhook deliveries (${new Set(ids).size} distinct ids), ${ctSightings[0]!.n} CT-log sightings of ${2 * ENTRIES} entries; ` +
+      `two instances: ${hits} hits, ${ids.length} webhook deliveries (${new Set(ids).size} distinct ids), ${ctSightings.total} CT-log sightings of ${2 * ENTRIES} entries; ` +
         `readers per log: ${[...readers].map(([u, s]) => `${u} → ${[...s].join('+')}`).join('; ')}`,
     );
     for (const o of outputs) expect(o).not.toMatch(/"level":(50|60)/);
