@@ -4,7 +4,6 @@
  * Each is told once (onMisbehaviour) with its evidence; in the daemon it raises a
  * `ctlog.misbehaving` health event and the evidence is stored in ctlog_evidence.
  */
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryPositionStore } from '../../src/feed/ctlog/memory-store.js';
@@ -12,13 +11,11 @@ import { CtLogSource } from '../../src/feed/ctlog/source.js';
 import type { LogMisbehaviour } from '../../src/feed/ctlog/types.js';
 import { fixtureJson, NAVIGLI } from './fixtures.js';
 import { FakeClock, waitFor } from './helpers/clock.js';
-import { type Rfc6962Entry, type RunningServer, rootOfEntries, startRfc6962Server, startStaticServer } from './helpers/servers.js';
+import { type Rfc6962Entry, type RunningServer, rootOfEntries, startRfc6962Server } from './helpers/servers.js';
 import { navigliFiles } from './helpers/static-log.js';
 import { signCheckpoint, signedSth, testLogKey } from './helpers/testlog.js';
-import { writeLogList } from './helpers/log-list.js';
-import { getJson, startTestApp, until } from '../helpers/app.js';
-import { HttpReceiver } from '../helpers/http-receiver.js';
-import { tmpDir } from '../helpers/fixtures.js';
+import { getJson, until } from '../helpers/app.js';
+import { daemonOnLog } from './helpers/log-daemon.js';
 
 const REAL: Rfc6962Entry[] = [
   ...fixtureJson('rfc6962/get-entries_4_x509_google_2013.json').entries,
@@ -137,22 +134,11 @@ describe('log misbehaviour is told once, with evidence', () => {
 
 describe('ctlog.misbehaving in the daemon', () => {
   it('two roots for one size: one high alert naming the log, the evidence stored, the figure in /metrics', async () => {
-    const dir = tmpDir();
     const k = testLogKey();
     const origin = 'split.test.example';
     const files = navigliFiles(NAVIGLI, k, origin, 1024);
-    const srv = await startStaticServer(files);
-    const hook = new HttpReceiver();
-    await hook.start();
-    const list = writeLogList(dir, [{ url: srv.url, key: k.keyB64, origin }]);
-    const t = await startTestApp({
-      feed: { ct_logs: [srv.url], log_list: { file: list }, ct_start: 'start', ct_poll_interval: 0.2 },
-      store: { path: path.join(dir, 'db.sqlite') },
-      http: { listen: '127.0.0.1:0' },
-      brands: [{ name: 'Avito', domains: ['avito.ru'], keywords: ['avito'] }],
-      notifiers: [{ id: 'ops', type: 'webhook', url: hook.url }],
-      routes: [{ notifiers: ['ops'], min_severity: 'high' }],
-    });
+    const d = await daemonOnLog(files, k, origin, [{ name: 'Avito', domains: ['avito.ru'], keywords: ['avito'] }]);
+    const { t, srv, hook } = d;
     try {
       await until(() => t.app.store.positions.load(srv.url)?.verifiedSize === 1024, 60_000, 'verified 1024');
       // The log now signs another root for the same size (a split view).
@@ -171,9 +157,7 @@ describe('ctlog.misbehaving in the daemon', () => {
       expect(metrics).toMatch(/ctwatch_ctlog_misbehaviour_events\{log="[^"]+"\} 1/);
       expect((await getJson(`${t.base}/readyz?verbose`)).body.ct_logs[0].misbehaviour).toBe(1);
     } finally {
-      await t.app.close();
-      await srv.close();
-      await hook.stop();
+      await d.close();
     }
   });
 });

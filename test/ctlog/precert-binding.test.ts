@@ -4,19 +4,15 @@
  * for the unhashed names; the entry is rejected, counted in /metrics and reported as a
  * `ctlog.misbehaving` health event with its evidence stored.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeDataTile, decodeRfc6962Entry } from '../../src/feed/ctlog/leaf.js';
 import { readCertNames } from '../../src/cert/fast-names.js';
 import { fixtureJson, NAVIGLI } from './fixtures.js';
-import { startStaticServer } from './helpers/servers.js';
 import { navigliFiles } from './helpers/static-log.js';
 import { replaceAll, tileLeaves } from './helpers/tile-leaves.js';
 import { testLogKey } from './helpers/testlog.js';
-import { writeLogList } from './helpers/log-list.js';
-import { getJson, startTestApp, until } from '../helpers/app.js';
-import { HttpReceiver } from '../helpers/http-receiver.js';
-import { tmpDir } from '../helpers/fixtures.js';
+import { getJson, until } from '../helpers/app.js';
+import { daemonOnLog } from './helpers/log-daemon.js';
 
 /** Tile data 000 with precertificate `k`'s first long DNS name swapped for a "paypal…" name of the same length. */
 function tamperedTile(tile: Buffer): { tile: Buffer; index: number; original: string; swapped: string } {
@@ -64,27 +60,16 @@ describe('the decoders bind precertificates to the hashed TBS', () => {
 
 describe('a static-ct tile whose precertificate names differ from the hashed TBS, in the daemon', () => {
   it('gives no hit for the unhashed names, rejects and counts the entry, and reports it once', async () => {
-    const dir = tmpDir();
     const k = testLogKey();
     const origin = 'cdn.test.example';
     const files = navigliFiles(NAVIGLI, k, origin, 1024);
     const t0 = tamperedTile(files.get('tile/data/000')!);
     files.set('tile/data/000', t0.tile);
-    const srv = await startStaticServer(files);
-    const hook = new HttpReceiver();
-    await hook.start();
-    const list = writeLogList(dir, [{ url: srv.url, key: k.keyB64, origin }]);
-    const t = await startTestApp({
-      feed: { ct_logs: [srv.url], log_list: { file: list }, ct_start: 'start', ct_poll_interval: 0.2 },
-      store: { path: path.join(dir, 'db.sqlite') },
-      http: { listen: '127.0.0.1:0' },
-      brands: [
-        { name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] },
-        { name: 'Avito', domains: ['avito.ru'], keywords: ['avito'] },
-      ],
-      notifiers: [{ id: 'ops', type: 'webhook', url: hook.url }],
-      routes: [{ notifiers: ['ops'], min_severity: 'high' }],
-    });
+    const d = await daemonOnLog(files, k, origin, [
+      { name: 'PayPal', domains: ['paypal.com'], keywords: ['paypal'] },
+      { name: 'Avito', domains: ['avito.ru'], keywords: ['avito'] },
+    ]);
+    const { t, srv, hook } = d;
     try {
       // The proofs all verify: the swapped bytes are outside the leaf hash.
       await until(() => t.app.store.positions.load(srv.url)?.verifiedSize === 1024, 60_000, 'verified 1024');
@@ -107,9 +92,7 @@ describe('a static-ct tile whose precertificate names differ from the hashed TBS
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ kind: 'precert-mismatch', evidence: { index: t0.index } });
     } finally {
-      await t.app.close();
-      await srv.close();
-      await hook.stop();
+      await d.close();
     }
   });
 });
