@@ -6,24 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Intake, eventBytes } from '../../src/feed/intake.js';
 import { buildConfig } from '../../src/config/load.js';
-import type { CertEvent } from '../../src/feed/types.js';
+import { testEvent } from './test-event.js';
 
 const MiB = 1024 * 1024;
 
-function event(index: number, derBytes: number, names = [`n${index}.example.com`]): CertEvent {
-  return {
-    source: 'test',
-    logUrl: 'https://log.example/',
-    logName: null,
-    index,
-    seenAt: new Date(0),
-    receivedAt: 0,
-    names,
-    der: derBytes ? new Uint8Array(derBytes) : null,
-    precert: null,
-    fields: { subject: null, issuer: null, serialHex: null, notBefore: null, notAfter: null, sha256: null },
-  };
-}
+const event = (index: number, derBytes: number, names?: string[]) => testEvent(index, { derBytes, ...(names ? { names } : {}) });
 
 describe('Intake byte bound', () => {
   it('drops (and reports) huge events beyond maxQueueBytes, far below maxQueue; accounting returns to zero', async () => {

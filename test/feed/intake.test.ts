@@ -4,21 +4,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Intake } from '../../src/feed/intake.js';
 import type { CertEvent } from '../../src/feed/types.js';
+import { testEvent } from './test-event.js';
 
-function event(index: number): CertEvent {
-  return {
-    source: 'test',
-    logUrl: 'https://log.example/',
-    logName: null,
-    index,
-    seenAt: new Date(0),
-    receivedAt: 0,
-    names: [`n${index}.example.com`],
-    der: null,
-    precert: null,
-    fields: { subject: null, issuer: null, serialHex: null, notBefore: null, notAfter: null, sha256: null },
-  };
-}
+const event = (index: number) => testEvent(index);
 
 describe('Intake', () => {
   it('processes every event once, in order, in batches no larger than batchSize', async () => {
