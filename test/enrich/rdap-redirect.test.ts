@@ -6,7 +6,6 @@
  * by construction and the refusal is observed at the socket: counting servers on 127.0.0.1 and
  * ::1 accept no connection and no socket connects anywhere but the bootstrap server.
  */
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isPublicAddress } from '../../src/enrich/address-policy.js';
 import { DnsLookup } from '../../src/enrich/dns.js';
@@ -15,7 +14,7 @@ import { RdapClient } from '../../src/enrich/rdap.js';
 import { HttpReceiver } from '../helpers/http-receiver.js';
 import { tmpDir } from '../helpers/fixtures.js';
 import { CertFactory } from '../helpers/cert-factory.js';
-import { certPem, rdapDomain, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
+import { certPem, rdapDomain, recordConnects, startDnsServer, startWebServer, writeBootstrap, type Zone } from './servers.js';
 
 type Srv = Awaited<ReturnType<typeof startWebServer>>;
 
@@ -48,12 +47,7 @@ describe('RDAP redirects (allow_private off)', () => {
     v6 = await startWebServer({ host: '::1', handler: answer });
     const factory = await CertFactory.create();
     tls = await startWebServer({ host: '127.0.0.1', tls: { cert: certPem((await factory.issue(['loop.com'], new Date(Date.now() - 86_400_000))).final), key: await factory.leafKeyPem() }, handler: answer });
-    const original = net.Socket.prototype.connect;
-    vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
-      const o = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; port?: number };
-      targets.push(`${o?.host}:${o?.port}`);
-      return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-    });
+    recordConnects((host, port) => targets.push(`${host}:${port}`));
   });
   afterEach(() => {
     targets.length = 0;

@@ -9,6 +9,7 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import dnsPacket from 'dns-packet';
+import { vi } from 'vitest';
 
 export interface Zone {
   a?: string[];
@@ -141,4 +142,17 @@ export async function startWebServer(opts: {
 /** PEM of a DER certificate. */
 export function certPem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * Spies on every outgoing TCP connect (net.Socket#connect, which http, https and tls use) and
+ * tells `seen` where it went, then connects as usual. Undone by vi.restoreAllMocks().
+ */
+export function recordConnects(seen: (host: string | undefined, port: number | undefined) => void): void {
+  const original = net.Socket.prototype.connect;
+  vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+    const o = (Array.isArray(args[0]) ? args[0][0] : args[0]) as { host?: string; port?: number } | undefined;
+    seen(o?.host, o?.port);
+    return (original as (...a: unknown[]) => net.Socket).apply(this, args);
+  });
 }

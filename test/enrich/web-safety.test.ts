@@ -4,12 +4,11 @@
  * counting servers on 127.0.0.1 and ::1 accept no connection, and no socket ever tries to
  * connect to a refused address (net.Socket.prototype.connect is watched).
  */
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isPublicAddress } from '../../src/enrich/address-policy.js';
 import { DnsLookup } from '../../src/enrich/dns.js';
 import { WebFetcher } from '../../src/enrich/web.js';
-import { startDnsServer, startWebServer, type Zone } from './servers.js';
+import { recordConnects, startDnsServer, startWebServer, type Zone } from './servers.js';
 
 type Srv = Awaited<ReturnType<typeof startWebServer>>;
 
@@ -41,13 +40,7 @@ describe('web check safety (allow_private off)', () => {
     v6 = await startWebServer({ host: '::1', handler: page });
     redirectV6 = await startWebServer({ host: '::1', handler: redirect });
     redirectV4 = await startWebServer({ host: '127.0.0.1', handler: redirect });
-    const original = net.Socket.prototype.connect;
-    vi.spyOn(net.Socket.prototype, 'connect').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
-      const o = args[0] as { host?: string } | unknown[];
-      const host = Array.isArray(o) ? (o[0] as { host?: string })?.host : (o as { host?: string })?.host;
-      targets.push(String(host));
-      return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-    });
+    recordConnects((host) => targets.push(String(host)));
   });
   afterEach(() => {
     targets.length = 0;
