@@ -18,6 +18,22 @@ import { SEVERITIES, severityRank } from '../../src/match/types.js';
 const LOG = 'https://enrich-test-log.example/';
 const DAY = 86_400_000;
 
+/**
+ * One re-check that finds nothing new: it runs (one job), and no message follows the alert and
+ * its one update (health alerts aside); the hit's enrichment rounds are `rounds`, newest first.
+ */
+async function expectNoSecondUpdate(s: Awaited<ReturnType<typeof setup>>, worker: { tick(): Promise<number>; idle(): Promise<void> }, hitId: number, rounds: number[]): Promise<void> {
+  expect(await worker.tick()).toBe(1);
+  await worker.idle();
+  await s.t.app.dispatcher.runOnce();
+  await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
+  const hookTypes = s.hook.requests.map((r) => JSON.parse(r.body).type).filter((t) => t !== 'ctwatch.health');
+  const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
+  expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
+  expect(slackTexts).toHaveLength(2);
+  expect((await s.t.app.store!.enrichment.history(hitId)).map((e) => e.round)).toEqual(rounds);
+}
+
 async function setup(opts: { name: string; zone: Zone; webUp: boolean; now?: () => number; enrich?: Record<string, unknown>; gate?: Promise<void>; title?: string; icon?: Buffer; brands?: unknown[] }) {
   const factory = await CertFactory.create();
   const iss = await factory.issue([opts.name]);
@@ -206,16 +222,8 @@ describe('watching: a domain that goes live after its first enrichment', () => {
 
     // +1 d: the next re-check sees no change, so no second update.
     clock += DAY;
-    expect(await worker.tick()).toBe(1);
-    await worker.idle();
-    await s.t.app.dispatcher.runOnce();
-    await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
     // (The virtual day also makes the feed look stale: that ctwatch.health alert is not counted.)
-    const hookTypes = s.hook.requests.map((r) => JSON.parse(r.body).type).filter((t) => t !== 'ctwatch.health');
-    const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
-    expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
-    expect(slackTexts).toHaveLength(2);
-    expect((await s.t.app.store.enrichment.history(hit.id)).map((e) => e.round)).toEqual([2, 1, 0]);
+    await expectNoSecondUpdate(s, worker, hit.id, [2, 1, 0]);
   });
 });
 
@@ -277,15 +285,7 @@ describe('a first look that finishes after the hold ran out', () => {
     // Nothing new at the first re-check (+1 h): no second update; and the first look sent one only.
     offset += 3_600_000 + 1_000;
     const worker = s.t.app.enrichment!.worker;
-    expect(await worker.tick()).toBe(1);
-    await worker.idle();
-    await s.t.app.dispatcher.runOnce();
-    await new Promise((r) => setTimeout(r, 500)); // an extra message would have arrived by now
-    const hookTypes = s.hook.requests.map((r) => JSON.parse(r.body).type).filter((t) => t !== 'ctwatch.health');
-    const slackTexts = s.slack.requests.map((r) => JSON.parse(r.body).text as string).filter((t) => !t.includes('ctwatch health'));
-    expect(hookTypes).toEqual(['ctwatch.hit', 'ctwatch.update']);
-    expect(slackTexts).toHaveLength(2);
-    expect((await s.t.app.store.enrichment.history(hit.id)).map((e) => e.round)).toEqual([1, 0]);
+    await expectNoSecondUpdate(s, worker, hit.id, [1, 0]);
   });
 });
 
